@@ -170,13 +170,14 @@ public final class ImageOps {
         ColorModel cm = img.getColorModel();
         if (isGrey(cm)) {
             Raster r = img.getRaster();
-            float scale = 1f / ((1L << cm.getComponentSize(0)) - 1);
+            // divide (not multiply by a reciprocal) so 8-bit values equal fromRawU8's byte / 255f exactly
+            float max = (float) ((1L << cm.getComponentSize(0)) - 1);
             float[] out = new float[plane];
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {
                 r.getSamples(0, y, w, 1, 0, row);
                 for (int x = 0; x < w; x++) {
-                    out[y * w + x] = Math.min(1f, row[x] * scale);
+                    out[y * w + x] = Math.min(1f, row[x] / max);
                 }
             }
             return new ImageTensor(1, h, w, out);
