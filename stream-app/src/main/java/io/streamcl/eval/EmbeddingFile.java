@@ -56,7 +56,10 @@ public final class EmbeddingFile {
     public enum Format {
         CSV, JSONL;
 
-        /** The format named by the file's extension ({@code .csv}, {@code .jsonl}, {@code .json}, optionally {@code .gz}), or null. */
+        /**
+         * The format named by the file's extension ({@code .csv}, {@code .jsonl}, {@code .json},
+         * {@code .ndjson}, each optionally followed by {@code .gz}), or null.
+         */
         public static Format ofPath(Path file) {
             String name = baseName(file);
             if (name.endsWith(".csv")) {
@@ -318,7 +321,8 @@ public final class EmbeddingFile {
                 throw reader.error(line, "empty id");
             }
             long version = parseLong(fields.get(versionCol), "model_version", reader, line);
-            long step = stepCol < 0 ? ExportedEmbedding.UNKNOWN_STEP : parseLong(fields.get(stepCol), "model_step", reader, line);
+            long step = stepCol < 0
+                    ? ExportedEmbedding.UNKNOWN_STEP : parseLong(fields.get(stepCol), "model_step", reader, line);
             float[] vector = new float[dim];
             for (int t = 0; t < dim; t++) {
                 vector[t] = parseFloat(fields.get(vectorCols[t]).trim(), "v" + t, reader, line);
