@@ -1,0 +1,109 @@
+package io.streamcl.cli;
+
+import io.streamcl.ingest.IdxFile;
+import io.streamcl.ingest.ImageDirReader;
+import io.streamcl.ingest.InvalidItemException;
+import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.ingest.RawItems;
+import io.streamcl.schema.ImageItem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Loads a file of raw items and produces them to raw-items. */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = "Produce raw items from a file to the raw-items topic (ids are <id-prefix><index>, index from 0).")
+public final class ProduceCommand implements Callable<Integer> {
+    enum Kind { image }
+
+    enum Format { idx, image_dir }
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "raw-items", description = "default: ${DEFAULT-VALUE}")
+    String topic;
+
+    @Option(names = "--kind", required = true, description = "kind of items: ${COMPLETION-CANDIDATES}")
+    Kind kind;
+
+    @Option(names = "--format", required = true, converter = FormatConverter.class,
+            description = "idx (IDX image file, gz or not) or image-dir (a folder of PNG/JPEG files)")
+    Format format;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE")
+    Path input;
+
+    @Option(names = "--id-prefix", defaultValue = "", description = "prefix of item ids (default: none)")
+    String idPrefix;
+
+    @Option(names = "--limit", defaultValue = "-1", description = "produce at most N items (default: all)")
+    int limit;
+
+    @Override
+    public Integer call() {
+        if (!Files.exists(input)) {
+            System.err.println("input not found: " + input);
+            return 2;
+        }
+        long start = System.nanoTime();
+        long rejected = 0;
+        long sent = 0;
+        try (RawItemProducer producer = new RawItemProducer(bootstrapServers, topic)) {
+            if (format == Format.idx) {
+                io.streamcl.ingest.IdxImages images;
+                try {
+                    images = IdxFile.readImages(input);
+                } catch (IOException e) {
+                    System.err.println("cannot read " + input + ": " + e.getMessage());
+                    return 1;
+                }
+                int n = limit < 0 ? images.count() : Math.min(limit, images.count());
+                for (int i = 0; i < n; i++) {
+                    ImageItem image = RawItems.rawU8(images.cols(), images.rows(), 1, images.image(i));
+                    producer.send(RawItems.image(idPrefix + i, System.currentTimeMillis(), image));
+                    sent++;
+                }
+            } else {
+                List<ImageDirReader.ImageFile> files;
+                try {
+                    files = ImageDirReader.list(input);
+                } catch (IOException e) {
+                    System.err.println("cannot list " + input + ": " + e.getMessage());
+                    return 1;
+                }
+                int n = limit < 0 ? files.size() : Math.min(limit, files.size());
+                for (int i = 0; i < n; i++) {
+                    try {
+                        ImageItem image = ImageDirReader.read(files.get(i));
+                        producer.send(RawItems.image(idPrefix + i, System.currentTimeMillis(), image));
+                        sent++;
+                    } catch (InvalidItemException e) {
+                        rejected++;
+                        System.err.println("skipped " + files.get(i).path() + ": " + e.getMessage());
+                    }
+                }
+            }
+            producer.flush();
+            System.out.printf("produced %d %s items to %s (%d acknowledged, %d failed, %d files skipped) in %.1f s%n",
+                    sent, kind, topic, producer.acked(), producer.failed(), rejected, (System.nanoTime() - start) / 1e9);
+            if (producer.failed() > 0) {
+                System.err.println("first send error: " + producer.firstError());
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Accepts image-dir as written in the docs. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            return Format.valueOf(value.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.streamcl.cli;
+
+import io.streamcl.topology.PipelineMetrics;
+import java.util.List;
+
+/** One human line of how the pipeline is doing, per kind. */
+final class Progress {
+    private final PipelineMetrics metrics;
+    private final List<String> kinds;
+    private final long startNanos = System.nanoTime();
+    private long lastSteps;
+    private long lastNanos = startNanos;
+
+    Progress(PipelineMetrics metrics, List<String> kinds) {
+        this.metrics = metrics;
+        this.kinds = kinds;
+    }
+
+    String line() {
+        long now = System.nanoTime();
+        StringBuilder b = new StringBuilder(String.format("[%5.0fs]", (now - startNanos) / 1e9));
+        long steps = 0;
+        for (String kind : kinds) {
+            steps += metrics.steps(kind);
+        }
+        double rate = (steps - lastSteps) / ((now - lastNanos) / 1e9);
+        lastSteps = steps;
+        lastNanos = now;
+        for (String kind : kinds) {
+            float loss = metrics.loss(kind);
+            b.append(String.format(" %s: in %d | embedded %d | steps %d (%.1f/s) | loss %s | model v%d (embedding with v%d)",
+                    kind, metrics.itemsIn(kind), metrics.embeddingsOut(kind), metrics.steps(kind), rate,
+                    metrics.steps(kind) == 0 ? "-" : String.format("%.3f", loss),
+                    Math.max(0, metrics.publishedVersion(kind)), Math.max(0, metrics.embeddingVersion(kind))));
+        }
+        b.append(" | dead letters ").append(metrics.deadLetters());
+        return b.toString();
+    }
+}

@@ -1,0 +1,29 @@
+package io.streamcl.cli;
+
+import io.streamcl.config.Settings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Where settings come from on the command line: a properties file, --set flags, the environment. */
+final class SettingsOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file of settings (see README)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "a setting, e.g. --set batch.size=128 (repeatable)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka brokers (setting bootstrap.servers)")
+    String bootstrapServers;
+
+    /** Defaults < file < environment < --set < --bootstrap-servers. */
+    Settings load(Map<String, String> extra) {
+        Map<String, String> flags = new LinkedHashMap<>(extra);
+        flags.putAll(overrides);
+        if (bootstrapServers != null) {
+            flags.put(Settings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+        }
+        return Settings.load(config, System.getenv(), flags);
+    }
+}

@@ -1,0 +1,69 @@
+package io.streamcl.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One named setting: its documentation, default, parser and validator. Settings enter through
+ * {@link Settings#load}, where every value is parsed and validated once.
+ *
+ * @param name      dotted name, as in a properties file ({@code batch.size})
+ * @param doc       one line for the README's settings table and error messages
+ * @param defaultValue the default as text (parsed like any other value)
+ * @param parser    text to typed value; throws on malformed text
+ * @param validator accepts a typed value
+ * @param rule      what the validator accepts, in words ("> 0", "one of moco|simclr|siamese")
+ */
+public record Setting<T>(
+        String name,
+        String doc,
+        String defaultValue,
+        Function<String, T> parser,
+        Predicate<T> validator,
+        String rule) {
+
+    /** The environment variable that sets it: {@code batch.size} is {@code STREAMCL_BATCH_SIZE}. */
+    public String envName() {
+        return "STREAMCL_" + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    public static Setting<Integer> intSetting(String name, int def, int min, int max, String doc) {
+        String rule = max == Integer.MAX_VALUE ? ">= " + min : "in [" + min + ", " + max + "]";
+        return new Setting<>(name, doc, Integer.toString(def), s -> Integer.valueOf(s.strip()),
+                v -> v >= min && v <= max, rule);
+    }
+
+    public static Setting<Long> longSetting(String name, long def, String doc) {
+        return new Setting<>(name, doc, Long.toString(def), s -> Long.valueOf(s.strip()), v -> true, "any integer");
+    }
+
+    /** A float in the open/closed range given by {@code minExclusive} and {@code max} (inclusive). */
+    public static Setting<Float> floatSetting(String name, float def, float minExclusive, float max, String doc) {
+        return new Setting<>(name, doc, Float.toString(def), s -> Float.valueOf(s.strip()),
+                v -> !v.isNaN() && v > minExclusive && v <= max, "in (" + minExclusive + ", " + max + "]");
+    }
+
+    public static Setting<Float> fractionSetting(String name, float def, String doc) {
+        return new Setting<>(name, doc, Float.toString(def), s -> Float.valueOf(s.strip()),
+                v -> !v.isNaN() && v >= 0f && v <= 1f, "in [0, 1]");
+    }
+
+    public static Setting<String> stringSetting(String name, String def, String doc) {
+        return new Setting<>(name, doc, def, String::strip, v -> !v.isEmpty(), "not empty");
+    }
+
+    public static Setting<String> choiceSetting(String name, String def, List<String> choices, String doc) {
+        return new Setting<>(name, doc, def, s -> s.strip().toLowerCase(Locale.ROOT), choices::contains,
+                "one of " + String.join("|", choices));
+    }
+
+    /** Comma-separated positive ints, e.g. CNN channel widths {@code 32,64}. */
+    public static Setting<int[]> intListSetting(String name, String def, String doc) {
+        return new Setting<>(name, doc, def,
+                s -> java.util.Arrays.stream(s.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray(),
+                v -> v.length > 0 && java.util.Arrays.stream(v).allMatch(x -> x > 0 && x <= 4096),
+                "comma-separated ints in [1, 4096]");
+    }
+}

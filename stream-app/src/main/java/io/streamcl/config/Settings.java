@@ -1,0 +1,296 @@
+package io.streamcl.config;
+
+import static io.streamcl.config.Setting.choiceSetting;
+import static io.streamcl.config.Setting.floatSetting;
+import static io.streamcl.config.Setting.fractionSetting;
+import static io.streamcl.config.Setting.intListSetting;
+import static io.streamcl.config.Setting.intSetting;
+import static io.streamcl.config.Setting.longSetting;
+import static io.streamcl.config.Setting.stringSetting;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The application's settings: one immutable object, every value parsed and validated at start.
+ * Precedence, lowest first: defaults, a properties file, environment ({@code STREAMCL_*}), flags.
+ */
+public final class Settings {
+    private static final int MAX = Integer.MAX_VALUE;
+
+    // --- Kafka ---
+    public static final Setting<String> BOOTSTRAP_SERVERS = stringSetting("bootstrap.servers", "localhost:9092",
+            "Kafka brokers to connect to");
+    public static final Setting<String> APPLICATION_ID = stringSetting("application.id", "streamcl",
+            "Kafka Streams application id: instances with the same id share the work");
+    public static final Setting<String> STATE_DIR = stringSetting("state.dir",
+            Path.of(System.getProperty("java.io.tmpdir"), "streamcl-state").toString(), "Kafka Streams state directory");
+    public static final Setting<String> PROCESSING_GUARANTEE = choiceSetting("processing.guarantee", "exactly_once_v2",
+            List.of("exactly_once_v2", "at_least_once"), "Kafka Streams processing guarantee");
+    public static final Setting<Integer> STREAM_THREADS = intSetting("num.stream.threads", 2, 1, 64,
+            "stream threads; 2 lets embedding run beside training");
+    public static final Setting<String> TOPIC_RAW_ITEMS = stringSetting("topic.raw-items", "raw-items",
+            "input topic of Avro RawItem (key = item id)");
+    public static final Setting<String> TOPIC_DEAD_LETTERS = stringSetting("topic.dead-letters", "raw-items-dlq",
+            "where records that cannot be used go, with the reason (Avro DeadLetter)");
+    public static final Setting<String> TOPIC_MODELS = stringSetting("topic.models", "models",
+            "compacted topic of Avro ModelSnapshot (key = kind): the model registry");
+    public static final Setting<String> TOPIC_EMBEDDINGS = stringSetting("topic.embeddings", "embeddings",
+            "output topic of Avro Embedding (key = item id)");
+    public static final Setting<String> TOPIC_TRAIN_PREFIX = stringSetting("topic.train-prefix", "train-",
+            "prefix of the one-partition topic per kind that feeds its single trainer");
+    public static final Setting<Integer> TOPIC_PARTITIONS = intSetting("topic.partitions", 4, 1, 10_000,
+            "partitions of raw-items and embeddings when the app creates them");
+
+    // --- learning ---
+    public static final Setting<String> DEVICE = choiceSetting("device", "auto", List.of("auto", "cpu", "gpu"),
+            "where the encoder trains and embeds; auto takes a GPU when the loaded libtorch has CUDA");
+    public static final Setting<Long> SEED = longSetting("seed", 42, "seed of initialisation, augmentation and sampling");
+    public static final Setting<String> METHOD = choiceSetting("method", "moco", List.of("moco", "simclr", "siamese"),
+            "moco: momentum key encoder + memory bank; simclr: NT-Xent over 2B views; siamese: margin contrastive pairs");
+    public static final Setting<String> SIMILARITY = choiceSetting("similarity", "cosine",
+            List.of("cosine", "dot", "neg-euclidean"), "similarity inside the loss");
+    public static final Setting<Integer> BATCH_SIZE = intSetting("batch.size", 256, 2, 65_536, "items per training step");
+    public static final Setting<Integer> BATCH_LINGER_MS = intSetting("batch.linger.ms", 1000, 1, 3_600_000,
+            "with no new items for this long, train on what the replay buffer holds");
+    public static final Setting<Integer> BANK_SIZE = intSetting("bank.size", 4096, 0, 1 << 20,
+            "MoCo memory bank of negative keys (0 = in-batch negatives only)");
+    public static final Setting<Float> MOMENTUM = new Setting<>("momentum",
+            "EMA factor m of the key encoder: k = m k + (1 - m) q", "0.99", s -> Float.valueOf(s.strip()),
+            v -> !v.isNaN() && v >= 0f && v < 1f, "in [0, 1)");
+    public static final Setting<Float> TEMPERATURE = floatSetting("temperature", 0.2f, 0f, 100f,
+            "softmax temperature of InfoNCE / NT-Xent");
+    public static final Setting<Float> MARGIN = floatSetting("margin", 1.0f, 0f, 100f, "siamese margin");
+    public static final Setting<Float> LEARNING_RATE = floatSetting("learning.rate", 0.001f, 0f, 10f, "Adam learning rate");
+    public static final Setting<Integer> REPLAY_UPDATES = intSetting("replay.updates-per-item", 5, 1, 1000,
+            "how many training steps each item takes part in (replay, Purushwalkam et al. 2022)");
+    public static final Setting<Integer> REPLAY_CAPACITY = intSetting("replay.capacity", 4096, 2, 1 << 22,
+            "items held for replay; a step samples the batch from them");
+    public static final Setting<Integer> SNAPSHOT_EVERY = intSetting("snapshot.every-steps", 50, 1, MAX,
+            "publish a ModelSnapshot every N steps");
+    public static final Setting<Integer> EMBEDDING_DIM = intSetting("embedding.dim", 128, 2, 8192,
+            "published embedding size (backbone output)");
+    public static final Setting<Integer> PROJECTION_DIM = intSetting("projection.dim", 64, 2, 8192,
+            "projection head output, used only by the loss");
+    public static final Setting<Integer> EMBED_BATCH_SIZE = intSetting("embed.batch.size", 64, 1, 65_536,
+            "items embedded together");
+    public static final Setting<Integer> EMBED_LINGER_MS = intSetting("embed.linger.ms", 50, 1, 60_000,
+            "longest wait before a partial embedding batch goes out");
+
+    // --- images ---
+    public static final Setting<Integer> IMAGE_SIZE = intSetting("image.size", 28, 4, 1024,
+            "side of the square input the image encoder sees; every image is resized to it");
+    public static final Setting<Integer> IMAGE_CHANNELS = intSetting("image.channels", 1, 1, 3,
+            "1 = grey (colour images are converted), 3 = RGB (grey images are replicated)");
+    public static final Setting<int[]> IMAGE_CONV_CHANNELS = intListSetting("image.conv-channels", "32,64",
+            "channels of each conv layer of the CNN backbone (each followed by ReLU and 2x2 max-pool)");
+    public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min", 0.25f, 0f, 1f,
+            "smallest random-resized-crop area, as a fraction of the image");
+    public static final Setting<Float> IMAGE_CROP_MAX = floatSetting("image.crop.scale.max", 1.0f, 0f, 1f,
+            "largest random-resized-crop area");
+    public static final Setting<Float> IMAGE_FLIP = fractionSetting("image.flip.probability", 0.5f,
+            "probability of a horizontal flip");
+    public static final Setting<Float> IMAGE_BRIGHTNESS = fractionSetting("image.brightness", 0.4f,
+            "brightness jitter: factor in [1-b, 1+b]");
+    public static final Setting<Float> IMAGE_CONTRAST = fractionSetting("image.contrast", 0.4f,
+            "contrast jitter: factor in [1-c, 1+c]");
+    public static final Setting<Float> IMAGE_NOISE = fractionSetting("image.noise.std", 0.05f,
+            "std of gaussian pixel noise (pixels in [0, 1])");
+    public static final Setting<Float> IMAGE_CUTOUT = fractionSetting("image.cutout.probability", 0.5f,
+            "probability of cutting out a square");
+    public static final Setting<Integer> IMAGE_MAX_SIDE = intSetting("image.max.side", 4096, 1, 65_536,
+            "larger images go to the dead-letter topic");
+    public static final Setting<Integer> IMAGE_MAX_BYTES = intSetting("image.max.bytes", 16 << 20, 1, MAX,
+            "larger payloads go to the dead-letter topic");
+
+    /** Every setting, in the order of the README's table. */
+    public static final List<Setting<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
+            TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_TRAIN_PREFIX, TOPIC_PARTITIONS,
+            DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
+            LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, SNAPSHOT_EVERY, EMBEDDING_DIM, PROJECTION_DIM,
+            EMBED_BATCH_SIZE, EMBED_LINGER_MS,
+            IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
+            IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES);
+
+    private final Map<String, Object> values;
+    private final Map<String, String> sources;
+
+    private Settings(Map<String, Object> values, Map<String, String> sources) {
+        this.values = Collections.unmodifiableMap(values);
+        this.sources = Collections.unmodifiableMap(sources);
+    }
+
+    /** Defaults only (tests, and the demo before its own overrides). */
+    public static Settings defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @param propertiesFile optional file of {@code name=value} lines
+     * @param env            the environment ({@code STREAMCL_BATCH_SIZE=128})
+     * @param flags          {@code name -> value} from the command line
+     * @throws InvalidSettingsException listing every bad or unknown setting
+     */
+    public static Settings load(Path propertiesFile, Map<String, String> env, Map<String, String> flags) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            raw.put(s.name(), s.defaultValue());
+            sources.put(s.name(), "default");
+        }
+        if (propertiesFile != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(propertiesFile)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read settings file " + propertiesFile + ": " + e.getMessage(), e);
+            }
+            for (String name : p.stringPropertyNames()) {
+                put(raw, sources, name, p.getProperty(name), "file " + propertiesFile, problems);
+            }
+        }
+        for (Setting<?> s : ALL) {
+            String v = env.get(s.envName());
+            if (v != null) {
+                raw.put(s.name(), v);
+                sources.put(s.name(), "env " + s.envName());
+            }
+        }
+        flags.forEach((name, v) -> put(raw, sources, name, v, "flag", problems));
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            parse(s, raw.get(s.name()), sources.get(s.name()), values, problems);
+        }
+        if (problems.isEmpty()) {
+            crossCheck(values, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return new Settings(values, sources);
+    }
+
+    /** Returns a copy with some values replaced (validated like any other). */
+    public Settings with(Map<String, String> overrides) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            flags.put(s.name(), text(s));
+        }
+        flags.putAll(overrides);
+        return load(null, Map.of(), flags);
+    }
+
+    public <T> T get(Setting<T> setting) {
+        @SuppressWarnings("unchecked")
+        T v = (T) values.get(setting.name());
+        if (v == null) {
+            throw new IllegalArgumentException("unknown setting " + setting.name());
+        }
+        return v;
+    }
+
+    /** Where a value came from: default, file, env or flag. */
+    public String source(Setting<?> setting) {
+        return sources.get(setting.name());
+    }
+
+    /** The value as text, as it would be written in a properties file. */
+    public String text(Setting<?> setting) {
+        Object v = get(setting);
+        if (v instanceof int[] ints) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < ints.length; i++) {
+                b.append(i == 0 ? "" : ",").append(ints[i]);
+            }
+            return b.toString();
+        }
+        return String.valueOf(v);
+    }
+
+    private static void put(Map<String, String> raw, Map<String, String> sources, String name, String value,
+            String source, List<String> problems) {
+        if (!raw.containsKey(name)) {
+            problems.add("unknown setting '" + name + "' (from " + source + ")" + suggestion(name));
+            return;
+        }
+        raw.put(name, value);
+        sources.put(name, source);
+    }
+
+    private static String suggestion(String name) {
+        String best = null;
+        int bestDistance = 4;
+        for (Setting<?> s : ALL) {
+            int d = editDistance(name, s.name());
+            if (d < bestDistance) {
+                best = s.name();
+                bestDistance = d;
+            }
+        }
+        return best == null ? "" : "; did you mean '" + best + "'?";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static <T> void parse(Setting<T> s, String text, String source, Map<String, Object> values,
+            List<String> problems) {
+        T v;
+        try {
+            v = s.parser().apply(text);
+        } catch (RuntimeException e) {
+            problems.add(s.name() + " = '" + text + "' (from " + source + ") is malformed: must be " + s.rule());
+            return;
+        }
+        if (!s.validator().test(v)) {
+            problems.add(s.name() + " = '" + text + "' (from " + source + ") is invalid: must be " + s.rule());
+            return;
+        }
+        values.put(s.name(), v);
+    }
+
+    private static void crossCheck(Map<String, Object> v, List<String> problems) {
+        if ((float) v.get(IMAGE_CROP_MIN.name()) > (float) v.get(IMAGE_CROP_MAX.name())) {
+            problems.add("image.crop.scale.min must be <= image.crop.scale.max");
+        }
+        if ((int) v.get(REPLAY_CAPACITY.name()) < (int) v.get(BATCH_SIZE.name())) {
+            problems.add("replay.capacity (" + v.get(REPLAY_CAPACITY.name()) + ") must be >= batch.size ("
+                    + v.get(BATCH_SIZE.name()) + "): a step samples its batch from the replay buffer");
+        }
+        int size = (int) v.get(IMAGE_SIZE.name());
+        int layers = ((int[]) v.get(IMAGE_CONV_CHANNELS.name())).length;
+        if (size >> layers < 1) {
+            problems.add("image.size " + size + " is too small for " + layers + " conv layers (each halves it)");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.streamcl.ingest;
+
+import io.streamcl.schema.RawItem;
+import io.streamcl.schema.serde.AvroSerde;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Sends RawItems (Avro single-object encoded, key = item id) to a topic, idempotently. */
+public final class RawItemProducer implements AutoCloseable {
+    private final KafkaProducer<String, RawItem> producer;
+    private final String topic;
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> firstError = new AtomicReference<>();
+
+    public RawItemProducer(String bootstrapServers, String topic) {
+        this.topic = topic;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20),
+                new StringSerializer(), AvroSerde.of(RawItem.class).serializer());
+    }
+
+    /** Sends asynchronously; see {@link #acked()} and {@link #failed()} after {@link #flush()}. */
+    public void send(RawItem item) {
+        producer.send(new ProducerRecord<>(topic, null, item.getEventTime().toEpochMilli(), item.getId(), item), (meta, error) -> {
+            if (error == null) {
+                acked.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                firstError.compareAndSet(null, error);
+            }
+        });
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    public long acked() {
+        return acked.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** The first send error, if any, to tell the user why. */
+    public Exception firstError() {
+        return firstError.get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

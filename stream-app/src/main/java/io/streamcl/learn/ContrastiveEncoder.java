@@ -1,0 +1,65 @@
+package io.streamcl.learn;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * An encoder as contrastive learning uses it: a backbone whose output h is the published embedding,
+ * and a projection head g whose output z = g(h) only the loss sees (SimCLR, Chen et al. 2020: the
+ * loss makes z invariant and discards information h keeps).
+ *
+ * <p>Forward: (B, ...) -> [h (B, embeddingDim), z (B, projectionDim)].
+ */
+public final class ContrastiveEncoder extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final Block backbone;
+    private final Block head;
+
+    public ContrastiveEncoder(Block backbone, Block head) {
+        super(VERSION);
+        this.backbone = addChildBlock("backbone", backbone);
+        this.head = addChildBlock("head", head);
+    }
+
+    /** Linear(hidden = embeddingDim) - ReLU - Linear(projectionDim), as in MoCo v2. */
+    public static Block projectionHead(int embeddingDim, int projectionDim) {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(embeddingDim).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(projectionDim).build());
+    }
+
+    public Block backbone() {
+        return backbone;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList h = backbone.forward(ps, inputs, training, params);
+        NDList z = head.forward(ps, h, training, params);
+        return new NDList(h.singletonOrThrow(), z.singletonOrThrow());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] h = backbone.getOutputShapes(inputShapes);
+        return new Shape[] {h[0], head.getOutputShapes(h)[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        backbone.initialize(manager, dataType, inputShapes);
+        head.initialize(manager, dataType, backbone.getOutputShapes(inputShapes));
+    }
+}

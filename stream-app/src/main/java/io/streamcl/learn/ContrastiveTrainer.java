@@ -1,0 +1,259 @@
+package io.streamcl.learn;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Trains one encoder contrastively, one batch of positive pairs at a time. Knows nothing of where
+ * the items come from.
+ *
+ * <ul>
+ *   <li>moco (He et al. 2020): query encoder f_q trained by Adam; key encoder f_k its EMA
+ *       (k = m k + (1 - m) q); InfoNCE of q = f_q(view1) against k = f_k(view2), the other keys of the
+ *       batch and a FIFO bank of earlier keys, never an item's own key.
+ *   <li>simclr (Chen et al. 2020): both views through f_q; NT-Xent over the 2B views.
+ *   <li>siamese (Hadsell et al. 2006): both views through f_q; margin loss on the B positive pairs
+ *       and B negative pairs (each view1 with the next item's view2).
+ * </ul>
+ *
+ * <p>DJL allows one open GradientCollector per process, so steps of all trainers in the process
+ * are serialised on one lock. Each step runs in its own NDManager, closed at its end.
+ */
+public final class ContrastiveTrainer implements AutoCloseable {
+    private static final Object GRADIENT_LOCK = new Object();
+
+    private final EncoderSpec spec;
+    private final TrainerConfig config;
+    private final Model model;
+    private final Trainer trainer;
+    private final ContrastiveEncoder query;
+    private final ContrastiveEncoder key;
+    private final ParameterStore keyStore;
+    private final MemoryBank bank;
+    private final InfoNceLoss infoNce;
+    private final NtXentLoss ntXent;
+    private final MarginContrastiveLoss margin;
+    private long steps;
+
+    /**
+     * @param initialParameters parameters to start from ({@link #saveParameters()} of an earlier
+     *                          trainer with the same spec), or null for a fresh, seeded initialisation
+     * @param initialSteps      steps already taken by those parameters
+     */
+    public ContrastiveTrainer(EncoderSpec spec, TrainerConfig config, Device device, byte[] initialParameters,
+            long initialSteps) {
+        this.spec = spec;
+        this.config = config;
+        this.steps = initialSteps;
+        Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
+        model = Model.newInstance("encoder", device, "PyTorch");
+        query = spec.newEncoder();
+        model.setBlock(query);
+        if (initialParameters != null) {
+            query.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(1));
+            loadInto(query, model.getNDManager(), initialParameters);
+        }
+        DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()) // unused: the loss is computed here
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
+                .optDevices(new Device[] {device});
+        trainer = model.newTrainer(tc);
+        trainer.initialize(spec.inputShape(2));
+
+        Similarity sim = config.similarity();
+        if (config.method() == TrainerConfig.Method.MOCO) {
+            key = spec.newEncoder();
+            key.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(2));
+            key.freezeParameters(true);
+            MomentumUpdate.copy(query, key);
+            keyStore = new ParameterStore(model.getNDManager(), false);
+            bank = new MemoryBank(model.getNDManager(), config.bankSize(), spec.projectionDim());
+            infoNce = new InfoNceLoss(config.temperature(), sim);
+        } else {
+            key = null;
+            keyStore = null;
+            bank = null;
+            infoNce = null;
+        }
+        ntXent = config.method() == TrainerConfig.Method.SIMCLR ? new NtXentLoss(config.temperature(), sim) : null;
+        margin = config.method() == TrainerConfig.Method.SIAMESE ? new MarginContrastiveLoss(config.margin()) : null;
+    }
+
+    public EncoderSpec spec() {
+        return spec;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /**
+     * One optimizer step on B positive pairs.
+     *
+     * @param views1 B first views, each {@link EncoderSpec#inputSize()} floats
+     * @param views2 B second views of the same items, same order
+     * @param itemIds B ids (hashes) of the items, so the bank never serves an item its own key
+     */
+    public StepResult step(List<float[]> views1, List<float[]> views2, long[] itemIds) {
+        int b = views1.size();
+        if (b < 2 || views2.size() != b || itemIds.length != b) {
+            throw new IllegalArgumentException("a step needs B >= 2 pairs and B ids, got " + b + "/"
+                    + views2.size() + "/" + itemIds.length);
+        }
+        long t0 = System.nanoTime();
+        try (NDManager sm = model.getNDManager().newSubManager()) {
+            NDArray x1 = sm.create(flatten(views1), spec.inputShape(b)); // (B, input...)
+            NDArray x2 = sm.create(flatten(views2), spec.inputShape(b));
+            NDArray keys = null;
+            if (key != null) {
+                // (B, P): no GradientCollector is open and f_k is frozen, so no graph is recorded
+                keys = key.forward(keyStore, new NDList(x2), false).get(1);
+                if (config.similarity().normalizes()) {
+                    keys = keys.normalize(2, 1, 1e-12);
+                }
+            }
+            float loss;
+            float top1;
+            synchronized (GRADIENT_LOCK) {
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDArray[] z = forwardPair(x1, x2, keys == null, b); // z[0], z[1]: (B, P)
+                    NDArray lossArray = loss(z[0], keys == null ? z[1] : keys, itemIds, sm, b);
+                    gc.backward(lossArray);
+                    loss = lossArray.getFloat();
+                    top1 = positiveTop1(z[0], keys == null ? z[1] : keys, sm, b);
+                }
+                trainer.step();
+            }
+            if (key != null) {
+                MomentumUpdate.ema(query, key, config.momentum());
+                bank.enqueue(keys, itemIds);
+            }
+            steps++;
+            if (!Float.isFinite(loss)) {
+                throw new IllegalStateException("loss became " + loss + " at step " + steps
+                        + ": lower learning.rate or raise temperature");
+            }
+            return new StepResult(steps, loss, top1, b, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    /** Projections of both views; the second only when both go through f_q (simclr, siamese). */
+    private NDArray[] forwardPair(NDArray x1, NDArray x2, boolean bothThroughQuery, int b) {
+        if (!bothThroughQuery) {
+            return new NDArray[] {trainer.forward(new NDList(x1)).get(1), null};
+        }
+        NDArray z = trainer.forward(new NDList(NDArrays.concat(new NDList(x1, x2)))).get(1); // (2B, P)
+        return new NDArray[] {z.get(new NDIndex("0:{}", b)), z.get(new NDIndex("{}:", b))};
+    }
+
+    private NDArray loss(NDArray z1, NDArray z2, long[] itemIds, NDManager sm, int b) {
+        switch (config.method()) {
+            case MOCO:
+                NDArray bankKeys = bank.size() == 0 ? null : bank.keys(sm); // (K, P)
+                NDArray self = bank.size() == 0 ? null : bank.isSelf(itemIds, sm); // (B, K)
+                return infoNce.compute(z1, z2, bankKeys, self);
+            case SIMCLR:
+                return ntXent.compute(z1, z2);
+            case SIAMESE:
+                NDArray a = z1;
+                NDArray c = z2;
+                if (config.similarity().normalizes()) {
+                    a = a.normalize(2, 1, 1e-12);
+                    c = c.normalize(2, 1, 1e-12);
+                }
+                // negatives: each item's first view against the next item's second view
+                NDArray shifted = NDArrays.concat(new NDList(c.get(new NDIndex("1:")), c.get(new NDIndex("0:1"))));
+                NDArray labels = NDArrays.concat(new NDList(sm.ones(new ai.djl.ndarray.types.Shape(b)),
+                        sm.zeros(new ai.djl.ndarray.types.Shape(b))));
+                return margin.compute(NDArrays.concat(new NDList(a, a)), NDArrays.concat(new NDList(c, shifted)), labels);
+            default:
+                throw new IllegalStateException(config.method().name());
+        }
+    }
+
+    /** Fraction of rows whose most similar column is their own partner: a cheap health signal. */
+    private static float positiveTop1(NDArray z1, NDArray z2, NDManager sm, int b) {
+        NDArray sims = z1.stopGradient().matMul(z2.stopGradient().transpose()); // (B, B)
+        NDArray hits = sims.argMax(1).eq(sm.arange(0, b, 1, DataType.INT64));
+        return hits.toType(DataType.FLOAT32, false).mean().getFloat();
+    }
+
+    private static float[] flatten(List<float[]> views) {
+        int n = views.get(0).length;
+        float[] out = new float[views.size() * n];
+        for (int i = 0; i < views.size(); i++) {
+            float[] v = views.get(i);
+            if (v.length != n) {
+                throw new IllegalArgumentException("view " + i + " has " + v.length + " values, expected " + n);
+            }
+            System.arraycopy(v, 0, out, i * n, n);
+        }
+        return out;
+    }
+
+    /** The query encoder's parameters (backbone and head), as a snapshot carries them. */
+    public byte[] saveParameters() {
+        return saveParameters(query);
+    }
+
+    static byte[] saveParameters(ContrastiveEncoder encoder) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            encoder.saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static void loadInto(ContrastiveEncoder encoder, NDManager manager, byte[] parameters) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+            encoder.loadParameters(manager, in);
+        } catch (IOException | ai.djl.MalformedModelException e) {
+            throw new IllegalArgumentException("parameters do not fit encoder " + encoder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Number of trainable values, for the log. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : query.getParameters().values()) {
+            n += p.getArray().size();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        if (bank != null) {
+            bank.close();
+        }
+        trainer.close();
+        model.close();
+    }
+}

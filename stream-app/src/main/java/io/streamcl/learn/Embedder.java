@@ -1,0 +1,72 @@
+package io.streamcl.learn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+
+/**
+ * Embeds items with a frozen copy of an encoder loaded from snapshot parameters: the published
+ * embedding is the L2-normalised backbone output. Never shares blocks with a trainer (a trainer's
+ * thread has gradients on); one Embedder per thread.
+ */
+public final class Embedder implements AutoCloseable {
+    private static final int CHUNK = 256;
+
+    private final EncoderSpec spec;
+    private final NDManager manager;
+    private final ContrastiveEncoder encoder;
+    private final ParameterStore store;
+
+    public Embedder(EncoderSpec spec, byte[] parameters, Device device) {
+        this.spec = spec;
+        this.manager = NDManager.newBaseManager(device, "PyTorch");
+        this.encoder = spec.newEncoder();
+        encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+        ContrastiveTrainer.loadInto(encoder, manager, parameters);
+        encoder.freezeParameters(true);
+        this.store = new ParameterStore(manager, false);
+    }
+
+    public EncoderSpec spec() {
+        return spec;
+    }
+
+    /** @param inputs N items, each {@link EncoderSpec#inputSize()} floats; returns (N, embeddingDim), unit rows */
+    public float[][] embed(List<float[]> inputs) {
+        float[][] out = new float[inputs.size()][];
+        for (int from = 0; from < inputs.size(); from += CHUNK) {
+            List<float[]> chunk = inputs.subList(from, Math.min(inputs.size(), from + CHUNK));
+            int n = chunk.size();
+            float[] flat = new float[n * spec.inputSize()];
+            for (int i = 0; i < n; i++) {
+                float[] v = chunk.get(i);
+                if (v.length != spec.inputSize()) {
+                    throw new IllegalArgumentException("input has " + v.length + " values, encoder expects "
+                            + spec.inputSize());
+                }
+                System.arraycopy(v, 0, flat, i * spec.inputSize(), spec.inputSize());
+            }
+            try (NDManager sm = manager.newSubManager()) {
+                NDArray x = sm.create(flat, spec.inputShape(n));
+                NDArray h = encoder.backbone().forward(store, new NDList(x), false).singletonOrThrow(); // (n, E)
+                float[] rows = h.normalize(2, 1, 1e-12).toFloatArray();
+                int e = spec.embeddingDim();
+                for (int i = 0; i < n; i++) {
+                    float[] row = new float[e];
+                    System.arraycopy(rows, i * e, row, 0, e);
+                    out[from + i] = row;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

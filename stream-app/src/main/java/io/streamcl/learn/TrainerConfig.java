@@ -1,0 +1,41 @@
+package io.streamcl.learn;
+
+/**
+ * Hyperparameters of one trainer, validated where they enter.
+ *
+ * @param method       moco, simclr or siamese
+ * @param similarity   similarity used inside the loss
+ * @param temperature  τ of InfoNCE / NT-Xent
+ * @param margin       margin of the siamese contrastive loss
+ * @param momentum     m of the MoCo key encoder
+ * @param bankSize     K, keys in the MoCo memory bank (0 = in-batch negatives only)
+ * @param learningRate Adam's learning rate
+ * @param seed         seeds the initial weights
+ */
+public record TrainerConfig(
+        Method method, Similarity similarity, float temperature, float margin, float momentum, int bankSize,
+        float learningRate, long seed) {
+
+    public enum Method {
+        MOCO, SIMCLR, SIAMESE;
+
+        public static Method parse(String s) {
+            return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    public TrainerConfig {
+        require(method != null && similarity != null, "method and similarity are required");
+        require(temperature > 0 && Float.isFinite(temperature), "temperature must be > 0, got " + temperature);
+        require(margin > 0 && Float.isFinite(margin), "margin must be > 0, got " + margin);
+        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+        require(bankSize >= 0, "bankSize must be >= 0, got " + bankSize);
+        require(learningRate > 0 && Float.isFinite(learningRate), "learningRate must be > 0, got " + learningRate);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

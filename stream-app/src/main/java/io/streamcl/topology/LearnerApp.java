@@ -1,0 +1,80 @@
+package io.streamcl.topology;
+
+import ai.djl.Device;
+import io.streamcl.config.Settings;
+import io.streamcl.kind.ItemKinds;
+import io.streamcl.learn.Devices;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running application: topics checked, topology built, Kafka Streams started. */
+public final class LearnerApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LearnerApp.class);
+
+    private final KafkaStreams streams;
+    private final PipelineMetrics metrics;
+    private final Device device;
+
+    private LearnerApp(KafkaStreams streams, PipelineMetrics metrics, Device device) {
+        this.streams = streams;
+        this.metrics = metrics;
+        this.device = device;
+    }
+
+    public static LearnerApp start(Settings settings, PipelineMetrics metrics) {
+        ItemKinds kinds = ItemKinds.fromSettings(settings);
+        Device device = Devices.resolve(settings.get(Settings.DEVICE));
+        TopicSetup.ensureTopics(settings, kinds);
+        KafkaStreams streams = new KafkaStreams(
+                LearnerTopology.buildTopology(settings, kinds, metrics, device), streamsConfig(settings));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streams.start();
+        LOG.info("learner started: application.id={} bootstrap={} device={} guarantee={}",
+                settings.get(Settings.APPLICATION_ID), settings.get(Settings.BOOTSTRAP_SERVERS), device,
+                settings.get(Settings.PROCESSING_GUARANTEE));
+        return new LearnerApp(streams, metrics, device);
+    }
+
+    public static Properties streamsConfig(Settings s) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(Settings.APPLICATION_ID));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(Settings.BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.get(Settings.STATE_DIR));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.get(Settings.PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.get(Settings.STREAM_THREADS));
+        // only our own topics (models, train-*) are read with Avro deserializers; raw-items are bytes
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
+        return p;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,131 @@
+package io.streamcl.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The pipeline's counters and gauges (Micrometer), per kind: what went in, what came out, what was
+ * rejected and why, and how training goes. Processors on any stream thread update them.
+ */
+public final class PipelineMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public PipelineMetrics() {
+        this(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void itemIn(String kind) {
+        counter("streamcl.items.in", "kind", kind).increment();
+    }
+
+    public void deadLetter(String stage) {
+        counter("streamcl.dead.letters", "stage", stage).increment();
+    }
+
+    public void embeddingsOut(String kind, int n) {
+        counter("streamcl.embeddings.out", "kind", kind).increment(n);
+    }
+
+    public void trainedStep(String kind, float loss, int batch) {
+        counter("streamcl.train.steps", "kind", kind).increment();
+        counter("streamcl.train.pairs", "kind", kind).increment(batch);
+        gauge("streamcl.train.loss.milli", kind).set(Math.round(loss * 1000.0));
+    }
+
+    public void itemTrained(String kind) {
+        counter("streamcl.train.items", "kind", kind).increment();
+    }
+
+    public void modelPublished(String kind, long version, long step) {
+        gauge("streamcl.model.published.version", kind).set(version);
+        gauge("streamcl.model.published.step", kind).set(step);
+    }
+
+    public void modelInUse(String kind, long version) {
+        gauge("streamcl.model.embedding.version", kind).accumulateAndGet(version, Math::max);
+    }
+
+    public void pendingTraining(String kind, long uses) {
+        gauge("streamcl.train.pending.uses", kind).set(uses);
+    }
+
+    // --- reading, for progress lines and tests ---
+
+    public long itemsIn(String kind) {
+        return count("streamcl.items.in", "kind", kind);
+    }
+
+    public long deadLetters() {
+        return (long) registry.find("streamcl.dead.letters").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public long embeddingsOut(String kind) {
+        return count("streamcl.embeddings.out", "kind", kind);
+    }
+
+    public long steps(String kind) {
+        return count("streamcl.train.steps", "kind", kind);
+    }
+
+    public long pairsTrained(String kind) {
+        return count("streamcl.train.pairs", "kind", kind);
+    }
+
+    public long itemsTrained(String kind) {
+        return count("streamcl.train.items", "kind", kind);
+    }
+
+    public float loss(String kind) {
+        return gauge("streamcl.train.loss.milli", kind).get() / 1000f;
+    }
+
+    public long publishedVersion(String kind) {
+        return gauge("streamcl.model.published.version", kind).get();
+    }
+
+    public long publishedStep(String kind) {
+        return gauge("streamcl.model.published.step", kind).get();
+    }
+
+    public long embeddingVersion(String kind) {
+        return gauge("streamcl.model.embedding.version", kind).get();
+    }
+
+    public long pendingTraining(String kind) {
+        return gauge("streamcl.train.pending.uses", kind).get();
+    }
+
+    private long count(String name, String tag, String value) {
+        return Math.round(counter(name, tag, value).count());
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '|' + value,
+                k -> Counter.builder(name).tag(tag, value).register(registry));
+    }
+
+    private AtomicLong gauge(String name, String kind) {
+        Function<String, AtomicLong> create = k -> {
+            AtomicLong v = new AtomicLong(-1);
+            Gauge.builder(name, v, AtomicLong::get).tag("kind", kind).register(registry);
+            return v;
+        };
+        return gauges.computeIfAbsent(name + '|' + kind, create);
+    }
+}

@@ -1,0 +1,70 @@
+package io.streamcl.topology;
+
+import io.streamcl.config.Settings;
+import io.streamcl.kind.ItemKind;
+import io.streamcl.kind.ItemKinds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** Creates the app's topics when missing and checks the ones that must have a single partition. */
+public final class TopicSetup {
+    /** Snapshots are one record each and may be several MB. */
+    public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+    private TopicSetup() {}
+
+    public static void ensureTopics(Settings settings, ItemKinds kinds) {
+        Topics topics = Topics.from(settings);
+        int partitions = settings.get(Settings.TOPIC_PARTITIONS);
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(topics.rawItems(), partitions, (short) -1));
+        wanted.add(new NewTopic(topics.deadLetters(), 1, (short) -1));
+        wanted.add(new NewTopic(topics.embeddings(), partitions, (short) -1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(topics.models(), 1, (short) -1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
+        for (ItemKind<?> kind : kinds.all()) {
+            wanted.add(new NewTopic(topics.train(kind.name()), 1, (short) -1));
+        }
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP_SERVERS),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            List<String> singles = kinds.all().stream().map(k -> topics.train(k.name())).toList();
+            List<String> checked = new ArrayList<>(singles);
+            checked.add(topics.models());
+            Map<String, TopicDescription> described = admin.describeTopics(checked).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            for (String name : singles) {
+                int n = described.get(name).partitions().size();
+                if (n != 1) {
+                    throw new IllegalStateException("topic " + name + " has " + n + " partitions; a kind's train topic"
+                            + " must have exactly 1 so that exactly one trainer runs");
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot set up topics on " + settings.get(Settings.BOOTSTRAP_SERVERS)
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no Kafka broker answered at " + settings.get(Settings.BOOTSTRAP_SERVERS)
+                    + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting up topics", e);
+        }
+    }
+}

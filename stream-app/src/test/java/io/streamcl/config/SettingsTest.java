@@ -1,0 +1,75 @@
+package io.streamcl.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+    @Test
+    void shouldAcceptEveryDefault() {
+        Settings s = Settings.defaults();
+        assertThat(s.get(Settings.BATCH_SIZE)).isEqualTo(256);
+        assertThat(s.get(Settings.MOMENTUM)).isEqualTo(0.99f);
+        assertThat(s.get(Settings.METHOD)).isEqualTo("moco");
+        assertThat(s.get(Settings.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+        assertThat(s.source(Settings.BATCH_SIZE)).isEqualTo("default");
+    }
+
+    @Test
+    void shouldLayerFileThenEnvironmentThenFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "batch.size=64\nbank.size=128\nmethod=simclr\n");
+        Settings s = Settings.load(file, Map.of("STREAMCL_BANK_SIZE", "512", "STREAMCL_METHOD", "siamese"),
+                Map.of("method", "moco"));
+        assertThat(s.get(Settings.BATCH_SIZE)).isEqualTo(64);
+        assertThat(s.get(Settings.BANK_SIZE)).isEqualTo(512);
+        assertThat(s.get(Settings.METHOD)).isEqualTo("moco");
+        assertThat(s.source(Settings.BANK_SIZE)).isEqualTo("env STREAMCL_BANK_SIZE");
+    }
+
+    @Test
+    void shouldListEveryInvalidSettingInOneError() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of(),
+                Map.of("batch.size", "0", "temperature", "abc", "momentum", "1.0", "method", "byol")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .satisfies(e -> assertThat(((InvalidSettingsException) e).problems()).hasSize(4))
+                .hasMessageContaining("batch.size = '0' (from flag) is invalid: must be in [2, 65536]")
+                .hasMessageContaining("temperature = 'abc' (from flag) is malformed")
+                .hasMessageContaining("momentum")
+                .hasMessageContaining("one of moco|simclr|siamese");
+    }
+
+    @Test
+    void shouldSuggestTheNearestNameForAnUnknownSetting() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("bach.size", "12")))
+                .hasMessageContaining("unknown setting 'bach.size'")
+                .hasMessageContaining("did you mean 'batch.size'?");
+    }
+
+    @Test
+    void shouldRejectReplaySmallerThanABatch() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("replay.capacity", "100")))
+                .hasMessageContaining("replay.capacity (100) must be >= batch.size (256)");
+    }
+
+    @Test
+    void shouldParseIntListsAndKeepTheirText() {
+        Settings s = Settings.defaults().with(Map.of("image.conv-channels", "16, 32,64"));
+        assertThat(s.get(Settings.IMAGE_CONV_CHANNELS)).containsExactly(16, 32, 64);
+        assertThat(s.text(Settings.IMAGE_CONV_CHANNELS)).isEqualTo("16,32,64");
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("image.conv-channels", "16,x")))
+                .hasMessageContaining("image.conv-channels");
+    }
+
+    @Test
+    void shouldNameTheEnvironmentVariableOfEachSetting() {
+        assertThat(Settings.BATCH_SIZE.envName()).isEqualTo("STREAMCL_BATCH_SIZE");
+        assertThat(Settings.TOPIC_RAW_ITEMS.envName()).isEqualTo("STREAMCL_TOPIC_RAW_ITEMS");
+    }
+}

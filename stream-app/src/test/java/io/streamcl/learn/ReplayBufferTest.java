@@ -1,0 +1,54 @@
+package io.streamcl.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ReplayBufferTest {
+
+    @Test
+    void shouldUseEveryItemExactlyUsesPerItemTimes() {
+        ReplayBuffer<Integer> buffer = new ReplayBuffer<>(64, 3, 1);
+        Map<Integer, Integer> uses = new HashMap<>();
+        int next = 0;
+        while (next < 1000 || buffer.size() > 0) {
+            while (next < 1000 && !buffer.isFull()) {
+                buffer.add(next++);
+            }
+            for (ReplayBuffer.Draw<Integer> d : buffer.take(16)) {
+                assertThat(d.use()).isEqualTo(uses.getOrDefault(d.item(), 0));
+                uses.merge(d.item(), 1, Integer::sum);
+            }
+        }
+        assertThat(uses).hasSize(1000);
+        assertThat(uses.values()).allMatch(u -> u == 3);
+        assertThat(buffer.pendingUses()).isZero();
+    }
+
+    @Test
+    void shouldDrawDistinctItemsInABatch() {
+        ReplayBuffer<Integer> buffer = new ReplayBuffer<>(100, 5, 2);
+        for (int i = 0; i < 100; i++) {
+            buffer.add(i);
+        }
+        List<ReplayBuffer.Draw<Integer>> batch = buffer.take(50);
+        Set<Integer> seen = new HashSet<>();
+        batch.forEach(d -> seen.add(d.item()));
+        assertThat(seen).hasSize(50);
+        assertThat(buffer.take(500)).hasSize(100); // never more than held
+    }
+
+    @Test
+    void shouldRefuseItemsWhenFull() {
+        ReplayBuffer<String> buffer = new ReplayBuffer<>(1, 1, 0);
+        buffer.add("a");
+        assertThatThrownBy(() -> buffer.add("b")).isInstanceOf(IllegalStateException.class);
+        assertThat(buffer.pendingUses()).isEqualTo(1);
+    }
+}
