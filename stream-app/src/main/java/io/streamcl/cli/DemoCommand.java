@@ -109,6 +109,8 @@ public final class DemoCommand implements Callable<Integer> {
         demoDefaults.put(Settings.STATE_DIR.name(), stateDir.toString());
         demoDefaults.put(Settings.APPLICATION_ID.name(), "streamcl-demo");
         demoDefaults.put(Settings.TOPIC_PARTITIONS.name(), "2");
+        // a finite sample in one pass: replay makes it worth several epochs (Purushwalkam et al. 2022)
+        demoDefaults.put(Settings.REPLAY_UPDATES.name(), "30");
         System.out.printf("demo: %d training images streamed, %d held out (%s)%n", train.images().size(),
                 test.images().size(), testImages == null ? "last 20% of " + trainImages : testImages);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {

@@ -70,8 +70,8 @@ public final class Settings {
     public static final Setting<Float> TEMPERATURE = floatSetting("temperature", 0.2f, 0f, 100f,
             "softmax temperature of InfoNCE / NT-Xent");
     public static final Setting<Float> MARGIN = floatSetting("margin", 1.0f, 0f, 100f, "siamese margin");
-    public static final Setting<Float> LEARNING_RATE = floatSetting("learning.rate", 0.001f, 0f, 10f, "Adam learning rate");
-    public static final Setting<Integer> REPLAY_UPDATES = intSetting("replay.updates-per-item", 5, 1, 1000,
+    public static final Setting<Float> LEARNING_RATE = floatSetting("learning.rate", 0.003f, 0f, 10f, "Adam learning rate");
+    public static final Setting<Integer> REPLAY_UPDATES = intSetting("replay.updates-per-item", 10, 1, 1000,
             "how many training steps each item takes part in (replay, Purushwalkam et al. 2022)");
     public static final Setting<Integer> REPLAY_CAPACITY = intSetting("replay.capacity", 4096, 2, 1 << 22,
             "items held for replay; a step samples the batch from them");
@@ -91,9 +91,9 @@ public final class Settings {
             "side of the square input the image encoder sees; every image is resized to it");
     public static final Setting<Integer> IMAGE_CHANNELS = intSetting("image.channels", 1, 1, 3,
             "1 = grey (colour images are converted), 3 = RGB (grey images are replicated)");
-    public static final Setting<int[]> IMAGE_CONV_CHANNELS = intListSetting("image.conv-channels", "32,64",
+    public static final Setting<int[]> IMAGE_CONV_CHANNELS = intListSetting("image.conv-channels", "16,32",
             "channels of each conv layer of the CNN backbone (each followed by ReLU and 2x2 max-pool)");
-    public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min", 0.25f, 0f, 1f,
+    public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min", 0.4f, 0f, 1f,
             "smallest random-resized-crop area, as a fraction of the image");
     public static final Setting<Float> IMAGE_CROP_MAX = floatSetting("image.crop.scale.max", 1.0f, 0f, 1f,
             "largest random-resized-crop area");
@@ -105,7 +105,7 @@ public final class Settings {
             "contrast jitter: factor in [1-c, 1+c]");
     public static final Setting<Float> IMAGE_NOISE = fractionSetting("image.noise.std", 0.05f,
             "std of gaussian pixel noise (pixels in [0, 1])");
-    public static final Setting<Float> IMAGE_CUTOUT = fractionSetting("image.cutout.probability", 0.5f,
+    public static final Setting<Float> IMAGE_CUTOUT = fractionSetting("image.cutout.probability", 0.25f,
             "probability of cutting out a square");
     public static final Setting<Integer> IMAGE_MAX_SIDE = intSetting("image.max.side", 4096, 1, 65_536,
             "larger images go to the dead-letter topic");

@@ -139,27 +139,42 @@ public final class ContrastiveTrainer implements AutoCloseable {
             }
             float loss;
             float top1;
+            long tBackward;
+            long tOptimizer;
             synchronized (GRADIENT_LOCK) {
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray[] z = forwardPair(x1, x2, keys == null, b); // z[0], z[1]: (B, P)
                     NDArray lossArray = loss(z[0], keys == null ? z[1] : keys, itemIds, sm, b);
+                    loss = lossArray.getFloat(); // waits for the forward pass
+                    tBackward = System.nanoTime();
                     gc.backward(lossArray);
-                    loss = lossArray.getFloat();
                     top1 = positiveTop1(z[0], keys == null ? z[1] : keys, sm, b);
                 }
+                tOptimizer = System.nanoTime();
                 trainer.step();
             }
+            long tEma = System.nanoTime();
             if (key != null) {
                 MomentumUpdate.ema(query, key, config.momentum());
+            }
+            long tBank = System.nanoTime();
+            if (key != null) {
                 bank.enqueue(keys, itemIds);
             }
+            long tEnd = System.nanoTime();
             steps++;
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException("loss became " + loss + " at step " + steps
                         + ": lower learning.rate or raise temperature");
             }
-            return new StepResult(steps, loss, top1, b, (System.nanoTime() - t0) / 1e6);
+            StepResult.Phases phases = new StepResult.Phases(0, ms(t0, tBackward),
+                    ms(tBackward, tOptimizer), ms(tOptimizer, tEma), ms(tEma, tBank), ms(tBank, tEnd));
+            return new StepResult(steps, loss, top1, b, ms(t0, tEnd), phases);
         }
+    }
+
+    private static double ms(long from, long to) {
+        return (to - from) / 1e6;
     }
 
     /** Projections of both views; the second only when both go through f_q (simclr, siamese). */

@@ -69,6 +69,7 @@ public final class OnlineLearner<I> implements AutoCloseable {
     }
 
     private StepResult step() {
+        long t0 = System.nanoTime();
         List<ReplayBuffer.Draw<Example<I>>> draws = buffer.take(batchSize);
         List<float[]> v1 = new ArrayList<>(draws.size());
         List<float[]> v2 = new ArrayList<>(draws.size());
@@ -80,7 +81,8 @@ public final class OnlineLearner<I> implements AutoCloseable {
             v2.add(augmenter.view(e.input(), Seeds.forView(seed, e.id(), use, 1)));
             ids[i] = e.idHash();
         }
-        return trainer.step(v1, v2, ids);
+        double augmentMs = (System.nanoTime() - t0) / 1e6;
+        return trainer.step(v1, v2, ids).withAugment(augmentMs);
     }
 
     /** 64-bit FNV-1a of the id: the bank compares these to never serve an item its own key. */

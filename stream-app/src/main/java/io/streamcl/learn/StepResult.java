@@ -9,4 +9,16 @@ package io.streamcl.learn;
  * @param batchSize     items in the batch
  * @param millis        wall time of the step
  */
-public record StepResult(long step, float loss, float positiveTop1, int batchSize, double millis) {}
+public record StepResult(long step, float loss, float positiveTop1, int batchSize, double millis, Phases phases) {
+
+    /** Where the step's time went, in ms: the per-step breakdown benchmarks report. */
+    public record Phases(double augment, double forward, double backward, double optimizer, double ema, double bank) {
+        public Phases withAugment(double ms) {
+            return new Phases(ms, forward, backward, optimizer, ema, bank);
+        }
+    }
+
+    public StepResult withAugment(double ms) {
+        return new StepResult(step, loss, positiveTop1, batchSize, millis + ms, phases.withAugment(ms));
+    }
+}

@@ -55,6 +55,7 @@ public final class LearnerApp implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.get(Settings.STREAM_THREADS));
         // only our own topics (models, train-*) are read with Avro deserializers; raw-items are bytes
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);

@@ -19,9 +19,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Learning, measured: MoCo on 5,000 Fashion-MNIST images with the default settings must make
+ * Learning, measured: MoCo on 5,000 Fashion-MNIST images with the default settings (and the demo's
+ * replay of 30 updates per item) must make
  * augmented views of held-out images findable from each other (positive-pair retrieval among 1,000
- * candidates) clearly better than the untrained encoder does, without collapsing.
+ * candidates) at least 10 points better than the untrained encoder, without collapsing. Measured
+ * when written: 0.070 untrained, 0.204 trained, uniformity -1.78.
  */
 class ImageLearningTest {
     private static final int TRAIN = 5000;
@@ -30,7 +32,9 @@ class ImageLearningTest {
 
     @Test
     void shouldMakeAugmentedViewsOfHeldOutImagesRetrievableWithoutCollapse() throws Exception {
-        Settings settings = Settings.defaults().with(Map.of("device", "cpu"));
+        // a finite sample learned in one pass: replay each item as often as the demo does
+        Settings settings = Settings.defaults().with(Map.of("device", "cpu", "replay.updates-per-item", "30"));
+        long t0 = System.nanoTime();
         ImageKind kind = new ImageKind(settings);
         IdxImages images = IdxFile.readImages(repoRoot().resolve("data/fashion-mnist/t10k-images-idx3-ubyte.gz"));
 
@@ -58,8 +62,12 @@ class ImageLearningTest {
                 lastLoss = r.loss();
             }
             assertThat(learner.pendingUses()).isZero();
-            assertThat(lastLoss).as("loss falls").isLessThan(firstLoss);
+            // chance level is log(1 + in-batch negatives + bank): the loss must end well below it
+            double chance = Math.log(settings.get(Settings.BATCH_SIZE) + settings.get(Settings.BANK_SIZE));
+            System.out.printf("loss: first %.3f, last %.3f, chance %.3f%n", firstLoss, lastLoss, chance);
+            assertThat((double) lastLoss).as("final loss vs chance").isLessThan(chance - 1.0);
             trained = learner.trainer().saveParameters();
+            System.out.printf("trained %d steps in %.1f s%n", learner.trainer().steps(), (System.nanoTime() - t0) / 1e9);
         }
 
         List<float[]> view1 = new ArrayList<>();
