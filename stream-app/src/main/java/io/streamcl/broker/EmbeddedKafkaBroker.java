@@ -46,320 +46,320 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-  /** Largest record batch the broker accepts: 64 MiB. */
-  public static final int MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
+    /** Largest record batch the broker accepts: 64 MiB. */
+    public static final int MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
 
-  /** How long {@link #start} waits for the broker to answer an Admin describeCluster. */
-  public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #start} waits for the broker to answer an Admin describeCluster. */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final String HOST = "127.0.0.1";
-  private static final String META_PROPERTIES = "meta.properties";
+    private static final String HOST = "127.0.0.1";
+    private static final String META_PROPERTIES = "meta.properties";
 
-  /**
-   * How to start the broker.
-   *
-   * @param port client (PLAINTEXT) port on 127.0.0.1; 0 picks a free one
-   * @param controllerPort KRaft controller port on 127.0.0.1; 0 picks a free one
-   * @param dataDir where logs and metadata live; {@code null} means a temporary directory deleted on close
-   * @param numPartitions partitions of a topic created without an explicit count
-   */
-  public record Options(int port, int controllerPort, Path dataDir, int numPartitions) {
-    public Options {
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
-      if (controllerPort < 0 || controllerPort > 65535) {
-        throw new IllegalArgumentException("controllerPort must be 0..65535, was " + controllerPort);
-      }
-      if (port != 0 && port == controllerPort) {
-        throw new IllegalArgumentException("port and controllerPort must differ, both were " + port);
-      }
-      if (numPartitions < 1) throw new IllegalArgumentException("numPartitions must be >= 1, was " + numPartitions);
+    /**
+     * How to start the broker.
+     *
+     * @param port client (PLAINTEXT) port on 127.0.0.1; 0 picks a free one
+     * @param controllerPort KRaft controller port on 127.0.0.1; 0 picks a free one
+     * @param dataDir where logs and metadata live; {@code null} means a temporary directory deleted on close
+     * @param numPartitions partitions of a topic created without an explicit count
+     */
+    public record Options(int port, int controllerPort, Path dataDir, int numPartitions) {
+        public Options {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            if (controllerPort < 0 || controllerPort > 65535) {
+                throw new IllegalArgumentException("controllerPort must be 0..65535, was " + controllerPort);
+            }
+            if (port != 0 && port == controllerPort) {
+                throw new IllegalArgumentException("port and controllerPort must differ, both were " + port);
+            }
+            if (numPartitions < 1) throw new IllegalArgumentException("numPartitions must be >= 1, was " + numPartitions);
+        }
+
+        /** Free ports, a temporary data directory, one partition per topic. */
+        public static Options defaults() {
+            return new Options(0, 0, null, 1);
+        }
+
+        public Options withPort(int p) {
+            return new Options(p, controllerPort, dataDir, numPartitions);
+        }
+
+        public Options withControllerPort(int p) {
+            return new Options(port, p, dataDir, numPartitions);
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(port, controllerPort, dir, numPartitions);
+        }
+
+        public Options withNumPartitions(int n) {
+            return new Options(port, controllerPort, dataDir, n);
+        }
     }
 
-    /** Free ports, a temporary data directory, one partition per topic. */
-    public static Options defaults() {
-      return new Options(0, 0, null, 1);
+    /** The broker could not be started; the message says why, in words meant for a user. */
+    public static class StartException extends RuntimeException {
+        public StartException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
-    public Options withPort(int p) {
-      return new Options(p, controllerPort, dataDir, numPartitions);
+    /** A requested port is already taken by another process. */
+    public static final class PortInUseException extends StartException {
+        private final int port;
+
+        public PortInUseException(int port, String what, Throwable cause) {
+            super(what + " port " + HOST + ":" + port + " is already in use (is another Kafka broker running?)", cause);
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
     }
 
-    public Options withControllerPort(int p) {
-      return new Options(port, p, dataDir, numPartitions);
-    }
-
-    public Options withDataDir(Path dir) {
-      return new Options(port, controllerPort, dir, numPartitions);
-    }
-
-    public Options withNumPartitions(int n) {
-      return new Options(port, controllerPort, dataDir, n);
-    }
-  }
-
-  /** The broker could not be started; the message says why, in words meant for a user. */
-  public static class StartException extends RuntimeException {
-    public StartException(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  /** A requested port is already taken by another process. */
-  public static final class PortInUseException extends StartException {
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final boolean deleteOnClose;
     private final int port;
+    private final int controllerPort;
+    private final String clusterId;
+    private boolean closed;
 
-    public PortInUseException(int port, String what, Throwable cause) {
-      super(what + " port " + HOST + ":" + port + " is already in use (is another Kafka broker running?)", cause);
-      this.port = port;
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port,
+            int controllerPort, String clusterId) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.clusterId = clusterId;
+    }
+
+    /**
+     * Formats the data directory if needed, starts the broker and waits until it answers clients.
+     *
+     * @throws PortInUseException if a requested port is taken
+     * @throws StartException if the broker fails to start or is not ready within {@link #READY_TIMEOUT}
+     */
+    public static EmbeddedKafkaBroker start(Options options) {
+        int port = options.port() == 0 ? freePort(-1) : checkFree(options.port(), "Kafka broker");
+        int controllerPort = options.controllerPort() == 0
+                ? freePort(port) : checkFree(options.controllerPort(), "Kafka controller");
+        boolean temporary = options.dataDir() == null;
+        Path dataDir;
+        try {
+            dataDir = temporary
+                    ? Files.createTempDirectory("streamcl-kafka-")
+                    : Files.createDirectories(options.dataDir().toAbsolutePath().normalize());
+        } catch (IOException e) {
+            throw new StartException("cannot create Kafka data directory " + options.dataDir() + ": " + e, e);
+        }
+
+        KafkaRaftServer server = null;
+        try {
+            Properties props = brokerProperties(port, controllerPort, dataDir, options.numPartitions());
+            String clusterId = formatIfNeeded(dataDir, props);
+            server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, temporary, port, controllerPort, clusterId);
+            broker.awaitReady(READY_TIMEOUT);
+            return broker;
+        } catch (RuntimeException | Error e) {
+            if (server != null) stopQuietly(server);
+            if (temporary) deleteRecursively(dataDir);
+            if (e instanceof StartException se) throw se;
+            if (isBindFailure(e)) throw new PortInUseException(port, "Kafka", e);
+            throw new StartException("Kafka broker failed to start on " + HOST + ":" + port + ": " + e, e);
+        }
+    }
+
+    /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
     }
 
     public int port() {
-      return port;
-    }
-  }
-
-  private final KafkaRaftServer server;
-  private final Path dataDir;
-  private final boolean deleteOnClose;
-  private final int port;
-  private final int controllerPort;
-  private final String clusterId;
-  private boolean closed;
-
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port,
-      int controllerPort, String clusterId) {
-    this.server = server;
-    this.dataDir = dataDir;
-    this.deleteOnClose = deleteOnClose;
-    this.port = port;
-    this.controllerPort = controllerPort;
-    this.clusterId = clusterId;
-  }
-
-  /**
-   * Formats the data directory if needed, starts the broker and waits until it answers clients.
-   *
-   * @throws PortInUseException if a requested port is taken
-   * @throws StartException if the broker fails to start or is not ready within {@link #READY_TIMEOUT}
-   */
-  public static EmbeddedKafkaBroker start(Options options) {
-    int port = options.port() == 0 ? freePort(-1) : checkFree(options.port(), "Kafka broker");
-    int controllerPort = options.controllerPort() == 0
-        ? freePort(port) : checkFree(options.controllerPort(), "Kafka controller");
-    boolean temporary = options.dataDir() == null;
-    Path dataDir;
-    try {
-      dataDir = temporary
-          ? Files.createTempDirectory("streamcl-kafka-")
-          : Files.createDirectories(options.dataDir().toAbsolutePath().normalize());
-    } catch (IOException e) {
-      throw new StartException("cannot create Kafka data directory " + options.dataDir() + ": " + e, e);
+        return port;
     }
 
-    KafkaRaftServer server = null;
-    try {
-      Properties props = brokerProperties(port, controllerPort, dataDir, options.numPartitions());
-      String clusterId = formatIfNeeded(dataDir, props);
-      server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
-      server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, temporary, port, controllerPort, clusterId);
-      broker.awaitReady(READY_TIMEOUT);
-      return broker;
-    } catch (RuntimeException | Error e) {
-      if (server != null) stopQuietly(server);
-      if (temporary) deleteRecursively(dataDir);
-      if (e instanceof StartException se) throw se;
-      if (isBindFailure(e)) throw new PortInUseException(port, "Kafka", e);
-      throw new StartException("Kafka broker failed to start on " + HOST + ":" + port + ": " + e, e);
+    public int controllerPort() {
+        return controllerPort;
     }
-  }
 
-  /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
-  public String bootstrapServers() {
-    return HOST + ":" + port;
-  }
+    /** The data directory (absolute), temporary or given. */
+    public Path dataDir() {
+        return dataDir;
+    }
 
-  public int port() {
-    return port;
-  }
+    /** The KRaft cluster id stored in the data directory's meta.properties. */
+    public String clusterId() {
+        return clusterId;
+    }
 
-  public int controllerPort() {
-    return controllerPort;
-  }
+    /** Stops the broker and controller, waits until they are down, then deletes a temporary data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        stopQuietly(server);
+        if (deleteOnClose) deleteRecursively(dataDir);
+    }
 
-  /** The data directory (absolute), temporary or given. */
-  public Path dataDir() {
-    return dataDir;
-  }
+    private static Properties brokerProperties(int port, int controllerPort, Path dataDir, int numPartitions) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("log.dirs", dataDir.toString());
+        p.put("num.partitions", Integer.toString(numPartitions));
+        p.put("auto.create.topics.enable", "false");
+        p.put("message.max.bytes", Integer.toString(MESSAGE_MAX_BYTES));
+        p.put("replica.fetch.max.bytes", Integer.toString(MESSAGE_MAX_BYTES));
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // the log cleaner (compacted topics: offsets, models, embeddings) allocates this on the heap at start;
+        // Kafka's 128 MiB default is sized for production brokers, not one inside an application
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        return p;
+    }
 
-  /** The KRaft cluster id stored in the data directory's meta.properties. */
-  public String clusterId() {
-    return clusterId;
-  }
-
-  /** Stops the broker and controller, waits until they are down, then deletes a temporary data directory. */
-  @Override
-  public synchronized void close() {
-    if (closed) return;
-    closed = true;
-    stopQuietly(server);
-    if (deleteOnClose) deleteRecursively(dataDir);
-  }
-
-  private static Properties brokerProperties(int port, int controllerPort, Path dataDir, int numPartitions) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-    p.put("log.dirs", dataDir.toString());
-    p.put("num.partitions", Integer.toString(numPartitions));
-    p.put("auto.create.topics.enable", "false");
-    p.put("message.max.bytes", Integer.toString(MESSAGE_MAX_BYTES));
-    p.put("replica.fetch.max.bytes", Integer.toString(MESSAGE_MAX_BYTES));
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "1");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("share.coordinator.state.topic.num.partitions", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    // the log cleaner (compacted topics: offsets, models, embeddings) allocates this on the heap at start;
-    // Kafka's 128 MiB default is sized for production brokers, not one inside an application
-    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
-    return p;
-  }
-
-  /** Same as {@code kafka-storage.sh format -t <random id> -c server.properties}, unless already formatted. */
-  private static String formatIfNeeded(Path dataDir, Properties props) {
-    Path meta = dataDir.resolve(META_PROPERTIES);
-    if (Files.exists(meta)) return readClusterId(meta);
-    Path cfg = null;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      cfg = Files.createTempFile("streamcl-kafka-", ".properties");
-      try (Writer w = Files.newBufferedWriter(cfg, StandardCharsets.UTF_8)) {
-        props.store(w, "streamcl embedded KRaft broker");
-      }
-      String clusterId = Uuid.randomUuid().toString();
-      int rc;
-      try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-        rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", cfg.toString()}, ps);
-      }
-      if (rc != 0) throw new IllegalStateException("exit code " + rc);
-      return clusterId;
-    } catch (Exception e) {
-      throw new StartException("cannot format Kafka data directory " + dataDir + ": " + e.getMessage()
-          + (out.size() > 0 ? " (" + out.toString(StandardCharsets.UTF_8).trim() + ")" : ""), e);
-    } finally {
-      if (cfg != null) {
+    /** Same as {@code kafka-storage.sh format -t <random id> -c server.properties}, unless already formatted. */
+    private static String formatIfNeeded(Path dataDir, Properties props) {
+        Path meta = dataDir.resolve(META_PROPERTIES);
+        if (Files.exists(meta)) return readClusterId(meta);
+        Path cfg = null;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-          Files.deleteIfExists(cfg);
-        } catch (IOException ignored) {
-          // a leftover temp file is harmless
+            cfg = Files.createTempFile("streamcl-kafka-", ".properties");
+            try (Writer w = Files.newBufferedWriter(cfg, StandardCharsets.UTF_8)) {
+                props.store(w, "streamcl embedded KRaft broker");
+            }
+            String clusterId = Uuid.randomUuid().toString();
+            int rc;
+            try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+                rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", cfg.toString()}, ps);
+            }
+            if (rc != 0) throw new IllegalStateException("exit code " + rc);
+            return clusterId;
+        } catch (Exception e) {
+            throw new StartException("cannot format Kafka data directory " + dataDir + ": " + e.getMessage()
+                    + (out.size() > 0 ? " (" + out.toString(StandardCharsets.UTF_8).trim() + ")" : ""), e);
+        } finally {
+            if (cfg != null) {
+                try {
+                    Files.deleteIfExists(cfg);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
         }
-      }
     }
-  }
 
-  private static String readClusterId(Path meta) {
-    Properties p = new Properties();
-    try (var r = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new StartException("cannot read " + meta + ": " + e, e);
-    }
-    return p.getProperty("cluster.id");
-  }
-
-  /** Throws if the broker does not answer in time; the caller stops it. */
-  private void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Exception last = null;
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "streamcl-embedded-broker-probe"))) {
-      while (System.nanoTime() < deadline) {
-        long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        int callMs = (int) Math.min(leftMs, 5_000);
-        try {
-          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs))
-              .nodes().get(callMs + 1_000L, TimeUnit.MILLISECONDS).isEmpty()) {
-            return;
-          }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-          last = e;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new StartException("interrupted while waiting for the Kafka broker to start", e);
-        }
-      }
-    }
-    throw new StartException("Kafka broker on " + bootstrapServers() + " did not become ready within "
-        + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last), last);
-  }
-
-  private static int checkFree(int port, String what) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
-      return port;
-    } catch (IOException e) {
-      throw new PortInUseException(port, what, e);
-    }
-  }
-
-  private static int freePort(int avoid) {
-    for (int i = 0; i < 10; i++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-        if (s.getLocalPort() != avoid) return s.getLocalPort();
-      } catch (IOException e) {
-        throw new StartException("cannot find a free port on " + HOST + ": " + e, e);
-      }
-    }
-    throw new StartException("cannot find a free port on " + HOST, null);
-  }
-
-  private static boolean isBindFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException) return true;
-      String m = t.getMessage();
-      if (m != null && m.contains("Address already in use")) return true;
-    }
-    return false;
-  }
-
-  /** Stops and awaits; an interrupted caller is served too (Kafka's controlled shutdown fails if interrupted). */
-  private static void stopQuietly(KafkaRaftServer server) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      server.shutdown();
-      server.awaitShutdown();
-    } catch (RuntimeException ignored) {
-      // already failed or stopped: nothing more to release
-    } finally {
-      if (interrupted) Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
+    private static String readClusterId(Path meta) {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+            p.load(r);
         } catch (IOException e) {
-          throw new UncheckedIOException(e);
+            throw new StartException("cannot read " + meta + ": " + e, e);
         }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // best effort: a temp dir left behind is not worth failing a shutdown for
+        return p.getProperty("cluster.id");
     }
-  }
+
+    /** Throws if the broker does not answer in time; the caller stops it. */
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "streamcl-embedded-broker-probe"))) {
+            while (System.nanoTime() < deadline) {
+                long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                int callMs = (int) Math.min(leftMs, 5_000);
+                try {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs))
+                            .nodes().get(callMs + 1_000L, TimeUnit.MILLISECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartException("interrupted while waiting for the Kafka broker to start", e);
+                }
+            }
+        }
+        throw new StartException("Kafka broker on " + bootstrapServers() + " did not become ready within "
+                + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last), last);
+    }
+
+    private static int checkFree(int port, String what) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
+            return port;
+        } catch (IOException e) {
+            throw new PortInUseException(port, what, e);
+        }
+    }
+
+    private static int freePort(int avoid) {
+        for (int i = 0; i < 10; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                if (s.getLocalPort() != avoid) return s.getLocalPort();
+            } catch (IOException e) {
+                throw new StartException("cannot find a free port on " + HOST + ": " + e, e);
+            }
+        }
+        throw new StartException("cannot find a free port on " + HOST, null);
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) return true;
+            String m = t.getMessage();
+            if (m != null && m.contains("Address already in use")) return true;
+        }
+        return false;
+    }
+
+    /** Stops and awaits; an interrupted caller is served too (Kafka's controlled shutdown fails if interrupted). */
+    private static void stopQuietly(KafkaRaftServer server) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException ignored) {
+            // already failed or stopped: nothing more to release
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a temp dir left behind is not worth failing a shutdown for
+        }
+    }
 }

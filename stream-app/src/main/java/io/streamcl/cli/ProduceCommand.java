@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,6 +52,11 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         if (!Files.exists(input)) {
             System.err.println("input not found: " + input);
+            return 2;
+        }
+        String missing = missingTopic();
+        if (missing != null) {
+            System.err.println(missing);
             return 2;
         }
         long start = System.nanoTime();
@@ -97,6 +106,21 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Null when the topic exists, else what to do about it (the broker does not auto-create topics). */
+    private String missingTopic() {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                return null;
+            }
+            return "topic " + topic + " does not exist on " + bootstrapServers
+                    + ": start the learner first (`run` creates its topics)";
+        } catch (Exception e) {
+            return "no Kafka broker answered at " + bootstrapServers + ": " + e;
+        }
     }
 
     /** Accepts image-dir as written in the docs. */

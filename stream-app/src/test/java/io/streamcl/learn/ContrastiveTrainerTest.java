@@ -1,0 +1,97 @@
+package io.streamcl.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** Every method and similarity trains (finite loss, weights move); snapshots embed exactly like their source. */
+class ContrastiveTrainerTest {
+    private static final ImageCnnSpec TINY = new ImageCnnSpec(1, 8, new int[] {4}, 8, 4);
+
+    @ParameterizedTest
+    @EnumSource(TrainerConfig.Method.class)
+    void shouldTrainWithEveryMethodAndSimilarity(TrainerConfig.Method method) {
+        for (Similarity similarity : Similarity.values()) {
+            TrainerConfig config = new TrainerConfig(method, similarity, 0.2f, 1f, 0.9f, 16, 0.01f, 1);
+            try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+                byte[] before = trainer.saveParameters();
+                Random random = new Random(5);
+                for (int step = 1; step <= 6; step++) {
+                    StepResult r = trainer.step(views(8, random), views(8, random), ids(8, step));
+                    assertThat(r.loss()).as(method + "/" + similarity).isFinite();
+                    assertThat(r.step()).isEqualTo(step);
+                    assertThat(r.batchSize()).isEqualTo(8);
+                }
+                assertThat(trainer.saveParameters()).as("weights moved").isNotEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void shouldEmbedFromSnapshotBytesExactlyAsAFreshEmbedderDoes() {
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.99f, 16,
+                0.01f, 1);
+        Random random = new Random(9);
+        List<float[]> probe = views(5, random);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            trainer.step(views(8, random), views(8, random), ids(8, 0));
+            byte[] snapshot = trainer.saveParameters();
+            float[][] a;
+            try (Embedder e = new Embedder(TINY, snapshot, Device.cpu())) {
+                a = e.embed(probe);
+            }
+            try (Embedder e = new Embedder(TINY, snapshot, Device.cpu())) {
+                assertThat(e.embed(probe)).isDeepEqualTo(a);
+            }
+            for (float[] row : a) {
+                double norm = 0;
+                for (float v : row) {
+                    norm += v * v;
+                }
+                assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            }
+            // a trainer resumed from the snapshot starts from the same weights and step count
+            try (ContrastiveTrainer resumed = new ContrastiveTrainer(TINY, config, Device.cpu(), snapshot, 1)) {
+                assertThat(resumed.saveParameters()).isEqualTo(snapshot);
+                assertThat(resumed.steps()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseABatchWithoutNegatives() {
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.99f, 0,
+                0.01f, 1);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            Random random = new Random(1);
+            assertThatThrownBy(() -> trainer.step(views(1, random), views(1, random), new long[] {1}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("B >= 2");
+        }
+    }
+
+    private static List<float[]> views(int n, Random random) {
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[TINY.inputSize()];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = random.nextFloat();
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static long[] ids(int n, int salt) {
+        long[] ids = new long[n];
+        Arrays.setAll(ids, i -> i + 1000L * salt);
+        return ids;
+    }
+}
