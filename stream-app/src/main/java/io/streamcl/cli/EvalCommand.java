@@ -89,9 +89,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KnnEvaluation.Settings settings;
+        KnnEvaluation.Options options;
         try {
-            settings = new KnnEvaluation.Settings(k, temperature, holdout, seed, uniformityPairs);
+            options = new KnnEvaluation.Options(k, temperature, holdout, seed, uniformityPairs);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -105,12 +105,12 @@ public final class EvalCommand implements Callable<Integer> {
             Labels labels = Labels.load(memoryLabels, memoryIdPrefix);
             KnnEvaluation.Result result;
             if (queries == null) {
-                result = KnnEvaluation.holdout(memoryRows, labels, settings);
+                result = KnnEvaluation.holdout(memoryRows, labels, options);
             } else {
                 List<ExportedEmbedding> queryRows = EmbeddingFile.read(queries);
                 Labels forQueries = queryLabels != null ? Labels.load(queryLabels, queryIdPrefix)
                         : queryIdPrefix.equals(memoryIdPrefix) ? labels : Labels.load(memoryLabels, queryIdPrefix);
-                result = KnnEvaluation.withQueries(memoryRows, labels, queryRows, forQueries, settings);
+                result = KnnEvaluation.withQueries(memoryRows, labels, queryRows, forQueries, options);
             }
             result.messages().forEach(err::println);
             err.flush();

@@ -39,8 +39,8 @@ public final class KnnEvaluation {
      * @param seed seed of the holdout shuffle and of the uniformity pair sample
      * @param uniformityPairs the most pairs for uniformity, >= 1
      */
-    public record Settings(int k, double temperature, double holdout, long seed, int uniformityPairs) {
-        public Settings {
+    public record Options(int k, double temperature, double holdout, long seed, int uniformityPairs) {
+        public Options {
             new KnnClassifier(k, temperature); // validates k and temperature
             if (!(holdout > 0 && holdout < 1)) {
                 throw new IllegalArgumentException("holdout must be in (0, 1), got " + holdout);
@@ -98,7 +98,7 @@ public final class KnnEvaluation {
      *
      * @param memory the export rows (any order; for a duplicated id the last row wins)
      */
-    public static Result holdout(List<ExportedEmbedding> memory, Labels labels, Settings settings)
+    public static Result holdout(List<ExportedEmbedding> memory, Labels labels, Options settings)
             throws NoUsableQueriesException {
         return run(memory, labels, null, null, settings);
     }
@@ -108,13 +108,13 @@ public final class KnnEvaluation {
      * memory labels by name (see {@link Labels#alignedTo}).
      */
     public static Result withQueries(List<ExportedEmbedding> memory, Labels memoryLabels,
-                                     List<ExportedEmbedding> queries, Labels queryLabels, Settings settings)
+                                     List<ExportedEmbedding> queries, Labels queryLabels, Options settings)
             throws NoUsableQueriesException {
         return run(memory, memoryLabels, queries, queryLabels.alignedTo(memoryLabels), settings);
     }
 
     private static Result run(List<ExportedEmbedding> memory, Labels memoryLabels, List<ExportedEmbedding> queries,
-                              Labels queryLabels, Settings s) throws NoUsableQueriesException {
+                              Labels queryLabels, Options s) throws NoUsableQueriesException {
         List<String> messages = new ArrayList<>();
         Map<ModelKey, Map<String, ExportedEmbedding>> memoryGroups = group(memory, "memory", messages);
         Map<ModelKey, Map<String, ExportedEmbedding>> queryGroups =

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class KnnEvaluationTest {
 
-    private static final KnnEvaluation.Settings SETTINGS = new KnnEvaluation.Settings(3, 0.07, 0.5, 1, 1000);
+    private static final KnnEvaluation.Options SETTINGS = new KnnEvaluation.Options(3, 0.07, 0.5, 1, 1000);
 
     private static ExportedEmbedding row(String id, long version, float... v) {
         return new ExportedEmbedding(id, "image", "m", version, 0, v);
@@ -32,7 +32,7 @@ class KnnEvaluationTest {
         Labels labels = labels("m0", "0", "m1", "1", "q", "0");
 
         KnnEvaluation.Result result = KnnEvaluation.withQueries(memory, labels, queries, labels,
-                new KnnEvaluation.Settings(1, 0.07, 0.2, 1, 10));
+                new KnnEvaluation.Options(1, 0.07, 0.2, 1, 10));
 
         assertThat(result.messages()).anyMatch(m -> m.contains("1 memory ids appear more than once"));
         assertThat(result.report().value("m v1", KnnEvaluation.MEMORY)).isEqualTo(2);
@@ -74,9 +74,9 @@ class KnnEvaluationTest {
 
     @Test
     void shouldValidateSettings() {
-        assertThatThrownBy(() -> new KnnEvaluation.Settings(0, 0.07, 0.2, 1, 10)).hasMessageContaining("k");
-        assertThatThrownBy(() -> new KnnEvaluation.Settings(5, -1, 0.2, 1, 10)).hasMessageContaining("temperature");
-        assertThatThrownBy(() -> new KnnEvaluation.Settings(5, 0.07, 0, 1, 10)).hasMessageContaining("holdout");
-        assertThatThrownBy(() -> new KnnEvaluation.Settings(5, 0.07, 0.2, 1, 0)).hasMessageContaining("uniformityPairs");
+        assertThatThrownBy(() -> new KnnEvaluation.Options(0, 0.07, 0.2, 1, 10)).hasMessageContaining("k");
+        assertThatThrownBy(() -> new KnnEvaluation.Options(5, -1, 0.2, 1, 10)).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> new KnnEvaluation.Options(5, 0.07, 0, 1, 10)).hasMessageContaining("holdout");
+        assertThatThrownBy(() -> new KnnEvaluation.Options(5, 0.07, 0.2, 1, 0)).hasMessageContaining("uniformityPairs");
     }
 }
