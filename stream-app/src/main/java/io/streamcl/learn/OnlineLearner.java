@@ -23,6 +23,7 @@ public final class OnlineLearner<I> implements AutoCloseable {
     private final int batchSize;
     private final long seed;
     private long itemsSeen;
+    private long usesDropped;
 
     public OnlineLearner(ContrastiveTrainer trainer, Augmenter<I, float[]> augmenter, int batchSize,
             int replayCapacity, int usesPerItem, long seed) {
@@ -41,13 +42,22 @@ public final class OnlineLearner<I> implements AutoCloseable {
         return trainer;
     }
 
-    /** Holds the item for training; call {@link #stepIfFull()} until it returns null. */
+    /**
+     * Holds the item for training. Call {@link #stepIfFull()} first, as long as time allows: if the
+     * buffer is still full, the item learned from the most makes room and its remaining uses are
+     * dropped (see {@link #usesDropped()}), so a trainer that cannot keep up samples its input.
+     */
     public void offer(String id, I input) {
         if (buffer.isFull()) {
-            throw new IllegalStateException("buffer full: step first");
+            usesDropped += buffer.evictMostUsed();
         }
         buffer.add(new Example<>(id, idHash(id), input));
         itemsSeen++;
+    }
+
+    /** Training uses given up because items arrived faster than the trainer could learn them. */
+    public long usesDropped() {
+        return usesDropped;
     }
 
     public boolean isFull() {

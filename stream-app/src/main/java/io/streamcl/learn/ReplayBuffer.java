@@ -100,6 +100,27 @@ public final class ReplayBuffer<T> {
         return out;
     }
 
+    /**
+     * Makes room when training cannot keep up: removes the item that has had the most uses (it has
+     * been learned from the most) and returns the uses it still had, which are dropped.
+     */
+    public int evictMostUsed() {
+        if (slots.isEmpty()) {
+            return 0;
+        }
+        int best = 0;
+        for (int i = 1; i < slots.size(); i++) {
+            if (slots.get(i).used > slots.get(best).used) {
+                best = i;
+            }
+        }
+        int dropped = usesPerItem - slots.get(best).used;
+        int last = slots.size() - 1;
+        slots.set(best, slots.get(last));
+        slots.remove(last);
+        return dropped;
+    }
+
     /** Forgets everything still held (an item too lonely to form a contrastive batch, say). */
     public void clear() {
         slots.clear();

@@ -61,6 +61,14 @@ public final class PipelineMetrics {
         gauge("streamcl.model.embedding.version", kind).accumulateAndGet(version, Math::max);
     }
 
+    public void usesDropped(String kind, long uses) {
+        gauge("streamcl.train.uses.dropped", kind).set(uses);
+    }
+
+    public long usesDropped(String kind) {
+        return Math.max(0, gauge("streamcl.train.uses.dropped", kind).get());
+    }
+
     public void pendingTraining(String kind, long uses) {
         gauge("streamcl.train.pending.uses", kind).set(uses);
     }

@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
 final class TrainerProcessor<I> implements Processor<String, RawItem, String, ModelSnapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
     private static final Duration TICK = Duration.ofMillis(100);
-    /** Longest a punctuation trains on idle data before it yields back to the stream thread. */
-    private static final long DRAIN_BUDGET_MS = 1000;
+    /**
+     * Longest one call trains before it returns to the stream thread, so commits (and transactions
+     * under exactly-once) stay short. Training that takes longer is spread over the next records.
+     */
+    private static final long STEP_BUDGET_MS = 1000;
 
     /** What the trainer needs beyond the kind: settings already validated. */
     record Plan(String modelName, TrainerConfig trainer, Device device, int batchSize, int replayCapacity,
@@ -90,18 +93,20 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             metrics.deadLetter("train");
             return;
         }
+        publishIfDue(); // version 0 before the first step
         lastItemAt = System.currentTimeMillis();
-        while (learner.isFull()) {
+        long until = lastItemAt + STEP_BUDGET_MS;
+        while (learner.isFull() && System.currentTimeMillis() < until) {
             afterStep(learner.stepIfFull());
         }
-        learner.offer(record.value().getId(), input);
+        learner.offer(record.value().getId(), input); // samples (drops uses) if still full
         metrics.itemTrained(kind.name());
-        publishIfDue();
+        metrics.usesDropped(kind.name(), learner.usesDropped());
     }
 
     private void tick(long now) {
         if (now - lastItemAt >= plan.linger().toMillis()) {
-            long until = System.currentTimeMillis() + DRAIN_BUDGET_MS;
+            long until = System.currentTimeMillis() + STEP_BUDGET_MS;
             while (System.currentTimeMillis() < until) {
                 StepResult r = learner.drainStep();
                 if (r == null) {
@@ -121,6 +126,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         metrics.trainedStep(kind.name(), r.loss(), r.batchSize());
         if (r.step() % plan.snapshotEvery() == 0) {
             snapshotDue = true;
+            publishIfDue();
         }
         if (r.step() % 50 == 0) {
             LOG.debug("{} step {} loss {} top1 {} {} ms", kind.name(), r.step(), r.loss(), r.positiveTop1(), r.millis());
@@ -138,6 +144,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         m.put("loss", (double) lastLoss);
         m.put("items_seen", (double) learner.itemsSeen());
         m.put("pending_uses", (double) learner.pendingUses());
+        m.put("uses_dropped", (double) learner.usesDropped());
         ModelSnapshot s = ModelSnapshots.of(kind.name(), plan.modelName(), version, steps,
                 kind.encoderSpec().config(), learner.trainer().saveParameters(), m);
         context.forward(new Record<>(kind.name(), s, System.currentTimeMillis()));

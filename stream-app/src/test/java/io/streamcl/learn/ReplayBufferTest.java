@@ -45,6 +45,20 @@ class ReplayBufferTest {
     }
 
     @Test
+    void shouldMakeRoomByDroppingTheMostUsedItem() {
+        ReplayBuffer<String> buffer = new ReplayBuffer<>(3, 4, 0);
+        buffer.add("a");
+        buffer.add("b");
+        buffer.take(2); // a and b used once
+        buffer.take(2); // two of them used again (only a, b... and nothing else is held)
+        buffer.add("c");
+        assertThat(buffer.pendingUses()).isEqualTo(2 + 2 + 4);
+        assertThat(buffer.evictMostUsed()).isEqualTo(2);
+        assertThat(buffer.size()).isEqualTo(2);
+        assertThat(buffer.pendingUses()).isEqualTo(2 + 4);
+    }
+
+    @Test
     void shouldRefuseItemsWhenFull() {
         ReplayBuffer<String> buffer = new ReplayBuffer<>(1, 1, 0);
         buffer.add("a");

@@ -1,0 +1,72 @@
+package io.streamcl.learn;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sentences as bags of hashed features (word unigrams, bigrams, character n-grams): a learned
+ * vector per feature, averaged, then an MLP with dropout. The dropout is what makes two copies of
+ * the same sentence differ when augmentation is off (SimCSE, Gao et al. 2021); embedding runs
+ * without it.
+ *
+ * <p>Input: (B, maxFeatures) feature ids as floats, 0 = padding.
+ */
+public record TextEncoderSpec(int vocabSize, int maxFeatures, int tokenDim, float dropout, int embeddingDim,
+        int projectionDim) implements EncoderSpec {
+    public static final String TYPE = "text-hashed-bag";
+
+    public TextEncoderSpec {
+        if (vocabSize < 16 || maxFeatures < 1 || tokenDim < 1 || dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("bad text encoder: vocab=" + vocabSize + " maxFeatures=" + maxFeatures
+                    + " tokenDim=" + tokenDim + " dropout=" + dropout);
+        }
+    }
+
+    public static TextEncoderSpec fromConfig(Map<String, String> c) {
+        if (!TYPE.equals(c.get("type"))) {
+            throw new IllegalArgumentException("not a " + TYPE + " config: " + c);
+        }
+        return new TextEncoderSpec(Integer.parseInt(c.get("vocab_size")), Integer.parseInt(c.get("max_features")),
+                Integer.parseInt(c.get("token_dim")), Float.parseFloat(c.get("dropout")),
+                Integer.parseInt(c.get("embedding_dim")), Integer.parseInt(c.get("projection_dim")));
+    }
+
+    @Override
+    public Map<String, String> config() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        c.put("vocab_size", Integer.toString(vocabSize));
+        c.put("max_features", Integer.toString(maxFeatures));
+        c.put("token_dim", Integer.toString(tokenDim));
+        c.put("dropout", Float.toString(dropout));
+        c.put("embedding_dim", Integer.toString(embeddingDim));
+        c.put("projection_dim", Integer.toString(projectionDim));
+        return c;
+    }
+
+    @Override
+    public int inputSize() {
+        return maxFeatures;
+    }
+
+    @Override
+    public Shape inputShape(int batch) {
+        return new Shape(batch, maxFeatures);
+    }
+
+    @Override
+    public Block newBackbone() {
+        return new SequentialBlock()
+                .add(new HashedBag(vocabSize, tokenDim))
+                .add(Linear.builder().setUnits(Math.max(tokenDim, embeddingDim)).build())
+                .add(Activation.reluBlock())
+                .add(Dropout.builder().optRate(dropout).build())
+                .add(Linear.builder().setUnits(embeddingDim).build());
+    }
+}
