@@ -125,7 +125,7 @@ public final class HashedFeatures {
      *
      * @param words tokens as {@link SentenceText#words} gives them (possibly augmented); empty strings add
      *     nothing
-     * @return [maxFeatures] ids in [1, vocabSize) stored as floats (exact: vocabSize <= 2^24), in the
+     * @return [maxFeatures] ids in [1, vocabSize) stored as floats (exact, as vocabSize is at most 2^24), in the
      *     order above, then 0s
      */
     public float[] encode(List<String> words) {

@@ -2,6 +2,7 @@ package io.streamcl.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import io.streamcl.ingest.BrownSplit;
 import io.streamcl.ingest.BrownSplit.LabelledText;
@@ -65,9 +66,9 @@ class TfIdfBaselineTest {
         // tf(a) = 2, tf(b) = 1, "a a" and "a b": "a b" known, "a a" unseen and dropped
         double[] raw = {2 * 1.0, rare, rare};
         double norm = Math.sqrt(raw[0] * raw[0] + raw[1] * raw[1] + raw[2] * raw[2]);
-        assertThat(v[0]).isCloseTo((float) (raw[0] / norm), org.assertj.core.data.Offset.offset(1e-6f));
-        assertThat(v[1]).isCloseTo((float) (raw[1] / norm), org.assertj.core.data.Offset.offset(1e-6f));
-        assertThat(v[2]).isCloseTo((float) (raw[2] / norm), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(v[0]).isCloseTo((float) (raw[0] / norm), offset(1e-6f));
+        assertThat(v[1]).isCloseTo((float) (raw[1] / norm), offset(1e-6f));
+        assertThat(v[2]).isCloseTo((float) (raw[2] / norm), offset(1e-6f));
         assertThat(v[3]).isZero();
         assertThat(tfidf.denseVector("zzz unseen")).containsOnly(0f);
     }
