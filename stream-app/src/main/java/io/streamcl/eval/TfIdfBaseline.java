@@ -20,11 +20,11 @@ import java.util.stream.IntStream;
  * dropped, so a query made only of them has the zero vector and every similarity 0.
  *
  * <p>Vectors are sparse, and similarities come from an inverted index: a query only visits the memory
- * texts sharing a term with it, so 20k memory x 3k query sentences take a few seconds on 2 cores, where dense
- * vectors over a vocabulary of some 200k terms would not fit in memory. The k neighbours, their order (by similarity, then lower
- * memory index, memory texts sharing no term counting as similarity 0) and the vote (weights
- * exp((s_i - s_max) / T), largest total wins, ties to the smaller label) are those of
- * {@link KnnClassifier}; its voting code is private to its dense search, so it is repeated here.
+ * texts sharing a term with it, so 20k memory x 3k query sentences take a few seconds on 2 cores, where
+ * dense vectors over a vocabulary of some 200k terms would not fit in memory. The k neighbours, their
+ * order (by similarity, then lower memory index, memory texts sharing no term counting as similarity 0)
+ * and the vote (weights exp((s_i - s_max) / T), largest total wins, ties to the smaller label) are those
+ * of {@link KnnClassifier}; its voting code is private to its dense search, so it is repeated here.
  *
  * <p>Immutable once fitted; queries run in parallel blocks and the result does not depend on the number
  * of threads.

@@ -117,13 +117,15 @@ class TextFileReaderTest {
                         + " (give a name or a 0-based index)");
         assertThatThrownBy(() -> readTsv(p, "sentence", "3", new ArrayList<>()))
                 .isInstanceOf(IOException.class)
-                .hasMessage(p + ": id column index 3 is out of range: the header has 3 columns [fileid, genre, sentence]");
+                .hasMessage(p + ": id column index 3 is out of range: the header has 3 columns"
+                        + " [fileid, genre, sentence]");
         Path empty = write("empty.tsv", "");
         assertThatThrownBy(() -> readTsv(empty, "0", null, new ArrayList<>()))
                 .isInstanceOf(IOException.class).hasMessageContaining("empty TSV file");
         Path twice = write("twice.tsv", "a\tb\ta\n1\t2\t3\n");
         assertThatThrownBy(() -> readTsv(twice, "b", null, new ArrayList<>()))
-                .isInstanceOf(IOException.class).hasMessageEndingWith("header names column \"a\" twice (columns 0 and 2)");
+                .isInstanceOf(IOException.class)
+                .hasMessageEndingWith("header names column \"a\" twice (columns 0 and 2)");
         assertThatThrownBy(() -> readTsv(dir.resolve("missing.tsv"), "b", null, new ArrayList<>()))
                 .isInstanceOf(NoSuchFileException.class);
     }
