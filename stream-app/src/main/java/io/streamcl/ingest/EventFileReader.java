@@ -56,7 +56,10 @@ public final class EventFileReader {
     /** The MovieLens genres value of a movie without genres; such a movie gets no "genres" attribute. */
     static final String NO_GENRES = "(no genres listed)";
 
-    /** Below this an integer timestamp is in seconds, at or above in milliseconds (10^11 s is year 5138, 10^11 ms is 1973). */
+    /**
+     * Below this an integer timestamp is in seconds, at or above in milliseconds (10^11 s is the year
+     * 5138, 10^11 ms is March 1973).
+     */
     static final long SECONDS_LIMIT = 100_000_000_000L;
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
@@ -158,7 +161,8 @@ public final class EventFileReader {
                 return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             }
             String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
-            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(iso, ZonedDateTime::from, LocalDateTime::from);
+            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME
+                    .parseBest(iso, ZonedDateTime::from, LocalDateTime::from);
             return t instanceof ZonedDateTime z
                     ? z.toInstant().toEpochMilli()
                     : ((LocalDateTime) t).toInstant(ZoneOffset.UTC).toEpochMilli();

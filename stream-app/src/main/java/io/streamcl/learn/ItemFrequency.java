@@ -48,7 +48,10 @@ public final class ItemFrequency {
     private double total; // sum of all weights, in counter units
     private long observations;
 
-    /** A sketch of {@value #DEFAULT_DEPTH} x {@value #DEFAULT_WIDTH} counters (2 MiB) with a half-life of a million observations. */
+    /**
+     * A sketch of {@value #DEFAULT_DEPTH} x {@value #DEFAULT_WIDTH} counters (2 MiB) with a half-life of a
+     * million observations.
+     */
     public ItemFrequency() {
         this(DEFAULT_WIDTH, DEFAULT_DEPTH, DEFAULT_HALF_LIFE);
     }

@@ -131,7 +131,8 @@ class SyntheticEventsTest {
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 Arguments.of((UnaryOperator<SyntheticEvents.Builder>) b -> b.users(0), "users must be >= 1, got 0"),
-                Arguments.of((UnaryOperator<SyntheticEvents.Builder>) b -> b.clusters(0), "clusters must be >= 1, got 0"),
+                Arguments.of((UnaryOperator<SyntheticEvents.Builder>) b -> b.clusters(0),
+                        "clusters must be >= 1, got 0"),
                 Arguments.of((UnaryOperator<SyntheticEvents.Builder>) b -> b.eventsPerUser(1),
                         "eventsPerUser must be >= 2, got 1"),
                 Arguments.of((UnaryOperator<SyntheticEvents.Builder>) b -> b.noiseProbability(1.5),
