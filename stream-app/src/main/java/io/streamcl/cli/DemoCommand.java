@@ -138,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.println("demo: timed out after " + timeoutSeconds + " s");
                     return 1;
                 }
-                List<ModelSnapshot> snapshots = readSnapshots(settings, metrics.steps(ImageKind.NAME));
+                List<ModelSnapshot> snapshots = readSnapshots(settings, metrics.trainerStep(ImageKind.NAME));
                 untrained = snapshots.get(0);
                 trained = snapshots.get(snapshots.size() - 1);
             }
@@ -203,7 +203,7 @@ public final class DemoCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             String k = ImageKind.NAME;
             boolean done = m.embeddingsOut(k) >= n && m.itemsTrained(k) >= n && m.pendingTraining(k) == 0
-                    && m.steps(k) > 0 && m.publishedVersion(k) >= 1 && m.publishedStep(k) == m.steps(k);
+                    && m.trainerStep(k) > 0 && m.publishedVersion(k) >= 1 && m.publishedStep(k) == m.trainerStep(k);
             long now = System.nanoTime();
             if (done || now - lastPrint > (tty ? 1e9 : 5e9)) {
                 String line = progress.line();

@@ -34,6 +34,10 @@ final class Progress {
                     Math.max(0, metrics.publishedVersion(kind)), Math.max(0, metrics.embeddingVersion(kind))));
         }
         b.append(" | dead letters ").append(metrics.deadLetters());
+        long dropped = kinds.stream().mapToLong(metrics::usesDropped).sum();
+        if (dropped > 0) {
+            b.append(" | training uses dropped ").append(dropped);
+        }
         return b.toString();
     }
 }

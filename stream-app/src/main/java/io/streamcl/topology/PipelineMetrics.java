@@ -61,6 +61,15 @@ public final class PipelineMetrics {
         gauge("streamcl.model.embedding.version", kind).accumulateAndGet(version, Math::max);
     }
 
+    public void trainerStep(String kind, long step) {
+        gauge("streamcl.train.step", kind).set(step);
+    }
+
+    /** The trainer's own step count (continues from a resumed snapshot). */
+    public long trainerStep(String kind) {
+        return gauge("streamcl.train.step", kind).get();
+    }
+
     public void usesDropped(String kind, long uses) {
         gauge("streamcl.train.uses.dropped", kind).set(uses);
     }

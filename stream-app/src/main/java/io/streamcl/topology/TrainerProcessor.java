@@ -31,8 +31,11 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
     private static final Duration TICK = Duration.ofMillis(100);
     /**
-     * Longest one call trains before it returns to the stream thread, so commits (and transactions
-     * under exactly-once) stay short. Training that takes longer is spread over the next records.
+     * Longest the trainer trains between two ticks. Kafka Streams hands a task records in batches
+     * and commits (ends the transaction, under exactly-once) only between batches; the tick runs
+     * between batches too. Bounding training per tick keeps every transaction short however many
+     * records a batch holds. Records beyond the budget wait in the replay buffer, and when it is full
+     * the item learned from the most makes room (counted as dropped uses).
      */
     private static final long STEP_BUDGET_MS = 1000;
 
@@ -50,6 +53,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private boolean snapshotDue;
     private long lastItemAt;
     private float lastLoss = Float.NaN;
+    private long trainedMsSinceTick;
 
     TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics) {
         this.kind = kind;
@@ -95,8 +99,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
         publishIfDue(); // version 0 before the first step
         lastItemAt = System.currentTimeMillis();
-        long until = lastItemAt + STEP_BUDGET_MS;
-        while (learner.isFull() && System.currentTimeMillis() < until) {
+        while (learner.isFull() && trainedMsSinceTick < STEP_BUDGET_MS) {
             afterStep(learner.stepIfFull());
         }
         learner.offer(record.value().getId(), input); // samples (drops uses) if still full
@@ -105,9 +108,9 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     }
 
     private void tick(long now) {
+        trainedMsSinceTick = 0;
         if (now - lastItemAt >= plan.linger().toMillis()) {
-            long until = System.currentTimeMillis() + STEP_BUDGET_MS;
-            while (System.currentTimeMillis() < until) {
+            while (trainedMsSinceTick < STEP_BUDGET_MS) {
                 StepResult r = learner.drainStep();
                 if (r == null) {
                     // caught up: make sure the last steps are published
@@ -124,6 +127,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private void afterStep(StepResult r) {
         lastLoss = r.loss();
         metrics.trainedStep(kind.name(), r.loss(), r.batchSize());
+        trainedMsSinceTick += Math.max(1, Math.round(r.millis()));
+        metrics.trainerStep(kind.name(), r.step());
         if (r.step() % plan.snapshotEvery() == 0) {
             snapshotDue = true;
             publishIfDue();
