@@ -1,23 +1,15 @@
 package io.streamcl.cli;
 
-import io.streamcl.augment.ImageTensor;
 import io.streamcl.broker.EmbeddedKafkaBroker;
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
-import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
-import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.RawItemProducer;
-import io.streamcl.ingest.RawItems;
-import io.streamcl.kind.ImageKind;
-import io.streamcl.learn.Devices;
-import io.streamcl.learn.Embedder;
 import io.streamcl.schema.DeadLetter;
-import io.streamcl.schema.ImageItem;
 import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.topology.LearnerApp;
-import io.streamcl.topology.ModelSnapshots;
 import io.streamcl.topology.PipelineMetrics;
 import io.streamcl.topology.Topics;
 import java.io.IOException;
@@ -25,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +26,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The whole product on one machine: an in-JVM broker, the learner, a stream of labelled images,
- * and at the end a table of what the learned embeddings are worth.
+ * The whole product on one machine: an in-JVM broker, the learner, a stream of labelled items of
+ * one kind, and at the end a table of what the learned embeddings are worth.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start an in-JVM Kafka broker, stream Fashion-MNIST images through the learner and report kNN accuracy.")
+        description = "Start an in-JVM Kafka broker, stream labelled items through the learner and report kNN accuracy.")
 public final class DemoCommand implements Callable<Integer> {
-    private static final String DATA = "data/fashion-mnist/";
+    private static final String IMAGES = "data/fashion-mnist/";
 
-    @Option(names = "--train-images", defaultValue = DATA + "t10k-images-idx3-ubyte.gz", paramLabel = "IDX")
+    enum Kind { image, sentence }
+
+    @Option(names = "--kind", defaultValue = "image", description = "image (Fashion-MNIST) or sentence (Brown genres)")
+    Kind kind;
+
+    @Option(names = "--train-images", defaultValue = IMAGES + "t10k-images-idx3-ubyte.gz", paramLabel = "IDX")
     Path trainImages;
 
-    @Option(names = "--train-labels", defaultValue = DATA + "t10k-labels-idx1-ubyte.gz", paramLabel = "IDX")
+    @Option(names = "--train-labels", defaultValue = IMAGES + "t10k-labels-idx1-ubyte.gz", paramLabel = "IDX")
     Path trainLabels;
 
     @Option(names = "--test-images", paramLabel = "IDX",
@@ -56,7 +52,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--test-labels", paramLabel = "IDX")
     Path testLabels;
 
-    @Option(names = "--items", defaultValue = "8000", description = "training items to stream (default ${DEFAULT-VALUE})")
+    @Option(names = "--sentences", defaultValue = "data/brown/brown-genre.tsv.gz", paramLabel = "TSV",
+            description = "labelled sentences with a header (default: the Brown corpus)")
+    Path sentences;
+
+    @Option(names = "--text-column", defaultValue = "sentence")
+    String textColumn;
+
+    @Option(names = "--label-column", defaultValue = "genre")
+    String labelColumn;
+
+    @Option(names = "--document-column", defaultValue = "fileid",
+            description = "train and held-out sentences come from different documents")
+    String documentColumn;
+
+    @Option(names = "--items", defaultValue = "-1",
+            description = "training items to stream (default: 8000 images, 20000 sentences)")
     int items;
 
     @Option(names = "--seed", defaultValue = "42")
@@ -71,79 +82,45 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settingsOptions;
 
-    /** Labelled images read from IDX files. */
-    private record Split(List<ImageTensor> images, int[] labels, List<String> ids) {}
-
     @Override
     public Integer call() throws Exception {
-        if ((testImages == null) != (testLabels == null)) {
-            System.err.println("--test-images and --test-labels go together");
-            return 2;
-        }
-        Split train;
-        Split test;
+        DemoScenario scenario;
         try {
-            Split all = read(trainImages, trainLabels, "train-", items);
-            if (testImages != null) {
-                train = all;
-                test = read(testImages, testLabels, "test-", Integer.MAX_VALUE);
-            } else {
-                Split whole = read(trainImages, trainLabels, "item-", Integer.MAX_VALUE);
-                int holdout = whole.images().size() / 5;
-                int trainCount = Math.min(items, whole.images().size() - holdout);
-                train = slice(whole, 0, trainCount);
-                test = slice(whole, whole.images().size() - holdout, whole.images().size());
-            }
-        } catch (IOException e) {
-            System.err.println(e.getMessage() + "\n(run the demo from the repository root, or pass --train-images/--train-labels)");
+            scenario = scenario();
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n(run the demo from the repository root, or pass the data files)");
             return 2;
         }
-        if (train.images().size() < 2 || test.images().isEmpty()) {
-            System.err.println("need at least 2 training and 1 held-out images");
-            return 2;
-        }
-
         Path stateDir = Files.createTempDirectory("streamcl-demo-state");
-        Map<String, String> demoDefaults = new LinkedHashMap<>();
-        demoDefaults.put(Settings.SEED.name(), Long.toString(seed));
-        demoDefaults.put(Settings.STATE_DIR.name(), stateDir.toString());
-        demoDefaults.put(Settings.APPLICATION_ID.name(), "streamcl-demo");
-        demoDefaults.put(Settings.TOPIC_PARTITIONS.name(), "2");
-        // a finite sample in one pass: replay makes it worth several epochs (Purushwalkam et al. 2022)
-        demoDefaults.put(Settings.REPLAY_UPDATES.name(), "30");
-        System.out.printf("demo: %d training images streamed, %d held out (%s)%n", train.images().size(),
-                test.images().size(), testImages == null ? "last 20% of " + trainImages : testImages);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {
-            demoDefaults.put(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
             Settings settings;
             try {
-                settings = settingsOptions.load(demoDefaults).with(Map.of(Settings.BOOTSTRAP_SERVERS.name(),
-                        broker.bootstrapServers()));
+                settings = settingsOptions.load(demoDefaults(scenario, stateDir))
+                        .with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers()));
             } catch (InvalidSettingsException e) {
                 System.err.println(e.getMessage());
                 return 2;
             }
+            System.out.println("demo: " + scenario.describe());
             System.out.println("demo: Kafka broker (KRaft, in this JVM) at " + broker.bootstrapServers());
             PipelineMetrics metrics = new PipelineMetrics();
             Topics topics = Topics.from(settings);
-            ModelSnapshot untrained;
-            ModelSnapshot trained;
+            List<RawItem> items = scenario.trainingItems();
+            List<ModelSnapshot> snapshots;
             try (LearnerApp app = LearnerApp.start(settings, metrics)) {
                 System.out.printf("demo: learner running on %s; method %s, batch %d, bank %d, replay %dx%n",
                         app.device(), settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
                         settings.get(Settings.BANK_SIZE), settings.get(Settings.REPLAY_UPDATES));
-                produce(settings, train);
+                produce(settings, items);
                 BadRecords.send(settings.get(Settings.BOOTSTRAP_SERVERS), topics.rawItems());
-                if (!awaitDone(metrics, train.images().size(), Duration.ofSeconds(timeoutSeconds))) {
+                if (!awaitDone(metrics, scenario.kind(), items.size(), Duration.ofSeconds(timeoutSeconds))) {
                     System.err.println("demo: timed out after " + timeoutSeconds + " s");
                     return 1;
                 }
-                List<ModelSnapshot> snapshots = readSnapshots(settings, metrics.trainerStep(ImageKind.NAME));
-                untrained = snapshots.get(0);
-                trained = snapshots.get(snapshots.size() - 1);
+                snapshots = readSnapshots(settings, scenario.kind(), metrics.trainerStep(scenario.kind()));
             }
             printDeadLetters(settings, topics);
-            EvalReport report = evaluate(settings, train, test, untrained, trained);
+            EvalReport report = scenario.evaluate(settings, snapshots.get(0), snapshots.get(snapshots.size() - 1));
             System.out.println();
             System.out.println(report.toText());
             if (reportJson != null) {
@@ -156,54 +133,46 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Split read(Path imagesFile, Path labelsFile, String idPrefix, int max) throws IOException {
-        io.streamcl.ingest.IdxImages images = IdxFile.readImages(imagesFile);
-        int[] labels = IdxFile.readLabels(labelsFile);
-        if (labels.length != images.count()) {
-            throw new IOException(imagesFile + " has " + images.count() + " images but " + labelsFile + " has "
-                    + labels.length + " labels");
+    private DemoScenario scenario() throws IOException {
+        if ((testImages == null) != (testLabels == null)) {
+            throw new IllegalArgumentException("--test-images and --test-labels go together");
         }
-        int n = Math.min(max, images.count());
-        List<ImageTensor> tensors = new ArrayList<>(n);
-        List<String> ids = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            tensors.add(io.streamcl.augment.ImageOps.fromRawU8(images.cols(), images.rows(), 1, images.image(i)));
-            ids.add(idPrefix + i);
-        }
-        return new Split(tensors, Arrays.copyOf(labels, n), ids);
+        return switch (kind) {
+            case image -> new ImageDemo(trainImages, trainLabels, testImages, testLabels, items < 0 ? 8000 : items, seed);
+            case sentence -> new SentenceDemo(sentences, textColumn, documentColumn, labelColumn,
+                    items < 0 ? 20_000 : items, seed);
+        };
     }
 
-    private static Split slice(Split s, int from, int to) {
-        return new Split(s.images().subList(from, to), Arrays.copyOfRange(s.labels(), from, to), s.ids().subList(from, to));
+    private Map<String, String> demoDefaults(DemoScenario scenario, Path stateDir) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(Settings.SEED.name(), Long.toString(seed));
+        d.put(Settings.STATE_DIR.name(), stateDir.toString());
+        d.put(Settings.APPLICATION_ID.name(), "streamcl-demo");
+        d.put(Settings.TOPIC_PARTITIONS.name(), "2");
+        d.putAll(scenario.settingDefaults());
+        return d;
     }
 
-    private static void produce(Settings settings, Split train) {
+    private static void produce(Settings settings, List<RawItem> items) {
         try (RawItemProducer producer = new RawItemProducer(settings.get(Settings.BOOTSTRAP_SERVERS),
                 settings.get(Settings.TOPIC_RAW_ITEMS))) {
-            for (int i = 0; i < train.images().size(); i++) {
-                ImageTensor t = train.images().get(i);
-                byte[] bytes = new byte[t.data().length];
-                for (int j = 0; j < bytes.length; j++) {
-                    bytes[j] = (byte) Math.round(t.data()[j] * 255f);
-                }
-                ImageItem image = RawItems.rawU8(t.width(), t.height(), 1, bytes);
-                producer.send(RawItems.image(train.ids().get(i), System.currentTimeMillis(), image));
-            }
+            items.forEach(producer::send);
             producer.flush();
-            System.out.printf("demo: produced %d images to %s%n", producer.acked(), settings.get(Settings.TOPIC_RAW_ITEMS));
+            System.out.printf("demo: produced %d items to %s%n", producer.acked(), settings.get(Settings.TOPIC_RAW_ITEMS));
         }
     }
 
     /** Until every item is embedded and trained on, and the last steps are published. */
-    private static boolean awaitDone(PipelineMetrics m, int n, Duration timeout) throws InterruptedException {
-        Progress progress = new Progress(m, List.of(ImageKind.NAME));
+    private static boolean awaitDone(PipelineMetrics m, String kind, int n, Duration timeout) throws InterruptedException {
+        Progress progress = new Progress(m, List.of(kind));
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean tty = System.console() != null;
         long lastPrint = 0;
         while (System.nanoTime() < deadline) {
-            String k = ImageKind.NAME;
-            boolean done = m.embeddingsOut(k) >= n && m.itemsTrained(k) >= n && m.pendingTraining(k) == 0
-                    && m.trainerStep(k) > 0 && m.publishedVersion(k) >= 1 && m.publishedStep(k) == m.trainerStep(k);
+            boolean done = m.embeddingsOut(kind) >= n && m.itemsTrained(kind) >= n && m.pendingTraining(kind) == 0
+                    && m.trainerStep(kind) > 0 && m.publishedVersion(kind) >= 1
+                    && m.publishedStep(kind) == m.trainerStep(kind);
             long now = System.nanoTime();
             if (done || now - lastPrint > (tty ? 1e9 : 5e9)) {
                 String line = progress.line();
@@ -219,13 +188,16 @@ public final class DemoCommand implements Callable<Integer> {
         return false;
     }
 
-    /** Every snapshot published so far, oldest first, once the one at {@code steps} is visible. */
-    private static List<ModelSnapshot> readSnapshots(Settings settings, long steps) {
+    /** The kind's snapshots, oldest first, once the one at {@code steps} is visible. */
+    private static List<ModelSnapshot> readSnapshots(Settings settings, String kind, long steps) {
         List<ModelSnapshot> all = new ArrayList<>();
         AvroSerde<ModelSnapshot> serde = AvroSerde.of(ModelSnapshot.class);
         boolean found = TopicScan.scan(settings.get(Settings.BOOTSTRAP_SERVERS), settings.get(Settings.TOPIC_MODELS),
-                serde.deserializer(), Duration.ofSeconds(60), r -> all.add(r.value()),
-                () -> all.stream().anyMatch(s -> s.getStep() >= steps));
+                serde.deserializer(), Duration.ofSeconds(60), r -> {
+                    if (kind.equals(r.value().getKind())) {
+                        all.add(r.value());
+                    }
+                }, () -> all.stream().anyMatch(s -> s.getStep() >= steps));
         if (!found || all.isEmpty()) {
             throw new IllegalStateException("the final model snapshot never reached the models topic");
         }
@@ -242,29 +214,6 @@ public final class DemoCommand implements Callable<Integer> {
         for (DeadLetter d : letters) {
             System.out.printf("  offset %d of %s-%d, stage %s: %s%n", d.getSourceOffset(), d.getSourceTopic(),
                     d.getSourcePartition(), d.getStage(), d.getReason());
-        }
-    }
-
-    private EvalReport evaluate(Settings settings, Split train, Split test, ModelSnapshot untrained,
-            ModelSnapshot trained) {
-        ImageKind kind = new ImageKind(settings);
-        EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
-                test.images(), test.labels(), test.ids(), seed + 1, 200);
-        EvalReport report = new EvalReport(String.format("kNN accuracy (k=200, cosine, weighted) on %d held-out"
-                + " images; memory: %d streamed images", test.images().size(), train.images().size()),
-                List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
-        report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep() + ")",
-                withEncoder(kind, trained, cmp, settings));
-        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
-        report.addRow("raw pixels", cmp.rawInputs());
-        return report;
-    }
-
-    private static Map<String, Double> withEncoder(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
-            Settings settings) {
-        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
-                Devices.resolve(settings.get(Settings.DEVICE)))) {
-            return cmp.encoder(e);
         }
     }
 

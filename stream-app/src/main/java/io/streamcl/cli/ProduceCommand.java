@@ -9,7 +9,12 @@ import io.streamcl.schema.ImageItem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.streamcl.ingest.SentenceItems;
+import io.streamcl.ingest.TextFileReader;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
@@ -22,9 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Produce raw items from a file to the raw-items topic (ids are <id-prefix><index>, index from 0).")
 public final class ProduceCommand implements Callable<Integer> {
-    enum Kind { image }
+    enum Kind { image, sentence }
 
-    enum Format { idx, image_dir }
+    enum Format { idx, image_dir, tsv, lines }
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
     String bootstrapServers;
@@ -36,7 +41,8 @@ public final class ProduceCommand implements Callable<Integer> {
     Kind kind;
 
     @Option(names = "--format", required = true, converter = FormatConverter.class,
-            description = "idx (IDX image file, gz or not) or image-dir (a folder of PNG/JPEG files)")
+            description = "images: idx (IDX file, gz or not) or image-dir (a folder of PNG/JPEG files);"
+                    + " sentences: tsv (with a header; see --text-column) or lines (one sentence per line)")
     Format format;
 
     @Option(names = "--input", required = true, paramLabel = "FILE")
@@ -47,6 +53,12 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--limit", defaultValue = "-1", description = "produce at most N items (default: all)")
     int limit;
+
+    @Option(names = "--text-column", description = "tsv: the column holding the sentence (name or 0-based index)")
+    String textColumn;
+
+    @Option(names = "--id-column", description = "tsv: a column holding item ids (default: <id-prefix><index>)")
+    String idColumn;
 
     @Override
     public Integer call() {
@@ -59,11 +71,24 @@ public final class ProduceCommand implements Callable<Integer> {
             System.err.println(missing);
             return 2;
         }
+        boolean imageFormat = format == Format.idx || format == Format.image_dir;
+        if (imageFormat != (kind == Kind.image)) {
+            System.err.println("--format " + format.name().replace('_', '-') + " does not hold " + kind + " items");
+            return 2;
+        }
+        if (format == Format.tsv && textColumn == null) {
+            System.err.println("--format tsv needs --text-column");
+            return 2;
+        }
         long start = System.nanoTime();
         long rejected = 0;
         long sent = 0;
         try (RawItemProducer producer = new RawItemProducer(bootstrapServers, topic)) {
-            if (format == Format.idx) {
+            if (!imageFormat) {
+                long[] counts = produceSentences(producer);
+                sent = counts[0];
+                rejected = counts[1];
+            } else if (format == Format.idx) {
                 io.streamcl.ingest.IdxImages images;
                 try {
                     images = IdxFile.readImages(input);
@@ -98,7 +123,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 }
             }
             producer.flush();
-            System.out.printf("produced %d %s items to %s (%d acknowledged, %d failed, %d files skipped) in %.1f s%n",
+            System.out.printf("produced %d %s items to %s (%d acknowledged, %d failed, %d skipped) in %.1f s%n",
                     sent, kind, topic, producer.acked(), producer.failed(), rejected, (System.nanoTime() - start) / 1e9);
             if (producer.failed() > 0) {
                 System.err.println("first send error: " + producer.firstError());
@@ -106,6 +131,30 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** @return sent and skipped counts */
+    private long[] produceSentences(RawItemProducer producer) {
+        long sent = 0;
+        long skipped = 0;
+        try (Stream<TextFileReader.TextRow> rows = format == Format.tsv
+                ? TextFileReader.tsv(input, textColumn, idColumn, bad -> System.err.println("skipped " + bad))
+                : TextFileReader.lines(input)) {
+            Iterator<TextFileReader.TextRow> it = rows.iterator();
+            while (it.hasNext() && (limit < 0 || sent < limit)) {
+                TextFileReader.TextRow row = it.next();
+                if (row.text().isBlank()) {
+                    skipped++;
+                    continue;
+                }
+                String id = row.id() != null ? row.id() : idPrefix + row.index();
+                producer.send(SentenceItems.rawItem(id, System.currentTimeMillis(), row.text(), Map.of()));
+                sent++;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("cannot read " + input + ": " + e.getMessage());
+        }
+        return new long[] {sent, skipped};
     }
 
     /** Null when the topic exists, else what to do about it (the broker does not auto-create topics). */

@@ -112,6 +112,29 @@ public final class Settings {
     public static final Setting<Integer> IMAGE_MAX_BYTES = intSetting("image.max.bytes", 16 << 20, 1, MAX,
             "larger payloads go to the dead-letter topic");
 
+    // --- sentences ---
+    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
+            "hashed feature buckets (word unigrams, bigrams, character 3-5-grams); the model has vocab x token-dim weights");
+    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 192, 1, 4096,
+            "features kept per sentence (unigrams first, then bigrams, then character n-grams)");
+    public static final Setting<Integer> SENTENCE_TOKEN_DIM = intSetting("sentence.token-dim", 64, 1, 4096,
+            "size of each feature's learned vector");
+    public static final Setting<Float> SENTENCE_DROPOUT = fractionSetting("sentence.dropout", 0.1f,
+            "dropout in the text encoder (the only augmentation when sentence.augment=dropout, as in SimCSE)");
+    public static final Setting<String> SENTENCE_AUGMENT = choiceSetting("sentence.augment", "words",
+            List.of("words", "dropout"), "words: crop, word dropout, neighbour swap, masking; dropout: SimCSE");
+    public static final Setting<Float> SENTENCE_SPAN_CROP = floatSetting("sentence.span-crop.min", 0.3f, 0f, 1f,
+            "a view keeps a contiguous span of at least this fraction of the words");
+    public static final Setting<Float> SENTENCE_WORD_DROPOUT = new Setting<>("sentence.word-dropout",
+            "probability of dropping each word", "0.3", v -> Float.valueOf(v.strip()),
+            v -> !v.isNaN() && v >= 0f && v < 1f, "in [0, 1)");
+    public static final Setting<Float> SENTENCE_SWAP = fractionSetting("sentence.neighbour-swap", 0.1f,
+            "probability of swapping each pair of neighbouring words");
+    public static final Setting<Float> SENTENCE_MASK = fractionSetting("sentence.token-mask", 0.2f,
+            "probability of replacing each word by [mask]");
+    public static final Setting<Integer> SENTENCE_MAX_CHARS = intSetting("sentence.max.chars", 10_000, 1, 1 << 24,
+            "longer sentences go to the dead-letter topic");
+
     /** Every setting, in the order of the README's table. */
     public static final List<Setting<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
@@ -120,7 +143,9 @@ public final class Settings {
             LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, SNAPSHOT_EVERY, EMBEDDING_DIM, PROJECTION_DIM,
             EMBED_BATCH_SIZE, EMBED_LINGER_MS,
             IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
-            IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES);
+            IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
+            SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,
+            SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_MAX_CHARS);
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;

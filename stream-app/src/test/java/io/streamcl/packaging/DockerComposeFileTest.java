@@ -27,8 +27,17 @@ import picocli.CommandLine.Command;
 /** Checks docker-compose.yml and the Dockerfile against the app: services, loopback-only ports, commands, topics. */
 class DockerComposeFileTest {
 
-    private static final Set<String> APP_TOPICS =
-            Set.of("raw-items", "raw-items-dlq", "models", "embeddings", "train-image");
+    /** The topics the app creates with default settings: the shared ones and one train topic per kind. */
+    private static final Set<String> APP_TOPICS = appTopics();
+    private static Set<String> appTopics() {
+        io.streamcl.config.Settings settings = io.streamcl.config.Settings.defaults();
+        io.streamcl.topology.Topics topics = io.streamcl.topology.Topics.from(settings);
+        Set<String> names = new java.util.TreeSet<>(
+                Set.of(topics.rawItems(), topics.deadLetters(), topics.models(), topics.embeddings()));
+        io.streamcl.kind.ItemKinds.fromSettings(settings).all().forEach(k -> names.add(topics.train(k.name())));
+        return names;
+    }
+
     private static final List<String> APP_SERVICES = List.of("stream-app", "producer", "stream-app-gpu");
     /** Subcommands the design names (DESIGN.md, cli/); the picocli check below is the stronger one. */
     private static final Set<String> DESIGNED_SUBCOMMANDS =

@@ -88,7 +88,7 @@ class LearnerTopologyTest {
                 RawItems.rawU8(5000, 1, 1, new byte[5000]))));
         raw.pipeInput(key("no-id"), rawSerde.encode(RawItems.image("", 0L, RawItems.rawU8(2, 2, 1, new byte[4]))));
         raw.pipeInput(key("sentence"), rawSerde.encode(RawItem.newBuilder().setId("sentence").setEventTime(Instant.EPOCH)
-                .setPayload(SentenceItem.newBuilder().setText("no sentence kind yet").build()).build()));
+                .setPayload(SentenceItem.newBuilder().setText(" ... !").build()).build()));
 
         List<TestRecord<String, DeadLetter>> letters = deadLetters.readRecordsToList();
         assertThat(letters).extracting(TestRecord::key).containsExactly(

@@ -1,0 +1,27 @@
+package io.streamcl.cli;
+
+import io.streamcl.config.Settings;
+import io.streamcl.eval.EvalReport;
+import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.RawItem;
+import java.util.List;
+import java.util.Map;
+
+/** What the demo streams for one kind of item, and how it scores what was learned. */
+interface DemoScenario {
+
+    /** The kind trained (its models and train topic). */
+    String kind();
+
+    /** One line about the data, for the user. */
+    String describe();
+
+    /** The items streamed to raw-items, in order. */
+    List<RawItem> trainingItems();
+
+    /** Settings this demo needs unless the user overrides them. */
+    Map<String, String> settingDefaults();
+
+    /** The final table: the trained snapshot against the untrained one and the kind's baselines. */
+    EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained);
+}

@@ -1,0 +1,134 @@
+package io.streamcl.cli;
+
+import io.streamcl.augment.ImageOps;
+import io.streamcl.augment.ImageTensor;
+import io.streamcl.config.Settings;
+import io.streamcl.eval.EncoderComparison;
+import io.streamcl.eval.EvalReport;
+import io.streamcl.ingest.IdxFile;
+import io.streamcl.ingest.IdxImages;
+import io.streamcl.ingest.RawItems;
+import io.streamcl.kind.ImageKind;
+import io.streamcl.learn.Devices;
+import io.streamcl.learn.Embedder;
+import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.RawItem;
+import io.streamcl.topology.ModelSnapshots;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Labelled IDX images: the first items are streamed, held-out ones are classified by kNN against
+ * them, clean and augmented, with the learned encoder, the untrained one and raw pixels.
+ */
+final class ImageDemo implements DemoScenario {
+    /** Labelled images read from IDX files. */
+    private record Split(List<ImageTensor> images, int[] labels, List<String> ids) {}
+
+    private final Split train;
+    private final Split test;
+    private final String source;
+    private final long seed;
+
+    /** @param testImages held-out images, or null to hold out the last 20% of the training file */
+    ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed)
+            throws IOException {
+        this.seed = seed;
+        if (testImages != null) {
+            train = read(trainImages, trainLabels, "train-", items);
+            test = read(testImages, testLabels, "test-", Integer.MAX_VALUE);
+            source = trainImages + ", held out: " + testImages;
+        } else {
+            Split whole = read(trainImages, trainLabels, "item-", Integer.MAX_VALUE);
+            int holdout = whole.images().size() / 5;
+            int trainCount = Math.min(items, whole.images().size() - holdout);
+            train = slice(whole, 0, trainCount);
+            test = slice(whole, whole.images().size() - holdout, whole.images().size());
+            source = trainImages + ", held out: its last 20%";
+        }
+        if (train.images().size() < 2 || test.images().isEmpty()) {
+            throw new IOException("need at least 2 training and 1 held-out images");
+        }
+    }
+
+    @Override
+    public String kind() {
+        return ImageKind.NAME;
+    }
+
+    @Override
+    public String describe() {
+        return String.format("%d training images streamed, %d held out (%s)", train.images().size(),
+                test.images().size(), source);
+    }
+
+    @Override
+    public Map<String, String> settingDefaults() {
+        // a finite sample in one pass: replay makes it worth several epochs (Purushwalkam et al. 2022)
+        return Map.of(Settings.REPLAY_UPDATES.name(), "30");
+    }
+
+    @Override
+    public List<RawItem> trainingItems() {
+        List<RawItem> items = new ArrayList<>(train.images().size());
+        for (int i = 0; i < train.images().size(); i++) {
+            ImageTensor t = train.images().get(i);
+            byte[] bytes = new byte[t.data().length];
+            for (int j = 0; j < bytes.length; j++) {
+                bytes[j] = (byte) Math.round(t.data()[j] * 255f);
+            }
+            items.add(RawItems.image(train.ids().get(i), System.currentTimeMillis(),
+                    RawItems.rawU8(t.width(), t.height(), 1, bytes)));
+        }
+        return items;
+    }
+
+    @Override
+    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained) {
+        ImageKind kind = new ImageKind(settings);
+        EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
+                test.images(), test.labels(), test.ids(), seed + 1, 200);
+        EvalReport report = new EvalReport(String.format("kNN accuracy (k=200, cosine, weighted) on %d held-out"
+                + " images; memory: %d streamed images", test.images().size(), train.images().size()),
+                List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
+        report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
+                + ")", withEncoder(kind, trained, cmp, settings));
+        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
+        report.addRow("raw pixels", cmp.rawInputs());
+        return report;
+    }
+
+    private static Map<String, Double> withEncoder(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
+            Settings settings) {
+        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
+                Devices.resolve(settings.get(Settings.DEVICE)))) {
+            return cmp.encoder(e);
+        }
+    }
+
+    private static Split read(Path imagesFile, Path labelsFile, String idPrefix, int max) throws IOException {
+        IdxImages images = IdxFile.readImages(imagesFile);
+        int[] labels = IdxFile.readLabels(labelsFile);
+        if (labels.length != images.count()) {
+            throw new IOException(imagesFile + " has " + images.count() + " images but " + labelsFile + " has "
+                    + labels.length + " labels");
+        }
+        int n = Math.min(max, images.count());
+        List<ImageTensor> tensors = new ArrayList<>(n);
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            tensors.add(ImageOps.fromRawU8(images.cols(), images.rows(), 1, images.image(i)));
+            ids.add(idPrefix + i);
+        }
+        return new Split(tensors, Arrays.copyOf(labels, n), ids);
+    }
+
+    private static Split slice(Split s, int from, int to) {
+        return new Split(s.images().subList(from, to), Arrays.copyOfRange(s.labels(), from, to),
+                s.ids().subList(from, to));
+    }
+}

@@ -1,0 +1,133 @@
+package io.streamcl.cli;
+
+import io.streamcl.config.Settings;
+import io.streamcl.eval.EncoderComparison;
+import io.streamcl.eval.EvalReport;
+import io.streamcl.eval.TfIdfBaseline;
+import io.streamcl.ingest.BrownSplit;
+import io.streamcl.ingest.SentenceItems;
+import io.streamcl.ingest.SentenceText;
+import io.streamcl.ingest.TextFileReader;
+import io.streamcl.kind.SentenceKind;
+import io.streamcl.learn.Devices;
+import io.streamcl.learn.Embedder;
+import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.RawItem;
+import io.streamcl.topology.ModelSnapshots;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Labelled sentences from a TSV (the Brown corpus with genres by default), split by document so
+ * that no document is on both sides: training sentences are streamed, held-out ones are classified
+ * by kNN against them with the learned encoder, the untrained one and a TF-IDF bag of words.
+ */
+final class SentenceDemo implements DemoScenario {
+    private static final int HELD_OUT = 3000;
+
+    private final List<BrownSplit.LabelledText> train;
+    private final List<BrownSplit.LabelledText> test;
+    private final Path source;
+    private final String labelColumn;
+    private final long seed;
+
+    SentenceDemo(Path tsv, String textColumn, String documentColumn, String labelColumn, int items, long seed)
+            throws IOException {
+        this.source = tsv;
+        this.labelColumn = labelColumn;
+        this.seed = seed;
+        List<String> bad = new ArrayList<>();
+        BrownSplit.Split split;
+        try (Stream<TextFileReader.TextRow> rows = TextFileReader.tsv(tsv, textColumn, null, bad::add)) {
+            split = BrownSplit.byDocument(rows.toList(), documentColumn, labelColumn, 0.2, seed);
+        }
+        if (!bad.isEmpty()) {
+            System.err.printf("demo: %d malformed rows skipped, first: %s%n", bad.size(), bad.get(0));
+        }
+        this.train = sample(split.train(), items);
+        this.test = sample(split.test(), HELD_OUT);
+    }
+
+    @Override
+    public String kind() {
+        return SentenceKind.NAME;
+    }
+
+    @Override
+    public String describe() {
+        return String.format("%d training sentences streamed, %d held out from other documents (%s)", train.size(),
+                test.size(), source);
+    }
+
+    @Override
+    public Map<String, String> settingDefaults() {
+        return Map.of();
+    }
+
+    @Override
+    public List<RawItem> trainingItems() {
+        List<RawItem> items = new ArrayList<>(train.size());
+        for (BrownSplit.LabelledText t : train) {
+            items.add(SentenceItems.rawItem("s-" + t.id(), System.currentTimeMillis(), t.text(), Map.of()));
+        }
+        return items;
+    }
+
+    @Override
+    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained) {
+        SentenceKind kind = new SentenceKind(settings);
+        Map<String, Integer> labelIds = new HashMap<>();
+        int[] trainLabels = labels(train, labelIds);
+        int[] testLabels = labels(test, labelIds);
+        EncoderComparison<List<String>> cmp = new EncoderComparison<>(kind, words(train), trainLabels, words(test),
+                testLabels, test.stream().map(BrownSplit.LabelledText::id).toList(), seed + 1, 200);
+        EvalReport report = new EvalReport(String.format("kNN %s accuracy (k=200, cosine, weighted) on %d held-out"
+                + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),
+                labelIds.size()),
+                List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
+        report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
+                + ")", withEncoder(kind, trained, cmp, settings));
+        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
+        double tfidf = TfIdfBaseline.knnAccuracy(texts(train), trainLabels, texts(test), testLabels, 200, 0.07);
+        report.addRow("TF-IDF uni+bigrams", Map.of(EncoderComparison.KNN_CLEAN, tfidf));
+        return report;
+    }
+
+    private static Map<String, Double> withEncoder(SentenceKind kind, ModelSnapshot s,
+            EncoderComparison<List<String>> cmp, Settings settings) {
+        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
+                Devices.resolve(settings.get(Settings.DEVICE)))) {
+            return cmp.encoder(e);
+        }
+    }
+
+    private List<BrownSplit.LabelledText> sample(List<BrownSplit.LabelledText> all, int n) {
+        List<BrownSplit.LabelledText> copy = new ArrayList<>(all);
+        copy.removeIf(t -> SentenceText.words(t.text()).isEmpty()); // they would go to the dead-letter topic
+        Collections.shuffle(copy, new Random(seed));
+        return copy.subList(0, Math.min(n, copy.size()));
+    }
+
+    private static List<List<String>> words(List<BrownSplit.LabelledText> texts) {
+        return texts.stream().map(t -> SentenceText.words(t.text())).toList();
+    }
+
+    private static List<String> texts(List<BrownSplit.LabelledText> texts) {
+        return texts.stream().map(BrownSplit.LabelledText::text).toList();
+    }
+
+    private static int[] labels(List<BrownSplit.LabelledText> texts, Map<String, Integer> ids) {
+        int[] out = new int[texts.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.computeIfAbsent(texts.get(i).label(), k -> ids.size());
+        }
+        return out;
+    }
+}
