@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.io.SerializedString;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -117,23 +115,9 @@ public final class EmbeddingFile {
 
     /** A UTF-8 reader over the file, decompressed if it starts with the gzip magic bytes. */
     static BufferedReader openText(Path file) throws IOException {
-        return new BufferedReader(new InputStreamReader(openMaybeGzip(file), StandardCharsets.UTF_8), 1 << 16);
+        return new BufferedReader(new InputStreamReader(io.streamcl.ingest.DataFiles.open(file), StandardCharsets.UTF_8), 1 << 16);
     }
 
-    /** The file's bytes, decompressed if it starts with the gzip magic bytes 0x1f 0x8b. */
-    static InputStream openMaybeGzip(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        try {
-            in.mark(2);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
-        }
-    }
 
     private static String baseName(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -60,7 +60,7 @@ public record Labels(Map<String, Integer> byId, List<String> names) {
      * @throws IOException if the file cannot be read or is malformed; a CSV message names the line
      */
     public static Labels load(Path file, String idPrefix) throws IOException {
-        try (InputStream raw = EmbeddingFile.openMaybeGzip(file);
+        try (InputStream raw = io.streamcl.ingest.DataFiles.open(file);
              BufferedInputStream in = new BufferedInputStream(raw)) {
             in.mark(4);
             byte[] head = in.readNBytes(4);

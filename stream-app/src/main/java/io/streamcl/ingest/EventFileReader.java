@@ -1,6 +1,5 @@
 package io.streamcl.ingest;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +30,6 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import java.util.zip.GZIPInputStream;
 
 /**
  * User events from CSV files: the MovieLens layout and a generic {@code user,item,timestamp[,weight]} one.
@@ -258,18 +256,7 @@ public final class EventFileReader {
 
     /** A UTF-8 reader of the file, through gunzip when it starts with the gzip magic bytes 1f 8b. */
     static BufferedReader open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        try {
-            raw.mark(2);
-            int b0 = raw.read();
-            int b1 = raw.read();
-            raw.reset();
-            InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
-        }
+        return new BufferedReader(new InputStreamReader(DataFiles.open(file), StandardCharsets.UTF_8), 1 << 16);
     }
 
     /** Reads lines ahead until one parses; reports the others. */

@@ -1,6 +1,5 @@
 package io.streamcl.ingest;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -96,20 +94,7 @@ public final class IdxFile {
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "IDX file not found");
         }
-        InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-        try {
-            in.mark(2);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            if (b0 == 0x1f && b1 == 0x8b) {
-                in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
-            }
-            return new DataInputStream(in);
-        } catch (IOException e) {
-            in.close();
-            throw new IOException(path + ": cannot read gzip header: " + e.getMessage(), e);
-        }
+        return new DataInputStream(DataFiles.open(path));
     }
 
     private static DataOutputStream create(Path path, boolean gzip) throws IOException {

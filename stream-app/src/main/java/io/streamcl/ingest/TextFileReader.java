@@ -1,6 +1,5 @@
 package io.streamcl.ingest;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +20,6 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads sentences from text files, lazily, one row at a time, so a corpus larger than memory can be
@@ -184,15 +182,8 @@ public final class TextFileReader {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "text file not found");
         }
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        InputStream in = DataFiles.open(file);
         try {
-            in.mark(3);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            if (b0 == 0x1f && b1 == 0x8b) {
-                in = new GZIPInputStream(in, 1 << 16);
-            }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
             reader.mark(1);
             if (reader.read() != '\uFEFF') {
