@@ -40,7 +40,8 @@ class LearnerTopologyTest {
             Map.entry("batch.size", "4"), Map.entry("replay.capacity", "8"), Map.entry("replay.updates-per-item", "2"),
             Map.entry("bank.size", "16"), Map.entry("snapshot.every-steps", "2"), Map.entry("embed.batch.size", "3"),
             Map.entry("image.size", "8"), Map.entry("image.conv-channels", "4"), Map.entry("embedding.dim", "16"),
-            Map.entry("projection.dim", "8"), Map.entry("batch.linger.ms", "200"), Map.entry("device", "cpu"));
+            Map.entry("projection.dim", "8"), Map.entry("batch.linger.ms", "200"), Map.entry("device", "cpu"),
+            Map.entry("sentence.vocab-size", "1024"), Map.entry("sentence.token-dim", "8"));
 
     @TempDir
     Path stateDir;
@@ -136,6 +137,25 @@ class LearnerTopologyTest {
     }
 
     @Test
+    void shouldEmbedSentencesWithTheirOwnModel() {
+        for (String text : List.of("The jury said nothing.", "A quiet evening by the sea", "Prices rose again")) {
+            RawItem item = io.streamcl.ingest.SentenceItems.rawItem("s-" + text.length(), 5L, text, Map.of());
+            raw.pipeInput(key(item.getId()), rawSerde.encode(item));
+        }
+        for (int t = 0; t < 10; t++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        Map<String, Embedding> out = embeddings.readKeyValuesToMap();
+        assertThat(out).hasSize(3);
+        assertThat(out.values()).allSatisfy(e -> {
+            assertThat(e.getKind()).isEqualTo("sentence");
+            assertThat(e.getModel().getName()).isEqualTo("sentence-moco");
+            assertThat(e.getDim()).isEqualTo(16);
+        });
+        assertThat(metrics.embeddingsOut("sentence")).isEqualTo(3);
+    }
+
+    @Test
     void shouldPublishSnapshotsWithIncreasingVersionsAsItTrains() {
         Random random = new Random(3);
         for (int i = 0; i < 24; i++) {
@@ -145,7 +165,9 @@ class LearnerTopologyTest {
         for (int t = 0; t < 10; t++) {
             driver.advanceWallClockTime(Duration.ofMillis(300)); // past the linger: trains on what is left
         }
-        List<ModelSnapshot> snapshots = models.readValuesToList();
+        // every kind's trainer publishes its untrained v0; this test streams images only
+        List<ModelSnapshot> snapshots = models.readValuesToList().stream()
+                .filter(s -> s.getKind().equals("image")).toList();
         assertThat(snapshots).hasSizeGreaterThanOrEqualTo(3);
         assertThat(snapshots.get(0).getVersion()).isZero();
         assertThat(snapshots.get(0).getStep()).isZero();
