@@ -145,7 +145,8 @@ class LearnerTopologyTest {
         for (int t = 0; t < 10; t++) {
             driver.advanceWallClockTime(Duration.ofMillis(300)); // past the linger: trains on what is left
         }
-        List<ModelSnapshot> snapshots = models.readValuesToList();
+        List<ModelSnapshot> snapshots = models.readValuesToList().stream()
+                .filter(s -> s.getKind().equals("image")).toList(); // every kind publishes its own v0
         assertThat(snapshots).hasSizeGreaterThanOrEqualTo(3);
         assertThat(snapshots.get(0).getVersion()).isZero();
         assertThat(snapshots.get(0).getStep()).isZero();
