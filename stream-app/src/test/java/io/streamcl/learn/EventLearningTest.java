@@ -3,7 +3,6 @@ package io.streamcl.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import io.streamcl.augment.Seeds;
 import io.streamcl.augment.SequenceAugmenter;
 import io.streamcl.eval.NextItemEvaluation;
 import io.streamcl.ingest.EventFeatures;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventLearningTest {
     private static final long SEED = 42;
-    private static final int VOCAB = 1 << 14;
+    private static final int VOCAB = 4096;
     private static final int SLOTS = 10;
     private static final int BATCH = 128;
 
@@ -36,34 +35,30 @@ class EventLearningTest {
         histories.forEach((u, h) -> left.put(u, h.size()));
 
         EventFeatures features = new EventFeatures(VOCAB, SLOTS, 1);
-        EventEncoderSpec spec = new EventEncoderSpec(VOCAB, SLOTS, 1, 64, 64, 32);
+        EventEncoderSpec spec = new EventEncoderSpec(VOCAB, SLOTS, 1, 32, 64, 32);
         EventPairs pairs = new EventPairs(features, new SequenceAugmenter(), 50, 3_600_000, 0, 100_000);
-        ItemFrequency frequency = new ItemFrequency();
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.99f,
-                4096, 0.003f, SEED);
-        ReplayBuffer<EventPairs.Example> buffer = new ReplayBuffer<>(1024, 5, SEED);
+                1024, 0.003f, SEED);
         long t0 = System.nanoTime();
         byte[] trained;
-        try (ContrastiveTrainer trainer = new ContrastiveTrainer(spec, config, Device.cpu(), null, 0)) {
+        StepResult last = null;
+        try (EventLearner learner = new EventLearner(new ContrastiveTrainer(spec, config, Device.cpu(), null, 0),
+                pairs, new ItemFrequency(), BATCH, 1024, 5, true, SEED)) {
             for (EventRow r : rows) {
                 if (left.merge(r.userId(), -1, Integer::sum) == 0) {
                     continue; // the held-out last item
                 }
-                EventPairs.Example e = pairs.observe(r.userId(), r.itemId(), r.itemAttributes(), r.timestampMillis());
-                if (e == null) {
-                    continue;
+                while (learner.isFull()) {
+                    last = learner.stepIfFull();
                 }
-                frequency.observe(e.itemId());
-                while (buffer.isFull()) {
-                    step(trainer, buffer, pairs, frequency, BATCH);
-                }
-                buffer.add(e);
+                learner.offer(r.userId(), r.itemId(), r.itemAttributes(), r.timestampMillis());
             }
-            while (buffer.size() >= 2) {
-                step(trainer, buffer, pairs, frequency, BATCH);
+            for (StepResult r = learner.drainStep(); r != null; r = learner.drainStep()) {
+                last = r;
             }
-            trained = trainer.saveParameters();
-            System.out.printf("events: %d steps in %.1f s%n", trainer.steps(), (System.nanoTime() - t0) / 1e9);
+            trained = learner.trainer().saveParameters();
+            System.out.printf("events: %d examples, %d steps in %.1f s; last step %s%n", learner.examplesSeen(),
+                    learner.trainer().steps(), (System.nanoTime() - t0) / 1e9, last);
         }
 
         Map<String, float[]> itemVectors = new HashMap<>();
@@ -94,24 +89,5 @@ class EventLearningTest {
         System.out.printf("next item on %d users: learned HR@10 %.3f NDCG@10 %.3f; most popular HR@10 %.3f NDCG@10 %.3f%n",
                 learned.users(), learned.hitRate(), learned.ndcg(), popular.hitRate(), popular.ndcg());
         assertThat(learned.hitRate()).as("learned HitRate@10").isGreaterThanOrEqualTo(1.2 * popular.hitRate());
-    }
-
-    private static void step(ContrastiveTrainer trainer, ReplayBuffer<EventPairs.Example> buffer, EventPairs pairs,
-            ItemFrequency frequency, int batchSize) {
-        List<ReplayBuffer.Draw<EventPairs.Example>> draws = buffer.take(batchSize);
-        List<float[]> queries = new ArrayList<>(draws.size());
-        List<float[]> keys = new ArrayList<>(draws.size());
-        long[] ids = new long[draws.size()];
-        float[] logQ = new float[draws.size()];
-        for (int i = 0; i < draws.size(); i++) {
-            EventPairs.Example e = draws.get(i).item();
-            EventPairs.Views v = pairs.views(e, Seeds.forView(SEED, e.itemId() + "@" + e.context().size(),
-                    draws.get(i).use(), 0));
-            queries.add(v.query());
-            keys.add(v.key());
-            ids[i] = OnlineLearner.idHash(e.itemId());
-            logQ[i] = (float) Math.log(frequency.probability(e.itemId()));
-        }
-        trainer.step(queries, keys, ids, logQ);
     }
 }
