@@ -104,6 +104,10 @@ public final class ContrastiveTrainer implements AutoCloseable {
         return spec;
     }
 
+    public TrainerConfig config() {
+        return config;
+    }
+
     public long steps() {
         return steps;
     }

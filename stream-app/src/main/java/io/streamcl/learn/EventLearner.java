@@ -25,7 +25,7 @@ public final class EventLearner implements AutoCloseable {
     private long usesDropped;
 
     /**
-     * @param logQ whether to correct in-batch logits by log q(item) (needs method moco)
+     * @param logQ whether to correct in-batch logits by log q(item); ignored unless the method is moco
      */
     public EventLearner(ContrastiveTrainer trainer, EventPairs pairs, ItemFrequency frequency, int batchSize,
             int replayCapacity, int usesPerItem, boolean logQ, long seed) {
@@ -38,7 +38,7 @@ public final class EventLearner implements AutoCloseable {
         this.frequency = frequency;
         this.buffer = new ReplayBuffer<>(replayCapacity, usesPerItem, seed);
         this.batchSize = batchSize;
-        this.logQ = logQ;
+        this.logQ = logQ && trainer.config().method() == TrainerConfig.Method.MOCO; // only InfoNCE takes logQ
         this.seed = seed;
     }
 

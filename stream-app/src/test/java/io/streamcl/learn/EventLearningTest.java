@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.streamcl.augment.SequenceAugmenter;
+import io.streamcl.config.Settings;
 import io.streamcl.eval.NextItemEvaluation;
 import io.streamcl.ingest.EventFeatures;
 import io.streamcl.ingest.EventRow;
@@ -12,7 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The event encoder learns planted tastes from co-occurrence alone: trained on every user's events but the
@@ -21,12 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class EventLearningTest {
     private static final long SEED = 42;
-    private static final int VOCAB = 4096;
-    private static final int SLOTS = 10;
     private static final int BATCH = 128;
 
-    @Test
-    void userEmbeddingShouldBeatMostPopularOnNextItemHitRate() {
+    @ParameterizedTest(name = "logQ={0}")
+    @ValueSource(booleans = {true, false})
+    void userEmbeddingShouldBeatMostPopularOnNextItemHitRate(boolean logQ) {
         SyntheticEvents gen = SyntheticEvents.builder().users(400).items(200).clusters(10).eventsPerUser(15)
                 .seed(SEED).build();
         List<EventRow> rows = gen.generate();
@@ -34,16 +35,23 @@ class EventLearningTest {
         Map<String, Integer> left = new HashMap<>();
         histories.forEach((u, h) -> left.put(u, h.size()));
 
-        EventFeatures features = new EventFeatures(VOCAB, SLOTS, 1);
-        EventEncoderSpec spec = new EventEncoderSpec(VOCAB, SLOTS, 1, 32, 64, 32);
-        EventPairs pairs = new EventPairs(features, new SequenceAugmenter(), 50, 3_600_000, 0, 100_000);
-        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.99f,
-                1024, 0.003f, SEED);
+        Settings s = Settings.defaults().with(Map.of("event.vocab-size", "4096", "event.slots", "10",
+                "event.features-per-item", "1", "embedding.dim", "64", "projection.dim", "32", "bank.size", "1024"));
+        EventFeatures features = new EventFeatures(s.get(Settings.EVENT_VOCAB), s.get(Settings.EVENT_SLOTS),
+                s.get(Settings.EVENT_FEATURES_PER_ITEM));
+        EventEncoderSpec spec = new EventEncoderSpec(s.get(Settings.EVENT_VOCAB), s.get(Settings.EVENT_SLOTS),
+                s.get(Settings.EVENT_FEATURES_PER_ITEM), s.get(Settings.EVENT_TOKEN_DIM), s.get(Settings.EMBEDDING_DIM),
+                s.get(Settings.PROJECTION_DIM));
+        EventPairs pairs = new EventPairs(features, new SequenceAugmenter(), s.get(Settings.EVENT_MAX_ITEMS),
+                s.get(Settings.EVENT_SESSION_GAP_MS), 0, s.get(Settings.EVENT_MAX_USERS));
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE,
+                s.get(Settings.TEMPERATURE), 1f, s.get(Settings.MOMENTUM), s.get(Settings.BANK_SIZE),
+                s.get(Settings.LEARNING_RATE), SEED);
         long t0 = System.nanoTime();
         byte[] trained;
         StepResult last = null;
         try (EventLearner learner = new EventLearner(new ContrastiveTrainer(spec, config, Device.cpu(), null, 0),
-                pairs, new ItemFrequency(), BATCH, 1024, 5, true, SEED)) {
+                pairs, new ItemFrequency(), BATCH, 1024, 5, logQ, SEED)) {
             for (EventRow r : rows) {
                 if (left.merge(r.userId(), -1, Integer::sum) == 0) {
                     continue; // the held-out last item
@@ -86,8 +94,8 @@ class EventLearningTest {
                 NextItemEvaluation.Options.DEFAULT);
         NextItemEvaluation.Result popular = NextItemEvaluation.mostPopular(histories, itemVectors.keySet(),
                 NextItemEvaluation.Options.DEFAULT);
-        System.out.printf("next item on %d users: learned HR@10 %.3f NDCG@10 %.3f; most popular HR@10 %.3f NDCG@10 %.3f%n",
-                learned.users(), learned.hitRate(), learned.ndcg(), popular.hitRate(), popular.ndcg());
+        System.out.printf("logQ=%s: next item on %d users: learned HR@10 %.3f NDCG@10 %.3f; most popular HR@10 %.3f NDCG@10 %.3f%n",
+                logQ, learned.users(), learned.hitRate(), learned.ndcg(), popular.hitRate(), popular.ndcg());
         assertThat(learned.hitRate()).as("learned HitRate@10").isGreaterThanOrEqualTo(1.2 * popular.hitRate());
     }
 }
