@@ -191,9 +191,10 @@ class LearnerIT {
 
         // the trainer's snapshots: versions 0, 1, 2, ... in order
         List<ConsumerRecord<String, ModelSnapshot>> snapshots = readUntil(bootstrap,
-                settings.get(Settings.TOPIC_MODELS), AvroSerde.of(ModelSnapshot.class).deserializer(), got -> true);
+                settings.get(Settings.TOPIC_MODELS), AvroSerde.of(ModelSnapshot.class).deserializer(), got -> true)
+                .stream().filter(r -> r.key().equals("image")).toList(); // every kind publishes its own v0
         List<Long> snapshotVersions = snapshots.stream().map(r -> r.value().getVersion()).toList();
-        assertThat(snapshots).extracting(ConsumerRecord::key).containsOnly("image");
+        assertThat(snapshots).isNotEmpty();
         assertThat(snapshotVersions).as("snapshot versions").isNotEmpty().startsWith(0L);
         for (int i = 1; i < snapshotVersions.size(); i++) {
             assertThat(snapshotVersions.get(i)).as("snapshot versions %s", snapshotVersions)

@@ -36,7 +36,7 @@ class ProcessesIT {
     private static final Pattern LEARNER_STARTED = Pattern.compile("(learner started|\\[\\s*\\d+s\\] image:)");
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)");
     private static final Pattern PRODUCED = Pattern.compile(
-            "produced (\\d+) image items to (\\S+) \\((\\d+) acknowledged, (\\d+) failed, (\\d+) files skipped\\)");
+            "produced (\\d+) image items to (\\S+) \\((\\d+) acknowledged, (\\d+) failed, (\\d+) skipped\\)");
 
     @TempDir
     Path tmp;
