@@ -135,6 +135,23 @@ public final class Settings {
     public static final Setting<Integer> SENTENCE_MAX_CHARS = intSetting("sentence.max.chars", 10_000, 1, 1 << 24,
             "longer sentences go to the dead-letter topic");
 
+    public static final Setting<Integer> EVENT_VOCAB = intSetting("event.vocab-size", 16_384, 16, 1 << 24,
+            "hashed buckets of item ids and item attributes; the model has vocab x token-dim weights, all updated each step");
+    public static final Setting<Integer> EVENT_SLOTS = intSetting("event.slots", 20, 1, 1024,
+            "newest items of a user the encoder sees (a user embedding pools them; an item embedding is one slot)");
+    public static final Setting<Integer> EVENT_FEATURES_PER_ITEM = intSetting("event.features-per-item", 4, 1, 65,
+            "hashed ids per item: its id, then up to N-1 attributes (key=value, sorted by key)");
+    public static final Setting<Integer> EVENT_TOKEN_DIM = intSetting("event.token-dim", 32, 1, 4096,
+            "size of each hashed id's learned vector");
+    public static final Setting<Integer> EVENT_SESSION_GAP_MS = intSetting("event.session-gap-ms", 1_800_000, 1,
+            Integer.MAX_VALUE, "a longer gap between two events of a user starts a new session; pairs come from one session");
+    public static final Setting<Integer> EVENT_MAX_ITEMS = intSetting("event.max-items", 50, 1, 100_000,
+            "items kept per user (the newest)");
+    public static final Setting<Integer> EVENT_MAX_USERS = intSetting("event.max-users", 100_000, 1, 100_000_000,
+            "users whose history the event trainer holds; the least recently active is forgotten first");
+    public static final Setting<String> EVENT_LOGQ = choiceSetting("event.logq", "on", List.of("on", "off"),
+            "on: subtract log q(item) from in-batch logits, q estimated from the stream (Yi et al. 2019); moco only");
+
     /** Every setting, in the order of the README's table. */
     public static final List<Setting<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
@@ -145,7 +162,9 @@ public final class Settings {
             IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
             IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
             SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,
-            SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_MAX_CHARS);
+            SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_MAX_CHARS,
+            EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM, EVENT_SESSION_GAP_MS, EVENT_MAX_ITEMS,
+            EVENT_MAX_USERS, EVENT_LOGQ);
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;
@@ -305,6 +324,9 @@ public final class Settings {
     }
 
     private static void crossCheck(Map<String, Object> v, List<String> problems) {
+        if ((int) v.get(EVENT_SLOTS.name()) > (int) v.get(EVENT_MAX_ITEMS.name())) {
+            problems.add("event.slots must be <= event.max-items (a user embedding sees at most the items kept)");
+        }
         if ((float) v.get(IMAGE_CROP_MIN.name()) > (float) v.get(IMAGE_CROP_MAX.name())) {
             problems.add("image.crop.scale.min must be <= image.crop.scale.max");
         }

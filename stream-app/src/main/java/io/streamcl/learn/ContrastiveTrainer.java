@@ -104,6 +104,10 @@ public final class ContrastiveTrainer implements AutoCloseable {
         return spec;
     }
 
+    public TrainerConfig config() {
+        return config;
+    }
+
     public long steps() {
         return steps;
     }
@@ -120,10 +124,24 @@ public final class ContrastiveTrainer implements AutoCloseable {
      * @param itemIds B ids (hashes) of the items, so the bank never serves an item its own key
      */
     public StepResult step(List<float[]> views1, List<float[]> views2, long[] itemIds) {
+        return step(views1, views2, itemIds, null);
+    }
+
+    /**
+     * One optimizer step on B positive pairs, with the logQ correction of the in-batch negatives
+     * (see {@link InfoNceLoss}); moco only.
+     *
+     * @param keyLogQ B values, log q of the item of each second view (the key); null for none
+     */
+    public StepResult step(List<float[]> views1, List<float[]> views2, long[] itemIds, float[] keyLogQ) {
         int b = views1.size();
         if (b < 2 || views2.size() != b || itemIds.length != b) {
             throw new IllegalArgumentException("a step needs B >= 2 pairs and B ids, got " + b + "/"
                     + views2.size() + "/" + itemIds.length);
+        }
+        if (keyLogQ != null && (keyLogQ.length != b || config.method() != TrainerConfig.Method.MOCO)) {
+            throw new IllegalArgumentException("logQ needs moco and B values, got " + config.method() + " and "
+                    + keyLogQ.length);
         }
         long t0 = System.nanoTime();
         try (NDManager sm = model.getNDManager().newSubManager()) {
@@ -144,7 +162,8 @@ public final class ContrastiveTrainer implements AutoCloseable {
             synchronized (GRADIENT_LOCK) {
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray[] z = forwardPair(x1, x2, keys == null, b); // z[0], z[1]: (B, P)
-                    NDArray lossArray = loss(z[0], keys == null ? z[1] : keys, itemIds, sm, b);
+                    NDArray logQ = keyLogQ == null ? null : sm.create(keyLogQ); // (B)
+                    NDArray lossArray = loss(z[0], keys == null ? z[1] : keys, itemIds, logQ, sm, b);
                     loss = lossArray.getFloat(); // waits for the forward pass
                     tBackward = System.nanoTime();
                     gc.backward(lossArray);
@@ -186,12 +205,12 @@ public final class ContrastiveTrainer implements AutoCloseable {
         return new NDArray[] {z.get(new NDIndex("0:{}", b)), z.get(new NDIndex("{}:", b))};
     }
 
-    private NDArray loss(NDArray z1, NDArray z2, long[] itemIds, NDManager sm, int b) {
+    private NDArray loss(NDArray z1, NDArray z2, long[] itemIds, NDArray keyLogQ, NDManager sm, int b) {
         switch (config.method()) {
             case MOCO:
                 NDArray bankKeys = bank.size() == 0 ? null : bank.keys(sm); // (K, P)
                 NDArray self = bank.size() == 0 ? null : bank.isSelf(itemIds, sm); // (B, K)
-                return infoNce.compute(z1, z2, bankKeys, self);
+                return infoNce.compute(z1, z2, bankKeys, self, keyLogQ);
             case SIMCLR:
                 return ntXent.compute(z1, z2);
             case SIAMESE:

@@ -25,6 +25,13 @@ import ai.djl.ndarray.types.Shape;
  * excluded (their logit is replaced by {@value #EXCLUDED_LOGIT}, whose softmax weight is exactly 0),
  * so an item is never its own negative.
  *
+ * <p>Optional logQ correction (X. Yi et al., "Sampling-Bias-Corrected Neural Modeling for Large
+ * Corpus Item Recommendations", RecSys 2019): in-batch negatives are sampled by popularity, so
+ * popular items are pushed away more often than uniform sampling would. Given log q_j, the log
+ * sampling probability of the item of key j, every in-batch logit becomes
+ * {@code l_ij = sim(q_i, k_j) / τ - log q_j} (the positive column too, as in the paper). Bank
+ * logits are left as they are.
+ *
  * <p>References: A. van den Oord, Y. Li, O. Vinyals, "Representation Learning with Contrastive
  * Predictive Coding", arXiv:1807.03748, 2018 (InfoNCE); K. He, H. Fan, Y. Wu, S. Xie, R. Girshick,
  * "Momentum Contrast for Unsupervised Visual Representation Learning", CVPR 2020 (MoCo: queue of
@@ -79,6 +86,17 @@ public final class InfoNceLoss {
      *     gradients flow to q and k
      */
     public NDArray compute(NDArray q, NDArray k, NDArray bank, NDArray bankIsSelf) {
+        return compute(q, k, bank, bankIsSelf, null);
+    }
+
+    /**
+     * Computes the loss with the logQ correction of the in-batch logits.
+     *
+     * @param keyLogQ (B) float, log q_j of the item of key row j, subtracted from column j of the
+     *     in-batch logits; null for no correction. No gradient flows to it.
+     * @see #compute(NDArray, NDArray, NDArray, NDArray)
+     */
+    public NDArray compute(NDArray q, NDArray k, NDArray bank, NDArray bankIsSelf, NDArray keyLogQ) {
         Shape qs = q.getShape();
         if (qs.dimension() != 2 || qs.get(0) < 1) {
             throw new IllegalArgumentException("q must be (B, D) with B >= 1, got " + qs);
@@ -105,9 +123,16 @@ public final class InfoNceLoss {
             }
         }
 
+        if (keyLogQ != null && !keyLogQ.getShape().equals(new Shape(b))) {
+            throw new IllegalArgumentException("keyLogQ must be (B) = " + new Shape(b) + ", got " + keyLogQ.getShape());
+        }
+
         NDManager sm = q.getManager();
         NDArray invTau = sm.create(1f / temperature); // scalar in the step manager, alive until backward
         NDArray logits = similarity.matrix(q, k).mul(invTau); // (B, B), positives on the diagonal
+        if (keyLogQ != null) {
+            logits = logits.sub(keyLogQ.stopGradient().reshape(1, b)); // (B, B) - (1, B): column j less log q_j
+        }
         if (kRows > 0) {
             NDArray bankLogits = similarity.matrix(q, bank).mul(invTau); // (B, K)
             if (bankIsSelf != null) {

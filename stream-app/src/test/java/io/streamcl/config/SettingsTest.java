@@ -59,6 +59,13 @@ class SettingsTest {
     }
 
     @Test
+    void shouldRejectMoreEventSlotsThanItemsKept() {
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("event.slots", "60", "event.max-items", "50")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("event.slots must be <= event.max-items");
+    }
+
+    @Test
     void shouldParseIntListsAndKeepTheirText() {
         Settings s = Settings.defaults().with(Map.of("image.conv-channels", "16, 32,64"));
         assertThat(s.get(Settings.IMAGE_CONV_CHANNELS)).containsExactly(16, 32, 64);

@@ -82,6 +82,17 @@ class InfoNceLossTest {
                         assertThat(Naive.close(gotMasked, wantMasked, 1e-4))
                                 .as("%s masked: %s vs %s", what, gotMasked, wantMasked)
                                 .isTrue();
+
+                        float[] logQ = new float[b];
+                        for (int j = 0; j < b; j++) {
+                            logQ[j] = (float) Math.log(0.001 + rnd.nextDouble());
+                        }
+                        double wantLogQ = Naive.infoNce(q, key, bank, self, logQ, tau, s);
+                        double gotLogQ = loss.compute(nq, nk, k == 0 ? null : nb, k == 0 ? null : Naive.nd(step, self, k),
+                                step.create(logQ)).getFloat();
+                        assertThat(Naive.close(gotLogQ, wantLogQ, 1e-4))
+                                .as("%s logQ: %s vs %s", what, gotLogQ, wantLogQ)
+                                .isTrue();
                     }
                 }
             }
@@ -162,6 +173,32 @@ class InfoNceLossTest {
             assertThat(after).isEqualTo(before);
             float unmasked = loss.compute(Naive.nd(step, q), Naive.nd(step, k), Naive.nd(step, bank), null).getFloat();
             assertThat(unmasked).isGreaterThan(after);
+        }
+    }
+
+    @Test
+    void uniformLogQShouldNotChangeTheLoss() {
+        Random rnd = new Random(3);
+        InfoNceLoss loss = new InfoNceLoss(0.2f, Similarity.COSINE);
+        float[][] q = Naive.gaussian(rnd, 4, 5);
+        float[][] k = Naive.gaussian(rnd, 4, 5);
+        try (NDManager step = manager.newSubManager()) {
+            float plain = loss.compute(Naive.nd(step, q), Naive.nd(step, k), null, null).getFloat();
+            float uniform = loss.compute(Naive.nd(step, q), Naive.nd(step, k), null, null,
+                    step.full(new Shape(4), (float) Math.log(0.25))).getFloat();
+            assertThat(uniform).isCloseTo(plain, within(1e-5f));
+        }
+    }
+
+    @Test
+    void keyLogQOfTheWrongShapeShouldBeRejected() {
+        InfoNceLoss loss = new InfoNceLoss(0.2f, Similarity.COSINE);
+        Random rnd = new Random(4);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray q = Naive.nd(step, Naive.gaussian(rnd, 3, 4));
+            assertThatThrownBy(
+                    () -> loss.compute(q, q, null, null, step.zeros(new Shape(2))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyLogQ");
         }
     }
 

@@ -55,6 +55,12 @@ final class Naive {
 
     /** InfoNCE; bank may be empty, self may be null (nothing excluded). */
     static double infoNce(float[][] q, float[][] k, float[][] bank, boolean[][] self, double tau, Similarity s) {
+        return infoNce(q, k, bank, self, null, tau, s);
+    }
+
+    /** InfoNCE with logQ: log q_j (keyLogQ, null for none) subtracted from in-batch column j. */
+    static double infoNce(float[][] q, float[][] k, float[][] bank, boolean[][] self, float[] keyLogQ, double tau,
+            Similarity s) {
         int b = q.length;
         int kk = bank.length;
         double total = 0;
@@ -62,7 +68,7 @@ final class Naive {
             double[] logits = new double[b + kk];
             boolean[] include = new boolean[b + kk];
             for (int j = 0; j < b; j++) {
-                logits[j] = sim(s, q[i], k[j]) / tau;
+                logits[j] = sim(s, q[i], k[j]) / tau - (keyLogQ == null ? 0 : keyLogQ[j]);
                 include[j] = true;
             }
             for (int j = 0; j < kk; j++) {
