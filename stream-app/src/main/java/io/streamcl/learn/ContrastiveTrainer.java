@@ -67,19 +67,23 @@ public final class ContrastiveTrainer implements AutoCloseable {
         this.spec = spec;
         this.config = config;
         this.steps = initialSteps;
-        Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
         model = Model.newInstance("encoder", device, "PyTorch");
         query = spec.newEncoder();
         model.setBlock(query);
-        if (initialParameters != null) {
-            query.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(1));
-            loadInto(query, model.getNDManager(), initialParameters);
-        }
         DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()) // unused: the loss is computed here
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
                 .optDevices(new Device[] {device});
         trainer = model.newTrainer(tc);
-        trainer.initialize(spec.inputShape(2));
+        // the seed is global to the engine: trainers of several kinds starting together must not
+        // interleave their draws, or the same seed would give different initial weights
+        synchronized (GRADIENT_LOCK) {
+            Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
+            if (initialParameters != null) {
+                query.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(1));
+                loadInto(query, model.getNDManager(), initialParameters);
+            }
+            trainer.initialize(spec.inputShape(2));
+        }
 
         Similarity sim = config.similarity();
         if (config.method() == TrainerConfig.Method.MOCO) {
