@@ -17,7 +17,16 @@ public final class Main implements Runnable {
     /** Runs a command and returns its exit code (tests call this instead of main). */
     public static int execute(String... args) {
         DjlDefaults.apply();
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::onError).execute(args);
+    }
+
+    /** Start-up problems the user can fix (no broker, no GPU, bad data) read as one line, not a trace. */
+    private static int onError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException)) {
+            e.printStackTrace(command.getErr());
+        }
+        command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+        return 1;
     }
 
     @Override
