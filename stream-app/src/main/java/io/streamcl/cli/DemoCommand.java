@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     private static final String IMAGES = "data/fashion-mnist/";
 
-    enum Kind { image, sentence }
+    enum Kind { image, sentence, event }
 
-    @Option(names = "--kind", defaultValue = "image", description = "image (Fashion-MNIST) or sentence (Brown genres)")
+    @Option(names = "--kind", defaultValue = "image",
+            description = "image (Fashion-MNIST), sentence (Brown genres) or event (synthetic users and items)")
     Kind kind;
 
     @Option(names = "--train-images", defaultValue = IMAGES + "t10k-images-idx3-ubyte.gz", paramLabel = "IDX")
@@ -69,6 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--items", defaultValue = "-1",
             description = "training items to stream (default: 8000 images, 20000 sentences)")
     int items;
+
+    @Option(names = "--users", defaultValue = "2000", description = "event: synthetic users (default: ${DEFAULT-VALUE})")
+    int users;
 
     @Option(names = "--seed", defaultValue = "42")
     long seed;
@@ -141,6 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
             case image -> new ImageDemo(trainImages, trainLabels, testImages, testLabels, items < 0 ? 8000 : items, seed);
             case sentence -> new SentenceDemo(sentences, textColumn, documentColumn, labelColumn,
                     items < 0 ? 20_000 : items, seed);
+            case event -> new EventDemo(users, seed);
         };
     }
 
@@ -170,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
         boolean tty = System.console() != null;
         long lastPrint = 0;
         while (System.nanoTime() < deadline) {
-            boolean done = m.embeddingsOut(kind) >= n && m.itemsTrained(kind) >= n && m.pendingTraining(kind) == 0
+            boolean done = m.itemsEmbedded(kind) >= n && m.itemsTrained(kind) >= n && m.pendingTraining(kind) == 0
                     && m.trainerStep(kind) > 0 && m.publishedVersion(kind) >= 1
                     && m.publishedStep(kind) == m.trainerStep(kind);
             long now = System.nanoTime();

@@ -1,6 +1,10 @@
 package io.streamcl.cli;
 
+import io.streamcl.ingest.EventFileReader;
+import io.streamcl.ingest.EventItems;
+import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.IdxFile;
+import io.streamcl.ingest.SyntheticEvents;
 import io.streamcl.ingest.ImageDirReader;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.RawItemProducer;
@@ -25,11 +29,13 @@ import picocli.CommandLine.Option;
 
 /** Loads a file of raw items and produces them to raw-items. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = "Produce raw items from a file to the raw-items topic (ids are <id-prefix><index>, index from 0).")
+        description = {"Produce raw items from a file to the raw-items topic (ids are <id-prefix><index>, index from 0).",
+                "Events are replayed in time order, ids <id-prefix><user>:<timestamp ms>:<index>, each user's on one"
+                        + " partition."})
 public final class ProduceCommand implements Callable<Integer> {
-    enum Kind { image, sentence }
+    enum Kind { image, sentence, event }
 
-    enum Format { idx, image_dir, tsv, lines }
+    enum Format { idx, image_dir, tsv, lines, movielens, csv }
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
     String bootstrapServers;
@@ -40,13 +46,35 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--kind", required = true, description = "kind of items: ${COMPLETION-CANDIDATES}")
     Kind kind;
 
-    @Option(names = "--format", required = true, converter = FormatConverter.class,
+    @Option(names = "--format", converter = FormatConverter.class,
             description = "images: idx (IDX file, gz or not) or image-dir (a folder of PNG/JPEG files);"
-                    + " sentences: tsv (with a header; see --text-column) or lines (one sentence per line)")
+                    + " sentences: tsv (with a header; see --text-column) or lines (one sentence per line);"
+                    + " events: movielens (ratings.csv; see --items) or csv (user,item,timestamp[,weight])")
     Format format;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE")
+    @Option(names = "--input", paramLabel = "FILE")
     Path input;
+
+    @Option(names = "--items", paramLabel = "FILE",
+            description = "movielens: movies.csv (movieId,title,genres), whose title and genres become item attributes")
+    Path items;
+
+    @Option(names = "--synthetic", description = "events: generate users with planted tastes over item clusters"
+            + " (seeded) instead of reading a file")
+    boolean synthetic;
+
+    @Option(names = "--users", defaultValue = "500", description = "--synthetic: users (default: ${DEFAULT-VALUE})")
+    int users;
+
+    @Option(names = "--catalogue", defaultValue = "1000", description = "--synthetic: items (default: ${DEFAULT-VALUE})")
+    int catalogue;
+
+    @Option(names = "--events-per-user", defaultValue = "30",
+            description = "--synthetic: events per user (default: ${DEFAULT-VALUE})")
+    int eventsPerUser;
+
+    @Option(names = "--seed", defaultValue = "42", description = "--synthetic: seed (default: ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--id-prefix", defaultValue = "", description = "prefix of item ids (default: none)")
     String idPrefix;
@@ -62,8 +90,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.exists(input)) {
-            System.err.println("input not found: " + input);
+        String problem = problemWithOptions();
+        if (problem != null) {
+            System.err.println(problem);
             return 2;
         }
         String missing = missingTopic();
@@ -72,19 +101,18 @@ public final class ProduceCommand implements Callable<Integer> {
             return 2;
         }
         boolean imageFormat = format == Format.idx || format == Format.image_dir;
-        if (imageFormat != (kind == Kind.image)) {
-            System.err.println("--format " + format.name().replace('_', '-') + " does not hold " + kind + " items");
-            return 2;
-        }
-        if (format == Format.tsv && textColumn == null) {
-            System.err.println("--format tsv needs --text-column");
-            return 2;
-        }
         long start = System.nanoTime();
         long rejected = 0;
         long sent = 0;
         try (RawItemProducer producer = new RawItemProducer(bootstrapServers, topic)) {
-            if (!imageFormat) {
+            if (kind == Kind.event) {
+                long[] counts = produceEvents(producer);
+                if (counts == null) {
+                    return 1;
+                }
+                sent = counts[0];
+                rejected = counts[1];
+            } else if (!imageFormat) {
                 long[] counts = produceSentences(producer);
                 sent = counts[0];
                 rejected = counts[1];
@@ -131,6 +159,80 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Null when the options make sense together, else what is wrong. */
+    private String problemWithOptions() {
+        if (synthetic) {
+            if (kind != Kind.event) {
+                return "--synthetic makes user events: use it with --kind event";
+            }
+            if (format != null || input != null) {
+                return "--synthetic takes no --format or --input";
+            }
+            if (users < 1 || catalogue < 1 || eventsPerUser < 1) {
+                return "--users, --catalogue and --events-per-user must be >= 1";
+            }
+            return null;
+        }
+        if (format == null || input == null) {
+            return "give --format and --input" + (kind == Kind.event ? ", or --synthetic" : "");
+        }
+        if (!Files.exists(input)) {
+            return "input not found: " + input;
+        }
+        if (items != null && !Files.exists(items)) {
+            return "items file not found: " + items;
+        }
+        List<Format> formats = switch (kind) {
+            case image -> List.of(Format.idx, Format.image_dir);
+            case sentence -> List.of(Format.tsv, Format.lines);
+            case event -> List.of(Format.movielens, Format.csv);
+        };
+        if (!formats.contains(format)) {
+            return "--format " + format.name().replace('_', '-') + " does not hold " + kind + " items";
+        }
+        if (format == Format.tsv && textColumn == null) {
+            return "--format tsv needs --text-column";
+        }
+        if (items != null && format != Format.movielens) {
+            return "--items goes with --format movielens";
+        }
+        return null;
+    }
+
+    /**
+     * Replays events in time order (a file is read whole and sorted first), ids {@code
+     * <user>:<timestamp>:<index>}.
+     *
+     * @return sent and skipped counts, or null when the input cannot be read
+     */
+    private long[] produceEvents(RawItemProducer producer) {
+        long[] skipped = {0};
+        List<EventRow> rows;
+        try {
+            if (synthetic) {
+                rows = SyntheticEvents.builder().users(users).items(catalogue).eventsPerUser(eventsPerUser).seed(seed)
+                        .build().generate();
+            } else {
+                java.util.function.Consumer<String> onBad = bad -> {
+                    skipped[0]++;
+                    System.err.println("skipped " + bad);
+                };
+                rows = EventFileReader.sortedByTime(format == Format.movielens
+                        ? EventFileReader.movieLens(input, items, onBad)
+                        : EventFileReader.csv(input, onBad));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("cannot read " + (input == null ? "events" : input) + ": " + e.getMessage());
+            return null;
+        }
+        long n = limit < 0 ? rows.size() : Math.min(limit, rows.size());
+        for (int i = 0; i < n; i++) {
+            EventRow row = rows.get(i);
+            producer.send(EventItems.rawItem(idPrefix + EventItems.eventId(row, i), row));
+        }
+        return new long[] {n, skipped[0]};
     }
 
     /** @return sent and skipped counts */

@@ -145,6 +145,9 @@ public final class Settings {
             "size of each hashed id's learned vector");
     public static final Setting<Integer> EVENT_SESSION_GAP_MS = intSetting("event.session-gap-ms", 1_800_000, 1,
             Integer.MAX_VALUE, "a longer gap between two events of a user starts a new session; pairs come from one session");
+    public static final Setting<Integer> EVENT_OUT_OF_ORDER_MS = intSetting("event.out-of-order-ms", 300_000, 0,
+            Integer.MAX_VALUE, "an event up to this much older than its user's newest is put in its place in time; an older one"
+                    + " is still embedded as an item but leaves the user's history as it was");
     public static final Setting<Integer> EVENT_MAX_ITEMS = intSetting("event.max-items", 50, 1, 100_000,
             "items kept per user (the newest)");
     public static final Setting<Integer> EVENT_MAX_USERS = intSetting("event.max-users", 100_000, 1, 100_000_000,
@@ -163,8 +166,8 @@ public final class Settings {
             IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
             SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,
             SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_MAX_CHARS,
-            EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM, EVENT_SESSION_GAP_MS, EVENT_MAX_ITEMS,
-            EVENT_MAX_USERS, EVENT_LOGQ);
+            EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM, EVENT_SESSION_GAP_MS,
+            EVENT_OUT_OF_ORDER_MS, EVENT_MAX_ITEMS, EVENT_MAX_USERS, EVENT_LOGQ);
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;

@@ -1,7 +1,7 @@
 package io.streamcl.eval;
 
 import io.streamcl.augment.Seeds;
-import io.streamcl.kind.ItemKind;
+import io.streamcl.kind.StandaloneKind;
 import io.streamcl.learn.Embedder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ public final class EncoderComparison<I> {
     public static final String KNN_AUGMENTED = "kNN augmented";
     public static final String UNIFORMITY = "uniformity";
 
-    private final ItemKind<I> kind;
+    private final StandaloneKind<I> kind;
     private final List<float[]> memoryInputs = new ArrayList<>();
     private final List<float[]> queryInputs = new ArrayList<>();
     private final List<float[]> augmentedQueryInputs = new ArrayList<>();
@@ -35,7 +35,7 @@ public final class EncoderComparison<I> {
      * @param queries     held-out labelled items to classify
      * @param seed        seeds the augmented queries
      */
-    public EncoderComparison(ItemKind<I> kind, List<I> memory, int[] memoryLabels, List<I> queries, int[] queryLabels,
+    public EncoderComparison(StandaloneKind<I> kind, List<I> memory, int[] memoryLabels, List<I> queries, int[] queryLabels,
             List<String> queryIds, long seed, int k) {
         this.kind = kind;
         this.memoryLabels = memoryLabels;

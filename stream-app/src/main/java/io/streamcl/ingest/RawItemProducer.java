@@ -1,6 +1,9 @@
 package io.streamcl.ingest;
 
 import io.streamcl.schema.RawItem;
+import io.streamcl.schema.UserEvent;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Utils;
 import io.streamcl.schema.serde.AvroSerde;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,13 +13,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Sends RawItems (Avro single-object encoded, key = item id) to a topic, idempotently. */
+/**
+ * Sends RawItems (Avro single-object encoded, key = item id) to a topic, idempotently. User events go
+ * to the partition of their user (as Kafka would place the key userId), so one user's events stay in
+ * the order they were sent: a user's history and session pairs depend on that order.
+ */
 public final class RawItemProducer implements AutoCloseable {
     private final KafkaProducer<String, RawItem> producer;
     private final String topic;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
+    private int partitions;
 
     public RawItemProducer(String bootstrapServers, String topic) {
         this.topic = topic;
@@ -33,7 +41,8 @@ public final class RawItemProducer implements AutoCloseable {
 
     /** Sends asynchronously; see {@link #acked()} and {@link #failed()} after {@link #flush()}. */
     public void send(RawItem item) {
-        producer.send(new ProducerRecord<>(topic, null, item.getEventTime().toEpochMilli(), item.getId(), item), (meta, error) -> {
+        Integer partition = item.getPayload() instanceof UserEvent e ? partitionOf(e.getUserId()) : null;
+        producer.send(new ProducerRecord<>(topic, partition, item.getEventTime().toEpochMilli(), item.getId(), item), (meta, error) -> {
             if (error == null) {
                 acked.incrementAndGet();
             } else {
@@ -41,6 +50,13 @@ public final class RawItemProducer implements AutoCloseable {
                 firstError.compareAndSet(null, error);
             }
         });
+    }
+
+    private int partitionOf(String userId) {
+        if (partitions == 0) {
+            partitions = producer.partitionsFor(topic).size();
+        }
+        return Utils.toPositive(Utils.murmur2(userId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     public void flush() {

@@ -11,10 +11,11 @@ import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.learn.EncoderSpec;
 import io.streamcl.learn.ImageCnnSpec;
 import io.streamcl.schema.ImageItem;
+import io.streamcl.schema.RawItem;
 import java.util.Map;
 
 /** Images of any size and 1, 3 or 4 channels, resized to {@code image.size} for a small CNN. */
-public final class ImageKind implements ItemKind<ImageTensor> {
+public final class ImageKind implements StandaloneKind<ImageTensor> {
     public static final String NAME = "image";
 
     private final ImageLimits limits;
@@ -49,8 +50,8 @@ public final class ImageKind implements ItemKind<ImageTensor> {
     }
 
     @Override
-    public ImageTensor decode(Object payload) throws InvalidItemException {
-        return ImageDecoder.decode((ImageItem) payload, limits);
+    public ImageTensor decode(RawItem item) throws InvalidItemException {
+        return ImageDecoder.decode((ImageItem) item.getPayload(), limits);
     }
 
     @Override

@@ -1,33 +1,45 @@
 package io.streamcl.kind;
 
-import io.streamcl.augment.Augmenter;
 import io.streamcl.ingest.InvalidItemException;
+import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.EncoderSpec;
+import io.streamcl.learn.ItemLearner;
+import io.streamcl.learn.ReplayPlan;
+import io.streamcl.schema.RawItem;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Everything that differs between kinds of raw items, in one place: how a payload is validated and
- * decoded, how it is augmented into training views, how it is fed to the encoder to embed it, and
- * which encoder learns it. The topology and the learner only ever talk to this interface.
+ * Everything that differs between kinds of raw items, in one place: how a raw item is validated and
+ * decoded, how its items are learned, what they are embedded as, and which encoder learns them. The
+ * topology only ever talks to this interface. Kinds whose items stand alone implement {@link
+ * StandaloneKind}; kinds whose items also describe an entity with its own embedding (events: a user)
+ * add an {@link EntityHistory}.
  *
  * @param <I> the decoded item
  */
 public interface ItemKind<I> {
 
-    /** Lower-case name: the key of its models, the suffix of its train topic, the Embedding.kind. */
+    /** Lower-case name: the key of its models, the suffix of its train topic. */
     String name();
 
     /** Whether a RawItem payload (ImageItem, SentenceItem, UserEvent) is of this kind. */
     boolean handles(Object payload);
 
-    /** Validates and decodes; bad payloads throw with the reason the dead letter will carry. */
-    I decode(Object payload) throws InvalidItemException;
+    /** Validates and decodes; bad items throw with the reason the dead letter will carry. */
+    I decode(RawItem item) throws InvalidItemException;
 
-    /** The un-augmented encoder input used to embed the item. */
-    float[] embeddingInput(I item);
+    /** The learner a fresh trainer of this kind feeds its items to. */
+    ItemLearner<I> learner(ContrastiveTrainer trainer, ReplayPlan plan);
 
-    /** Makes the two training views of an item. */
-    Augmenter<I, float[]> augmenter();
+    /** What an item is published as: usually itself under its id, one input. */
+    List<EmbeddingInput> embeddingInputs(String id, I item);
+
+    /** The entity its items describe and update, if any; then the embed path is partitioned by entity. */
+    default Optional<EntityHistory<I>> entityHistory() {
+        return Optional.empty();
+    }
 
     /** The encoder a fresh trainer of this kind builds, from the settings. */
     EncoderSpec encoderSpec();

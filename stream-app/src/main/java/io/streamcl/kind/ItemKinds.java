@@ -13,7 +13,7 @@ public final class ItemKinds {
     }
 
     public static ItemKinds fromSettings(Settings settings) {
-        return new ItemKinds(List.of(new ImageKind(settings), new SentenceKind(settings)));
+        return new ItemKinds(List.of(new ImageKind(settings), new SentenceKind(settings), new EventKind(settings)));
     }
 
     public List<ItemKind<?>> all() {

@@ -9,6 +9,7 @@ import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.SentenceDecoder;
 import io.streamcl.learn.EncoderSpec;
 import io.streamcl.learn.TextEncoderSpec;
+import io.streamcl.schema.RawItem;
 import io.streamcl.schema.SentenceItem;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.Map;
  * Sentences in any language: words, augmented at the word level, then hashed into unigram, bigram
  * and character n-gram features that need no vocabulary file and no download.
  */
-public final class SentenceKind implements ItemKind<List<String>> {
+public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
     private final int maxChars;
@@ -54,8 +55,8 @@ public final class SentenceKind implements ItemKind<List<String>> {
     }
 
     @Override
-    public List<String> decode(Object payload) throws InvalidItemException {
-        return SentenceDecoder.decode((SentenceItem) payload, maxChars);
+    public List<String> decode(RawItem item) throws InvalidItemException {
+        return SentenceDecoder.decode((SentenceItem) item.getPayload(), maxChars);
     }
 
     @Override

@@ -18,22 +18,29 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The gate: decodes raw bytes into a RawItem and validates it with its kind. Good items go, keyed
- * by item id, to the embedder and to their kind's train topic; anything else goes whole to the
+ * by item id, to their kind's train topic, and to the embedder (items of a kind with entities go keyed
+ * by entity, through a topic that partitions them by it); anything else goes whole to the
  * dead-letter topic with the stage and reason, and a counter moves. Never throws on bad input.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
     private final AvroSerde<RawItem> serde = AvroSerde.of(RawItem.class);
     private final ItemKinds kinds;
     private final PipelineMetrics metrics;
-    private final String[] goodChildren;
     private final String deadLetterChild;
+    private final String trainChild;
+    private final String embedChild;
+    private final String entityEmbedChild;
     private ProcessorContext<String, SpecificRecord> context;
 
-    DecodeProcessor(ItemKinds kinds, PipelineMetrics metrics, String deadLetterChild, String... goodChildren) {
+    /** The children's names: bad items, the train router, the embedder, the router to entity embedders. */
+    DecodeProcessor(ItemKinds kinds, PipelineMetrics metrics, String deadLetterChild, String trainChild,
+            String embedChild, String entityEmbedChild) {
         this.kinds = kinds;
         this.metrics = metrics;
         this.deadLetterChild = deadLetterChild;
-        this.goodChildren = goodChildren;
+        this.trainChild = trainChild;
+        this.embedChild = embedChild;
+        this.entityEmbedChild = entityEmbedChild;
     }
 
     @Override
@@ -64,8 +71,9 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
                     + item.getPayload().getClass().getSimpleName());
             return;
         }
+        Optional<String> entity;
         try {
-            kind.get().decode(item.getPayload());
+            entity = validatedEntity(kind.get(), item);
         } catch (InvalidItemException e) {
             reject(record, "validate", kind.get().name() + ": " + e.getMessage());
             return;
@@ -74,10 +82,15 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
             return;
         }
         metrics.itemIn(kind.get().name());
-        Record<String, SpecificRecord> good = new Record<>(item.getId(), item, record.timestamp());
-        for (String child : goodChildren) {
-            context.forward(good, child);
-        }
+        context.forward(new Record<String, SpecificRecord>(item.getId(), item, record.timestamp()), trainChild);
+        context.forward(new Record<String, SpecificRecord>(entity.orElse(item.getId()), item, record.timestamp()),
+                entity.isPresent() ? entityEmbedChild : embedChild);
+    }
+
+    /** Decodes to validate; returns the entity the item belongs to, if its kind has entities. */
+    private static <I> Optional<String> validatedEntity(ItemKind<I> kind, RawItem item) throws InvalidItemException {
+        I decoded = kind.decode(item);
+        return kind.entityHistory().map(h -> h.entityId(decoded));
     }
 
     private void reject(Record<byte[], byte[]> record, String stage, String reason) {

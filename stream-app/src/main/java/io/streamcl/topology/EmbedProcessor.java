@@ -2,18 +2,22 @@ package io.streamcl.topology;
 
 import ai.djl.Device;
 import io.streamcl.ingest.InvalidItemException;
+import io.streamcl.kind.EmbeddingInput;
+import io.streamcl.kind.EntityHistory;
 import io.streamcl.kind.ItemKind;
-import io.streamcl.kind.ItemKinds;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.ModelInfo;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,10 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embed path, one per raw-items partition: items wait in a changelogged store (so none is lost
- * in a crash) until a batch is full or the linger passes, then are embedded with the newest
- * snapshot of their kind found in the global models store and published, stamped with its version.
- * Items of a kind with no snapshot yet simply wait.
+ * The embed path, one per input partition: items wait in a changelogged store (so none is lost in a
+ * crash) until a batch is full or the linger passes, then are embedded with the newest snapshot of their
+ * kind found in the global models store and published, stamped with its version. Items of a kind with
+ * no snapshot yet simply wait.
+ *
+ * <p>For a kind with an {@link EntityHistory} (events), records arrive keyed by entity (user), each
+ * entity's history lives in a changelogged store of this task, updated as items arrive, and a flush also
+ * publishes each entity that had items in it, from its history at that moment.
  */
 final class EmbedProcessor implements Processor<String, RawItem, String, Embedding> {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
@@ -36,7 +44,15 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
     /** A loaded snapshot: the frozen encoder and what to stamp on its embeddings. */
     private record Loaded(ModelInfo info, Embedder embedder) {}
 
-    private final ItemKinds kinds;
+    /**
+     * The stores this processor uses.
+     *
+     * @param histories the entity history store; null for kinds without entities
+     */
+    record StoreNames(String pending, String histories) {}
+
+    private final List<ItemKind<?>> kinds;
+    private final StoreNames storeNames;
     private final PipelineMetrics metrics;
     private final Device device;
     private final int batchSize;
@@ -45,13 +61,15 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
     private final Map<String, Loaded> models = new HashMap<>();
     private ProcessorContext<String, Embedding> context;
     private KeyValueStore<String, RawItem> pending;
+    private KeyValueStore<String, byte[]> histories;
     private KeyValueStore<String, ModelSnapshot> snapshots;
     private long pendingCount;
     private long lastRefresh;
 
-    EmbedProcessor(ItemKinds kinds, PipelineMetrics metrics, Device device, int batchSize, Duration linger,
-            Duration modelRefresh) {
-        this.kinds = kinds;
+    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, Device device,
+            int batchSize, Duration linger, Duration modelRefresh) {
+        this.kinds = List.copyOf(kinds);
+        this.storeNames = storeNames;
         this.metrics = metrics;
         this.device = device;
         this.batchSize = batchSize;
@@ -62,7 +80,8 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
     @Override
     public void init(ProcessorContext<String, Embedding> context) {
         this.context = context;
-        this.pending = context.getStateStore(LearnerTopology.PENDING_STORE);
+        this.pending = context.getStateStore(storeNames.pending());
+        this.histories = storeNames.histories() == null ? null : context.getStateStore(storeNames.histories());
         this.snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
         try (KeyValueIterator<String, RawItem> it = pending.all()) {
             while (it.hasNext()) {
@@ -75,10 +94,26 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
 
     @Override
     public void process(Record<String, RawItem> record) {
-        pending.put(record.key(), record.value());
+        RawItem item = record.value();
+        kindOf(item).ifPresent(k -> k.entityHistory().ifPresent(h -> recordInHistory(k, h, item)));
+        pending.put(item.getId(), item);
         pendingCount++;
         if (pendingCount >= batchSize && !models.isEmpty()) {
             flush();
+        }
+    }
+
+    private <I> void recordInHistory(ItemKind<?> anyKind, EntityHistory<I> history, RawItem item) {
+        @SuppressWarnings("unchecked") // the history came from this very kind
+        ItemKind<I> kind = (ItemKind<I>) anyKind;
+        try {
+            I decoded = kind.decode(item);
+            String entity = history.entityId(decoded);
+            history.update(Optional.ofNullable(histories.get(entity)), decoded)
+                    .ifPresentOrElse(bytes -> histories.put(entity, bytes), () -> metrics.lateItem(kind.name()));
+        } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
+            LOG.warn("item {} no longer decodes ({}); its entity's history is left as it was", item.getId(),
+                    e.getMessage());
         }
     }
 
@@ -89,56 +124,73 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
         }
         // bounded, so one call stays well inside the transaction timeout even with a large backlog
         int budget = batchSize * 8;
-        Map<String, List<RawItem>> byKind = new HashMap<>();
+        Map<ItemKind<?>, List<RawItem>> byKind = new LinkedHashMap<>();
         try (KeyValueIterator<String, RawItem> it = pending.all()) {
             while (it.hasNext() && budget > 0) {
                 KeyValue<String, RawItem> kv = it.next();
-                kinds.forPayload(kv.value.getPayload())
-                        .filter(k -> models.containsKey(k.name()))
-                        .ifPresent(k -> byKind.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(kv.value));
+                kindOf(kv.value).filter(k -> models.containsKey(k.name()))
+                        .ifPresent(k -> byKind.computeIfAbsent(k, n -> new ArrayList<>()).add(kv.value));
                 budget--;
             }
         }
-        byKind.forEach((kind, items) -> embedAndPublish(kinds.byName(kind).orElseThrow(), items));
+        byKind.forEach(this::embedAndPublish);
+    }
+
+    private Optional<ItemKind<?>> kindOf(RawItem item) {
+        return kinds.stream().filter(k -> k.handles(item.getPayload())).findFirst();
     }
 
     private <I> void embedAndPublish(ItemKind<I> kind, List<RawItem> items) {
-        Loaded model = models.get(kind.name());
-        List<float[]> inputs = new ArrayList<>(items.size());
-        List<RawItem> embeddable = new ArrayList<>(items.size());
+        List<EmbeddingInput> inputs = new ArrayList<>();
+        List<Instant> eventTimes = new ArrayList<>();
+        Map<String, Instant> entities = new LinkedHashMap<>(); // each published once per flush, newest time
+        Optional<EntityHistory<I>> history = kind.entityHistory();
         for (RawItem item : items) {
             try {
-                inputs.add(kind.embeddingInput(kind.decode(item.getPayload())));
-                embeddable.add(item);
+                I decoded = kind.decode(item);
+                for (EmbeddingInput in : kind.embeddingInputs(item.getId(), decoded)) {
+                    inputs.add(in);
+                    eventTimes.add(item.getEventTime());
+                }
+                history.ifPresent(h -> entities.merge(h.entityId(decoded), item.getEventTime(),
+                        (a, b) -> a.isAfter(b) ? a : b));
             } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
                 LOG.warn("item {} no longer decodes ({}); dropped from the embed queue", item.getId(), e.getMessage());
                 metrics.deadLetter("embed");
-                pending.delete(item.getId());
-                pendingCount--;
             }
         }
-        float[][] vectors = model.embedder().embed(inputs);
-        long now = System.currentTimeMillis();
+        history.ifPresent(h -> entities.forEach((entity, time) -> {
+            byte[] stored = histories.get(entity);
+            if (stored != null) {
+                inputs.add(h.embeddingInput(entity, stored));
+                eventTimes.add(time);
+            }
+        }));
+        Loaded model = models.get(kind.name());
+        float[][] vectors = model.embedder().embed(inputs.stream().map(EmbeddingInput::input).toList());
+        Instant now = Instant.now();
         for (int i = 0; i < vectors.length; i++) {
-            RawItem item = embeddable.get(i);
+            EmbeddingInput in = inputs.get(i);
             List<Float> vector = new ArrayList<>(vectors[i].length);
             for (float v : vectors[i]) {
                 vector.add(v);
             }
             Embedding e = Embedding.newBuilder()
-                    .setId(item.getId())
-                    .setKind(kind.name())
+                    .setId(in.key())
+                    .setKind(in.kind())
                     .setVector(vector)
                     .setDim(vectors[i].length)
                     .setModel(model.info())
-                    .setEventTime(item.getEventTime())
-                    .setProducedTime(java.time.Instant.ofEpochMilli(now))
+                    .setEventTime(eventTimes.get(i))
+                    .setProducedTime(now)
                     .build();
-            context.forward(new Record<>(item.getId(), e, item.getEventTime().toEpochMilli()));
+            context.forward(new Record<>(in.key(), e, eventTimes.get(i).toEpochMilli()));
+        }
+        for (RawItem item : items) {
             pending.delete(item.getId());
             pendingCount--;
         }
-        metrics.embeddingsOut(kind.name(), vectors.length);
+        metrics.embeddingsOut(kind.name(), vectors.length, items.size());
     }
 
     /** Hot-swaps to a newer snapshot of any kind; checked at most every {@code modelRefresh}. */
@@ -148,7 +200,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
             return;
         }
         lastRefresh = now;
-        for (ItemKind<?> kind : kinds.all()) {
+        for (ItemKind<?> kind : kinds) {
             ModelSnapshot s = snapshots.get(kind.name());
             Loaded current = models.get(kind.name());
             if (s == null || (current != null && current.info().getVersion() >= s.getVersion())) {

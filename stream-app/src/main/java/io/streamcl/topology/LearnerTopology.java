@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.Similarity;
 import io.streamcl.learn.TrainerConfig;
 import io.streamcl.schema.DeadLetter;
@@ -12,6 +13,9 @@ import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -30,14 +34,20 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * raw-items ─> decode ─bad─> raw-items-dlq
  *                 ├─> train-&lt;kind&gt; (1 partition) ─> trainer-&lt;kind&gt; ─> models
- *                 └─> embed (all partitions; newest snapshot per kind from the global models store) ─> embeddings
+ *                 ├─> embed (all partitions; newest snapshot per kind from the global models store) ─> embeddings
+ *                 └─> raw-items-&lt;kind&gt;-by-&lt;entity&gt; ─> embed-&lt;kind&gt; (+ entity histories) ─> embeddings
  * </pre>
+ *
+ * The last branch is for kinds with an entity (events: users), keyed by entity so that each entity's
+ * history lives in one task.
  *
  * No model maths here: processors coordinate, {@code learn} computes.
  */
 public final class LearnerTopology {
     public static final String PENDING_STORE = "embed-pending";
     public static final String MODELS_STORE = "models-store";
+    /** Prefix of the store of each entity's history, per kind with entities. */
+    public static final String HISTORIES_STORE = "entity-histories";
 
     private LearnerTopology() {}
 
@@ -55,18 +65,37 @@ public final class LearnerTopology {
 
         t.addSource("raw-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.rawItems());
-        t.addProcessor("decode", () -> new DecodeProcessor(kinds, metrics, "dead-letter-sink", "train-router", "embed"),
-                "raw-source");
+        t.addProcessor("decode", () -> new DecodeProcessor(kinds, metrics, "dead-letter-sink", "train-router", "embed",
+                "entity-router"), "raw-source");
         t.addSink("dead-letter-sink", topics.deadLetters(), Serdes.String().serializer(),
                 upcast(AvroSerde.of(DeadLetter.class).serializer()), "decode");
         t.addSink("train-router", (key, value, ctx) -> topics.train(kindOf(kinds, (RawItem) value)),
                 Serdes.String().serializer(), upcast(rawSerde.serializer()), "decode");
 
+        t.addSink("entity-router", (key, value, ctx) -> entityTopic(kinds, topics, (RawItem) value),
+                Serdes.String().serializer(), upcast(rawSerde.serializer()), "decode");
+
         int embedBatch = settings.get(Settings.EMBED_BATCH_SIZE);
         Duration embedLinger = Duration.ofMillis(settings.get(Settings.EMBED_LINGER_MS));
-        t.addProcessor("embed", new EmbedSupplier(kinds, metrics, device, embedBatch, embedLinger, rawSerde), "decode");
+        List<ItemKind<?>> standalone = kinds.all().stream().filter(k -> k.entityHistory().isEmpty()).toList();
+        List<String> embedders = new ArrayList<>();
+        t.addProcessor("embed", new EmbedSupplier(standalone, new EmbedProcessor.StoreNames(PENDING_STORE, null),
+                metrics, device, embedBatch, embedLinger, rawSerde), "decode");
+        embedders.add("embed");
+        for (ItemKind<?> kind : kinds.all()) {
+            if (kind.entityHistory().isEmpty()) {
+                continue;
+            }
+            String source = "entity-source-" + kind.name();
+            String embedder = "embed-" + kind.name();
+            t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), entityTopic(topics, kind));
+            t.addProcessor(embedder, new EmbedSupplier(List.of(kind), new EmbedProcessor.StoreNames(
+                    PENDING_STORE + "-" + kind.name(), HISTORIES_STORE + "-" + kind.name()),
+                    metrics, device, embedBatch, embedLinger, rawSerde), source);
+            embedders.add(embedder);
+        }
         t.addSink("embeddings-sink", topics.embeddings(), Serdes.String().serializer(),
-                AvroSerde.of(Embedding.class).serializer(), "embed");
+                AvroSerde.of(Embedding.class).serializer(), embedders.toArray(String[]::new));
 
         for (ItemKind<?> kind : kinds.all()) {
             String source = "train-source-" + kind.name();
@@ -85,14 +114,24 @@ public final class LearnerTopology {
                 Similarity.parse(s.get(Settings.SIMILARITY)),
                 s.get(Settings.TEMPERATURE), s.get(Settings.MARGIN), s.get(Settings.MOMENTUM),
                 s.get(Settings.BANK_SIZE), s.get(Settings.LEARNING_RATE), s.get(Settings.SEED));
-        return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device,
-                s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY), s.get(Settings.REPLAY_UPDATES),
-                s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)), s.get(Settings.SEED));
+        ReplayPlan replay = new ReplayPlan(s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY),
+                s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED));
+        return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
+                s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)));
     }
 
     private static <I> ProcessorSupplier<String, RawItem, String, ModelSnapshot> trainerSupplier(
             ItemKind<I> kind, TrainerProcessor.Plan plan, PipelineMetrics metrics) {
         return () -> new TrainerProcessor<>(kind, plan, metrics);
+    }
+
+    /** The topic feeding a kind's entity embedders, for kinds with entities. */
+    public static String entityTopic(Topics topics, ItemKind<?> kind) {
+        return topics.byEntity(kind.name(), kind.entityHistory().orElseThrow().entityName());
+    }
+
+    private static String entityTopic(ItemKinds kinds, Topics topics, RawItem item) {
+        return entityTopic(topics, kinds.forPayload(item.getPayload()).orElseThrow());
     }
 
     private static String kindOf(ItemKinds kinds, RawItem item) {
@@ -105,17 +144,24 @@ public final class LearnerTopology {
     }
 
     /** The embed processor and the store it owns (the global models store is shared by all). */
-    private record EmbedSupplier(ItemKinds kinds, PipelineMetrics metrics, Device device, int batch, Duration linger,
-            AvroSerde<RawItem> rawSerde) implements ProcessorSupplier<String, RawItem, String, Embedding> {
+    private record EmbedSupplier(List<ItemKind<?>> kinds, EmbedProcessor.StoreNames storeNames, PipelineMetrics metrics,
+            Device device, int batch, Duration linger, AvroSerde<RawItem> rawSerde)
+            implements ProcessorSupplier<String, RawItem, String, Embedding> {
         @Override
         public Processor<String, RawItem, String, Embedding> get() {
-            return new EmbedProcessor(kinds, metrics, device, batch, linger, Duration.ofMillis(200));
+            return new EmbedProcessor(kinds, storeNames, metrics, device, batch, linger, Duration.ofMillis(200));
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+            Set<StoreBuilder<?>> stores = new HashSet<>();
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.pending()),
                     Serdes.String(), rawSerde));
+            if (storeNames.histories() != null) {
+                stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.histories()),
+                        Serdes.String(), Serdes.ByteArray()));
+            }
+            return stores;
         }
     }
 

@@ -38,8 +38,15 @@ public final class PipelineMetrics {
         counter("streamcl.dead.letters", "stage", stage).increment();
     }
 
-    public void embeddingsOut(String kind, int n) {
-        counter("streamcl.embeddings.out", "kind", kind).increment(n);
+    /** Vectors published, and the input items they came from (an event gives its item and its user). */
+    public void embeddingsOut(String kind, int vectors, int items) {
+        counter("streamcl.embeddings.out", "kind", kind).increment(vectors);
+        counter("streamcl.items.embedded", "kind", kind).increment(items);
+    }
+
+    /** An item too late (out of order beyond the tolerance) to change its entity's history; still embedded. */
+    public void lateItem(String kind) {
+        counter("streamcl.items.late", "kind", kind).increment();
     }
 
     public void trainedStep(String kind, float loss, int batch) {
@@ -94,6 +101,14 @@ public final class PipelineMetrics {
 
     public long embeddingsOut(String kind) {
         return count("streamcl.embeddings.out", "kind", kind);
+    }
+
+    public long lateItems(String kind) {
+        return count("streamcl.items.late", "kind", kind);
+    }
+
+    public long itemsEmbedded(String kind) {
+        return count("streamcl.items.embedded", "kind", kind);
     }
 
     public long steps(String kind) {

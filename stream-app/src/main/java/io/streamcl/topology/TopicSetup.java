@@ -22,7 +22,12 @@ public final class TopicSetup {
 
     private TopicSetup() {}
 
-    public static void ensureTopics(Settings settings, ItemKinds kinds) {
+    /** The names of every topic the app uses, as {@link #ensureTopics} creates them. */
+    public static List<String> topicNames(Settings settings, ItemKinds kinds) {
+        return wanted(settings, kinds).stream().map(NewTopic::name).toList();
+    }
+
+    private static List<NewTopic> wanted(Settings settings, ItemKinds kinds) {
         Topics topics = Topics.from(settings);
         int partitions = settings.get(Settings.TOPIC_PARTITIONS);
         List<NewTopic> wanted = new ArrayList<>();
@@ -35,7 +40,16 @@ public final class TopicSetup {
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
         for (ItemKind<?> kind : kinds.all()) {
             wanted.add(new NewTopic(topics.train(kind.name()), 1, (short) -1));
+            if (kind.entityHistory().isPresent()) {
+                wanted.add(new NewTopic(LearnerTopology.entityTopic(topics, kind), partitions, (short) -1));
+            }
         }
+        return wanted;
+    }
+
+    public static void ensureTopics(Settings settings, ItemKinds kinds) {
+        Topics topics = Topics.from(settings);
+        List<NewTopic> wanted = wanted(settings, kinds);
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP_SERVERS),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {

@@ -14,4 +14,12 @@ public record Topics(String rawItems, String deadLetters, String models, String 
     public String train(String kind) {
         return trainPrefix + kind;
     }
+
+    /**
+     * The topic that feeds a kind's items, keyed by entity, to the embedders that keep its entities'
+     * histories (e.g. {@code raw-items-event-by-user}); as many partitions as raw-items.
+     */
+    public String byEntity(String kind, String entity) {
+        return rawItems + "-" + kind + "-by-" + entity;
+    }
 }

@@ -4,7 +4,8 @@ import ai.djl.Device;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
-import io.streamcl.learn.OnlineLearner;
+import io.streamcl.learn.ItemLearner;
+import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
 import io.streamcl.learn.TrainerConfig;
 import io.streamcl.schema.ModelSnapshot;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single trainer of one kind (its input topic has one partition, so exactly one task in the
- * whole application runs it). It feeds items to an {@link OnlineLearner}, steps whenever the replay
+ * whole application runs it). It feeds items to its kind's {@link ItemLearner}, steps whenever the replay
  * buffer is full, keeps training on what it holds when the stream goes quiet, and publishes a
  * ModelSnapshot every N steps: version 0 (the untrained encoder) first, then 1, 2, ... A restarted
  * trainer continues from the newest snapshot in the models store and keeps counting versions up.
@@ -40,14 +41,14 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private static final long STEP_BUDGET_MS = 1000;
 
     /** What the trainer needs beyond the kind: settings already validated. */
-    record Plan(String modelName, TrainerConfig trainer, Device device, int batchSize, int replayCapacity,
-            int updatesPerItem, int snapshotEvery, Duration linger, long seed) {}
+    record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int snapshotEvery,
+            Duration linger) {}
 
     private final ItemKind<I> kind;
     private final Plan plan;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, ModelSnapshot> context;
-    private OnlineLearner<I> learner;
+    private ItemLearner<I> learner;
     private long version;
     private long stepsAtLastSnapshot = -1;
     private boolean snapshotDue;
@@ -81,8 +82,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
                     kind.encoderSpec(), trainer.parameterCount(), plan.trainer());
         }
-        learner = new OnlineLearner<>(trainer, kind.augmenter(), plan.batchSize(), plan.replayCapacity(),
-                plan.updatesPerItem(), plan.seed());
+        learner = kind.learner(trainer, plan.replay());
         lastItemAt = System.currentTimeMillis();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -91,7 +91,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     public void process(Record<String, RawItem> record) {
         I input;
         try {
-            input = kind.decode(record.value().getPayload());
+            input = kind.decode(record.value());
         } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
             LOG.warn("{} item {} no longer decodes ({}); not trained on", kind.name(), record.key(), e.getMessage());
             metrics.deadLetter("train");

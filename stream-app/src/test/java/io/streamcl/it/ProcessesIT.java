@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import io.streamcl.ingest.EventRow;
+import io.streamcl.ingest.SyntheticEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's flow, each step its own OS process started from the shaded jar: broker, run, produce, export.
  * Needs {@code stream-app/target/stream-app.jar} (built by {@code package}, before Failsafe runs).
  */
-@Timeout(value = 240)
+@Timeout(value = 360)
 class ProcessesIT {
     private static final int ITEMS = 500;
     private static final Duration BROKER_READY = Duration.ofSeconds(60);
@@ -119,8 +121,22 @@ class ProcessesIT {
             assertThat(new TreeSet<>(ids)).isEqualTo(IntStream.range(0, ITEMS).mapToObj(i -> "p-" + i)
                     .collect(Collectors.toCollection(TreeSet::new)));
             System.out.println("[ProcessesIT] model versions in the export: " + versions);
+
+            // user events, in the same running app: each event publishes its item and its user, by key
+            List<EventRow> events = SyntheticEvents.builder().users(20).eventsPerUser(5).seed(7).build().generate();
+            Process produceEvents = start("produce-events", jar, "produce", "--bootstrap-servers", bootstrap,
+                    "--kind", "event", "--synthetic", "--users", "20", "--events-per-user", "5", "--seed", "7");
+            assertThat(produceEvents.waitFor(120, TimeUnit.SECONDS)).as("produce events finished").isTrue();
+            assertThat(produceEvents.exitValue()).as("produce events exit code").isZero();
+            assertThat(output(produceEvents)).contains("produced " + events.size() + " event items to raw-items ("
+                    + events.size() + " acknowledged, 0 failed");
+            assertThat(exportedIds(jar, bootstrap, "user", 20)).isEqualTo(events.stream()
+                    .map(r -> "user:" + r.userId()).collect(Collectors.toCollection(TreeSet::new)));
+            TreeSet<String> itemKeys = events.stream().map(r -> "item:" + r.itemId())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(exportedIds(jar, bootstrap, "item", itemKeys.size())).isEqualTo(itemKeys);
             for (Process p : started.keySet()) {
-                if (p != produce && p != export) {
+                if (name(p).equals("run") || name(p).equals("broker")) {
                     assertThat(p.isAlive()).as("%s still running", name(p)).isTrue();
                 }
             }
@@ -130,6 +146,18 @@ class ProcessesIT {
         } finally {
             stopAll();
         }
+    }
+
+    /** The ids of one kind's embeddings, exported to CSV once {@code n} are there. */
+    private TreeSet<String> exportedIds(Path jar, String bootstrap, String kind, int n) throws Exception {
+        Path csv = tmp.resolve(kind + ".csv");
+        Process export = start("export-" + kind, jar, "export", "--bootstrap-servers", bootstrap, "--kind", kind,
+                "--out", csv.toString(), "--wait-for", Integer.toString(n), "--timeout", "120");
+        assertThat(export.waitFor(150, TimeUnit.SECONDS)).as("export of %s finished", kind).isTrue();
+        assertThat(export.exitValue()).as("export of %s exit code", kind).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        return lines.subList(1, lines.size()).stream().map(l -> l.substring(0, l.indexOf(',')))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private Process start(String name, Path jar, String... args) throws IOException {

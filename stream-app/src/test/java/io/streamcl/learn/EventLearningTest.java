@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import io.streamcl.augment.SequenceAugmenter;
 import io.streamcl.config.Settings;
+import io.streamcl.eval.NextItemComparison;
 import io.streamcl.eval.NextItemEvaluation;
 import io.streamcl.ingest.EventFeatures;
 import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.SyntheticEvents;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ class EventLearningTest {
         byte[] trained;
         StepResult last = null;
         try (EventLearner learner = new EventLearner(new ContrastiveTrainer(spec, config, Device.cpu(), null, 0),
-                pairs, new ItemFrequency(), BATCH, 1024, 5, logQ, SEED)) {
+                pairs, new ItemFrequency(), new ReplayPlan(BATCH, 1024, 5, SEED), logQ)) {
             for (EventRow r : rows) {
                 if (left.merge(r.userId(), -1, Integer::sum) == 0) {
                     continue; // the held-out last item
@@ -59,7 +59,7 @@ class EventLearningTest {
                 while (learner.isFull()) {
                     last = learner.stepIfFull();
                 }
-                learner.offer(r.userId(), r.itemId(), r.itemAttributes(), r.timestampMillis());
+                learner.offer(r.userId() + ":" + r.timestampMillis(), r);
             }
             for (StepResult r = learner.drainStep(); r != null; r = learner.drainStep()) {
                 last = r;
@@ -69,31 +69,15 @@ class EventLearningTest {
                     learner.trainer().steps(), (System.nanoTime() - t0) / 1e9, last);
         }
 
-        Map<String, float[]> itemVectors = new HashMap<>();
-        Map<String, float[]> userVectors = new HashMap<>();
+        Map<String, Map<String, String>> catalogue = new java.util.LinkedHashMap<>();
+        gen.itemIds().forEach(i -> catalogue.put(i, Map.of()));
+        NextItemComparison cmp = new NextItemComparison(features, histories, catalogue,
+                NextItemEvaluation.Options.DEFAULT);
+        NextItemEvaluation.Result learned;
         try (Embedder embedder = new Embedder(spec, trained, Device.cpu())) {
-            List<String> items = gen.itemIds();
-            List<float[]> inputs = new ArrayList<>();
-            items.forEach(i -> inputs.add(features.item(i, Map.of())));
-            float[][] v = embedder.embed(inputs);
-            for (int i = 0; i < items.size(); i++) {
-                itemVectors.put(items.get(i), v[i]);
-            }
-            List<String> users = new ArrayList<>(histories.keySet());
-            List<float[]> userInputs = new ArrayList<>();
-            users.forEach(u -> {
-                List<String> h = histories.get(u);
-                userInputs.add(features.sequence(h.subList(0, h.size() - 1)));
-            });
-            float[][] uv = embedder.embed(userInputs);
-            for (int i = 0; i < users.size(); i++) {
-                userVectors.put(users.get(i), uv[i]);
-            }
+            learned = cmp.encoder(embedder);
         }
-        NextItemEvaluation.Result learned = NextItemEvaluation.evaluate(histories, userVectors, itemVectors,
-                NextItemEvaluation.Options.DEFAULT);
-        NextItemEvaluation.Result popular = NextItemEvaluation.mostPopular(histories, itemVectors.keySet(),
-                NextItemEvaluation.Options.DEFAULT);
+        NextItemEvaluation.Result popular = cmp.mostPopular();
         System.out.printf("logQ=%s: next item on %d users: learned HR@10 %.3f NDCG@10 %.3f; most popular HR@10 %.3f NDCG@10 %.3f%n",
                 logQ, learned.users(), learned.hitRate(), learned.ndcg(), popular.hitRate(), popular.ndcg());
         assertThat(learned.hitRate()).as("learned HitRate@10").isGreaterThanOrEqualTo(1.2 * popular.hitRate());

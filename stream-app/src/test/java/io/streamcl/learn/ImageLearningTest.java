@@ -45,8 +45,8 @@ class ImageLearningTest {
         byte[] trained;
         try (OnlineLearner<ImageTensor> learner = new OnlineLearner<>(
                 new ContrastiveTrainer(kind.encoderSpec(), config, Device.cpu(), null, 0), kind.augmenter(),
-                settings.get(Settings.BATCH_SIZE), settings.get(Settings.REPLAY_CAPACITY),
-                settings.get(Settings.REPLAY_UPDATES), SEED)) {
+                new ReplayPlan(settings.get(Settings.BATCH_SIZE), settings.get(Settings.REPLAY_CAPACITY),
+                        settings.get(Settings.REPLAY_UPDATES), SEED))) {
             untrained = learner.trainer().saveParameters();
             float firstLoss = Float.NaN;
             float lastLoss = Float.NaN;

@@ -49,8 +49,8 @@ class SentenceLearningTest {
         long t0 = System.nanoTime();
         try (OnlineLearner<List<String>> learner = new OnlineLearner<>(
                 new ContrastiveTrainer(kind.encoderSpec(), config, Device.cpu(), null, 0), kind.augmenter(),
-                settings.get(Settings.BATCH_SIZE), settings.get(Settings.REPLAY_CAPACITY),
-                settings.get(Settings.REPLAY_UPDATES), SEED)) {
+                new ReplayPlan(settings.get(Settings.BATCH_SIZE), settings.get(Settings.REPLAY_CAPACITY),
+                        settings.get(Settings.REPLAY_UPDATES), SEED))) {
             untrained = learner.trainer().saveParameters();
             for (BrownSplit.LabelledText t : train) {
                 while (learner.isFull()) {

@@ -27,16 +27,10 @@ import picocli.CommandLine.Command;
 /** Checks docker-compose.yml and the Dockerfile against the app: services, loopback-only ports, commands, topics. */
 class DockerComposeFileTest {
 
-    /** The topics the app creates with default settings: the shared ones and one train topic per kind. */
-    private static final Set<String> APP_TOPICS = appTopics();
-    private static Set<String> appTopics() {
-        io.streamcl.config.Settings settings = io.streamcl.config.Settings.defaults();
-        io.streamcl.topology.Topics topics = io.streamcl.topology.Topics.from(settings);
-        Set<String> names = new java.util.TreeSet<>(
-                Set.of(topics.rawItems(), topics.deadLetters(), topics.models(), topics.embeddings()));
-        io.streamcl.kind.ItemKinds.fromSettings(settings).all().forEach(k -> names.add(topics.train(k.name())));
-        return names;
-    }
+    /** The topics the app creates with default settings. */
+    private static final Set<String> APP_TOPICS = new java.util.TreeSet<>(io.streamcl.topology.TopicSetup.topicNames(
+            io.streamcl.config.Settings.defaults(),
+            io.streamcl.kind.ItemKinds.fromSettings(io.streamcl.config.Settings.defaults())));
 
     private static final List<String> APP_SERVICES = List.of("stream-app", "producer", "stream-app-gpu");
     /** Subcommands the design names (DESIGN.md, cli/); the picocli check below is the stronger one. */

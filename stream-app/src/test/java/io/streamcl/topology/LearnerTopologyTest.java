@@ -41,7 +41,8 @@ class LearnerTopologyTest {
             Map.entry("bank.size", "16"), Map.entry("snapshot.every-steps", "2"), Map.entry("embed.batch.size", "3"),
             Map.entry("image.size", "8"), Map.entry("image.conv-channels", "4"), Map.entry("embedding.dim", "16"),
             Map.entry("projection.dim", "8"), Map.entry("batch.linger.ms", "200"), Map.entry("device", "cpu"),
-            Map.entry("sentence.vocab-size", "1024"), Map.entry("sentence.token-dim", "8"));
+            Map.entry("sentence.vocab-size", "1024"), Map.entry("sentence.token-dim", "8"),
+            Map.entry("event.vocab-size", "256"), Map.entry("event.slots", "4"), Map.entry("event.token-dim", "8"));
 
     @TempDir
     Path stateDir;
@@ -183,6 +184,97 @@ class LearnerTopologyTest {
         assertThat(last.getMetrics().get("items_seen")).isEqualTo(24.0);
         assertThat(last.getEncoderConfig()).containsEntry("type", "image-cnn").containsEntry("size", "8");
         assertThat(metrics.itemsTrained("image")).isEqualTo(24);
+    }
+
+    @Test
+    void shouldEmbedEachEventsItemAndUserUnderTheirOwnKeys() {
+        long t0 = 1_700_000_000_000L;
+        pipeEvent("e1", "u1", "a", t0);
+        pipeEvent("e2", "u1", "b", t0 + 60_000);
+        pipeEvent("e3", "u2", "a", t0 + 90_000);
+        pipeEvent("e4", "u1", "c", t0 + 120_000);
+        for (int t = 0; t < 10; t++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        Map<String, Embedding> out = embeddings.readKeyValuesToMap();
+        assertThat(out).containsOnlyKeys("item:a", "item:b", "item:c", "user:u1", "user:u2");
+        out.forEach((key, e) -> {
+            assertThat(e.getId()).isEqualTo(key);
+            assertThat(e.getKind()).isEqualTo(key.substring(0, key.indexOf(':')));
+            assertThat(e.getModel().getName()).isEqualTo("event-moco");
+            assertThat(e.getDim()).isEqualTo(16);
+        });
+        assertThat(out.get("user:u1").getEventTime()).isEqualTo(Instant.ofEpochMilli(t0 + 120_000));
+        assertThat(out.get("user:u1").getVector()).isNotEqualTo(out.get("user:u2").getVector());
+        assertThat(history("u1")).containsExactly("a", "b", "c");
+        assertThat(history("u2")).containsExactly("a");
+        assertThat(metrics.itemsIn("event")).isEqualTo(4);
+    }
+
+    @Test
+    void shouldEmbedALateEventsItemButLeaveItsUsersHistoryAsItWas() {
+        long t0 = 1_700_000_000_000L;
+        pipeEvent("e1", "u1", "a", t0);
+        pipeEvent("e2", "u1", "b", t0 + 60_000);
+        pipeEvent("e3", "u1", "early", t0 + 30_000); // within event.out-of-order-ms: put in its place
+        pipeEvent("e4", "u1", "stale", t0 - 3_600_000); // an hour before the newest: too late
+        driver.advanceWallClockTime(Duration.ofMillis(500));
+        assertThat(history("u1")).containsExactly("a", "early", "b");
+        assertThat(embeddings.readKeyValuesToMap()).containsKeys("item:stale", "item:early", "user:u1");
+        assertThat(metrics.lateItems("event")).isEqualTo(1);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSendInvalidEventsToTheDeadLetterTopicWithTheirReason() {
+        pipeEvent("no-user", " ", "a", 0L);
+        pipeEvent("no-item", "u1", "", 0L);
+        raw.pipeInput(key("nan"), rawSerde.encode(event("nan", "u1", "a", 0L).setPayload(
+                io.streamcl.schema.UserEvent.newBuilder().setUserId("u1").setItemId("a").setEventType("rating")
+                        .setWeight(Float.NaN).build()).build()));
+        List<TestRecord<String, DeadLetter>> letters = deadLetters.readRecordsToList();
+        assertThat(letters).extracting(TestRecord::key).containsExactly("no-user", "no-item", "nan");
+        assertThat(letters).extracting(r -> r.value().getReason()).containsExactly(
+                "event: userId is blank", "event: itemId is blank", "event: weight must be finite, got NaN");
+        pipeEvent("ok", "u1", "a", 0L);
+        driver.advanceWallClockTime(Duration.ofMillis(500));
+        assertThat(embeddings.readKeyValuesToMap()).containsOnlyKeys("item:a", "user:u1");
+    }
+
+    @Test
+    void shouldTrainTheEventModelOnSessionPairs() {
+        Random random = new Random(5);
+        long t = 1_700_000_000_000L;
+        for (int i = 0; i < 40; i++) {
+            t += 1_000;
+            pipeEvent("e" + i, "u" + random.nextInt(4), "i" + random.nextInt(10), t);
+        }
+        for (int tick = 0; tick < 40; tick++) {
+            driver.advanceWallClockTime(Duration.ofMillis(300));
+        }
+        List<ModelSnapshot> snapshots = models.readValuesToList().stream()
+                .filter(s -> s.getKind().equals("event")).toList();
+        ModelSnapshot last = snapshots.get(snapshots.size() - 1);
+        assertThat(last.getMetrics().get("items_seen")).isEqualTo(40.0);
+        // 4 users: all but each user's first event make a pair, each used twice, 4 per batch
+        assertThat(last.getStep()).isEqualTo((40 - 4) * 2 / 4);
+        assertThat(last.getEncoderConfig()).containsEntry("type", "event-item-sequence");
+    }
+
+    private void pipeEvent(String id, String user, String item, long time) {
+        raw.pipeInput(key(id), rawSerde.encode(event(id, user, item, time).build()));
+    }
+
+    private static RawItem.Builder event(String id, String user, String item, long time) {
+        return RawItem.newBuilder().setId(id).setEventTime(Instant.ofEpochMilli(time))
+                .setPayload(io.streamcl.schema.UserEvent.newBuilder().setUserId(user).setItemId(item)
+                        .setEventType("view").build());
+    }
+
+    private List<String> history(String user) {
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store =
+                driver.getKeyValueStore(LearnerTopology.HISTORIES_STORE + "-event");
+        return io.streamcl.learn.UserHistory.fromBytes(store.get(user)).recent();
     }
 
     static RawItem image(String id, int width, int height, Random random) {

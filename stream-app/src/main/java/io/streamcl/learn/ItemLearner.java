@@ -1,0 +1,44 @@
+package io.streamcl.learn;
+
+/**
+ * What a trainer feeds a kind's decoded items to. It holds them for training and takes a step when
+ * asked; how an item becomes positive pairs is its own business (two augmented views of an image, a
+ * user's session and the item they picked next...).
+ *
+ * <p>The caller alternates: {@link #stepIfFull()} while it has time, then {@link #offer}; when the stream
+ * is idle, {@link #drainStep()} until it returns null.
+ *
+ * @param <I> the decoded item
+ */
+public interface ItemLearner<I> extends AutoCloseable {
+
+    /**
+     * Holds the item for training. If the learner is still full (the caller ran out of time to step), the
+     * held item learned from the most makes room and its remaining uses are dropped.
+     */
+    void offer(String id, I item);
+
+    /** Whether the next {@link #stepIfFull()} would step. */
+    boolean isFull();
+
+    /** One step when full, else null. */
+    StepResult stepIfFull();
+
+    /** One step on whatever is held (stream idle), or null when there is nothing left to learn. */
+    StepResult drainStep();
+
+    ContrastiveTrainer trainer();
+
+    /** Items offered so far. */
+    long itemsSeen();
+
+    /** Training uses given up because items arrived faster than the trainer could learn them. */
+    long usesDropped();
+
+    /** Training still owed to items already offered; 0 when all has been learned. */
+    long pendingUses();
+
+    /** Closes the trainer. */
+    @Override
+    void close();
+}
