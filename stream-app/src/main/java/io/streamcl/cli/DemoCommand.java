@@ -95,11 +95,12 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println(e.getMessage() + "\n(run the demo from the repository root, or pass the data files)");
             return 2;
         }
+        List<RawItem> items = scenario.trainingItems();
         Path stateDir = Files.createTempDirectory("streamcl-demo-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {
             Settings settings;
             try {
-                settings = settingsOptions.load(demoDefaults(scenario, stateDir))
+                settings = settingsOptions.load(demoDefaults(scenario, stateDir, items.size()))
                         .with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers()));
             } catch (InvalidSettingsException e) {
                 System.err.println(e.getMessage());
@@ -109,7 +110,6 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("demo: Kafka broker (KRaft, in this JVM) at " + broker.bootstrapServers());
             PipelineMetrics metrics = new PipelineMetrics();
             Topics topics = Topics.from(settings);
-            List<RawItem> items = scenario.trainingItems();
             List<ModelSnapshot> snapshots;
             try (LearnerApp app = LearnerApp.start(settings, metrics)) {
                 System.out.printf("demo: learner running on %s; method %s, batch %d, bank %d, replay %dx%n",
@@ -149,8 +149,11 @@ public final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    private Map<String, String> demoDefaults(DemoScenario scenario, Path stateDir) {
+    private Map<String, String> demoDefaults(DemoScenario scenario, Path stateDir, int items) {
         Map<String, String> d = new LinkedHashMap<>();
+        // the demo loads its whole data set at once: let all of it wait for the trainer, so that every item is
+        // learned replay.updates-per-item times instead of sampled (what a live stream too fast to learn gets)
+        d.put(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(Math.max(items, 1)));
         d.put(Settings.SEED.name(), Long.toString(seed));
         d.put(Settings.STATE_DIR.name(), stateDir.toString());
         d.put(Settings.APPLICATION_ID.name(), "streamcl-demo");

@@ -8,7 +8,7 @@ final class Progress {
     private final PipelineMetrics metrics;
     private final List<String> kinds;
     private final long startNanos = System.nanoTime();
-    private long lastSteps;
+    private final java.util.Map<String, Long> lastSteps = new java.util.HashMap<>();
     private long lastNanos = startNanos;
 
     Progress(PipelineMetrics metrics, List<String> kinds) {
@@ -18,19 +18,19 @@ final class Progress {
 
     String line() {
         long now = System.nanoTime();
-        StringBuilder b = new StringBuilder(String.format("[%5.0fs]", (now - startNanos) / 1e9));
-        long steps = 0;
-        for (String kind : kinds) {
-            steps += metrics.steps(kind);
-        }
-        double rate = (steps - lastSteps) / ((now - lastNanos) / 1e9);
-        lastSteps = steps;
+        double seconds = (now - lastNanos) / 1e9;
         lastNanos = now;
+        StringBuilder b = new StringBuilder(String.format("[%5.0fs]", (now - startNanos) / 1e9));
         for (String kind : kinds) {
+            long steps = metrics.steps(kind);
+            double rate = (steps - lastSteps.getOrDefault(kind, 0L)) / seconds;
+            lastSteps.put(kind, steps);
+            long items = metrics.itemsEmbedded(kind);
+            long vectors = metrics.embeddingsOut(kind);
             float loss = metrics.loss(kind);
-            b.append(String.format(" %s: in %d | embedded %d | steps %d (%.1f/s) | loss %s | model v%d (embedding with v%d)",
-                    kind, metrics.itemsIn(kind), metrics.embeddingsOut(kind), metrics.steps(kind), rate,
-                    metrics.steps(kind) == 0 ? "-" : String.format("%.3f", loss),
+            b.append(String.format(" %s: in %d | embedded %d%s | steps %d (%.1f/s) | loss %s | model v%d (embedding with v%d)",
+                    kind, metrics.itemsIn(kind), items, vectors == items ? "" : " (" + vectors + " vectors)", steps, rate,
+                    steps == 0 ? "-" : String.format("%.3f", loss),
                     Math.max(0, metrics.publishedVersion(kind)), Math.max(0, metrics.embeddingVersion(kind))));
         }
         b.append(" | dead letters ").append(metrics.deadLetters());

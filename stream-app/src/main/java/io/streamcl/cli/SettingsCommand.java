@@ -37,7 +37,8 @@ public final class SettingsCommand implements Callable<Integer> {
         System.out.println("| setting | default | environment | allowed | what it does |");
         System.out.println("|---|---|---|---|---|");
         for (Setting<?> s : Settings.ALL) {
-            String def = s == Settings.STATE_DIR ? "`$TMPDIR/streamcl-state`" : "`" + s.defaultValue() + "`";
+            String def = s == Settings.STATE_DIR ? "`$TMPDIR/streamcl-state`"
+                    : s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";
             System.out.printf("| `%s` | %s | `%s` | %s | %s |%n", s.name(), def, s.envName(), cell(s.rule()),
                     cell(s.doc()));
         }

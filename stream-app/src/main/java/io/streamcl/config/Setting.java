@@ -59,6 +59,14 @@ public record Setting<T>(
                 "one of " + String.join("|", choices));
     }
 
+    /** Comma-separated names, at least one, no repeats, e.g. {@code image,event}. */
+    public static Setting<List<String>> nameListSetting(String name, String def, String doc) {
+        return new Setting<>(name, doc, def,
+                s -> java.util.Arrays.stream(s.split(",")).map(x -> x.strip().toLowerCase(Locale.ROOT))
+                        .filter(x -> !x.isEmpty()).toList(),
+                v -> !v.isEmpty() && v.stream().distinct().count() == v.size(), "comma-separated names, no repeats");
+    }
+
     /** Comma-separated positive ints, e.g. CNN channel widths {@code 32,64}. */
     public static Setting<int[]> intListSetting(String name, String def, String doc) {
         return new Setting<>(name, doc, def,

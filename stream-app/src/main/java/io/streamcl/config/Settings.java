@@ -52,6 +52,8 @@ public final class Settings {
             "partitions of raw-items and embeddings when the app creates them");
 
     // --- learning ---
+    public static final Setting<List<String>> KINDS = Setting.nameListSetting("kinds", "image,sentence,event",
+            "kinds of items to learn, each with its trainer; items of any other kind go to the dead-letter topic");
     public static final Setting<String> DEVICE = choiceSetting("device", "auto", List.of("auto", "cpu", "gpu"),
             "where the encoder trains and embeds; auto takes a GPU when the loaded libtorch has CUDA");
     public static final Setting<Long> SEED = longSetting("seed", 42, "seed of initialisation, augmentation and sampling");
@@ -75,6 +77,9 @@ public final class Settings {
             "how many training steps each item takes part in (replay, Purushwalkam et al. 2022)");
     public static final Setting<Integer> REPLAY_CAPACITY = intSetting("replay.capacity", 4096, 2, 1 << 22,
             "items held for replay; a step samples the batch from them");
+    public static final Setting<Integer> REPLAY_MAX_BACKLOG = intSetting("replay.max-backlog", 16_384, 0, 1 << 24,
+            "decoded items that may wait for room in the replay buffer while the trainer is busy; past this it samples:"
+                    + " the items it learned from the most give up their remaining uses");
     public static final Setting<Integer> SNAPSHOT_EVERY = intSetting("snapshot.every-steps", 50, 1, MAX,
             "publish a ModelSnapshot every N steps");
     public static final Setting<Integer> EMBEDDING_DIM = intSetting("embedding.dim", 128, 2, 8192,
@@ -132,6 +137,10 @@ public final class Settings {
             "probability of swapping each pair of neighbouring words");
     public static final Setting<Float> SENTENCE_MASK = fractionSetting("sentence.token-mask", 0.2f,
             "probability of replacing each word by [mask]");
+    public static final Setting<String> SENTENCE_TOKENIZER = new Setting<>("sentence.tokenizer", "empty: the built-in"
+            + " words; else a HuggingFace tokenizer.json file whose tokens are hashed and augmented instead of words", "",
+            String::strip, v -> v.isEmpty() || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(v)),
+            "empty, or a readable file");
     public static final Setting<Integer> SENTENCE_MAX_CHARS = intSetting("sentence.max.chars", 10_000, 1, 1 << 24,
             "longer sentences go to the dead-letter topic");
 
@@ -159,13 +168,13 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
             TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_TRAIN_PREFIX, TOPIC_PARTITIONS,
-            DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
-            LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, SNAPSHOT_EVERY, EMBEDDING_DIM, PROJECTION_DIM,
+            KINDS, DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
+            LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, EMBEDDING_DIM, PROJECTION_DIM,
             EMBED_BATCH_SIZE, EMBED_LINGER_MS,
             IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
             IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
             SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,
-            SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_MAX_CHARS,
+            SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER, SENTENCE_MAX_CHARS,
             EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM, EVENT_SESSION_GAP_MS,
             EVENT_OUT_OF_ORDER_MS, EVENT_MAX_ITEMS, EVENT_MAX_USERS, EVENT_LOGQ);
 
@@ -264,6 +273,9 @@ public final class Settings {
                 b.append(i == 0 ? "" : ",").append(ints[i]);
             }
             return b.toString();
+        }
+        if (v instanceof List<?> names) {
+            return String.join(",", names.stream().map(String::valueOf).toList());
         }
         return String.valueOf(v);
     }

@@ -22,6 +22,17 @@ public final class SentenceDecoder {
      *     {@code maxChars}, blank, or has no word (only punctuation or symbols)
      */
     public static List<String> decode(SentenceItem item, int maxChars) throws InvalidItemException {
+        return decode(item, maxChars, SentenceTokenizer.words());
+    }
+
+    /**
+     * Decodes and validates a sentence item with the given tokenizer.
+     *
+     * @return the tokens, at least one, in text order
+     * @throws InvalidItemException as {@link #decode(SentenceItem, int)}, "no words" meaning no tokens
+     */
+    public static List<String> decode(SentenceItem item, int maxChars, SentenceTokenizer tokenizer)
+            throws InvalidItemException {
         if (maxChars < 1) {
             throw new IllegalArgumentException("maxChars must be >= 1, got " + maxChars);
         }
@@ -43,7 +54,7 @@ public final class SentenceDecoder {
         if (text.isBlank()) {
             throw new InvalidItemException(text.isEmpty() ? "sentence text is empty" : "sentence text is blank");
         }
-        List<String> words = SentenceText.words(text);
+        List<String> words = tokenizer.tokens(text);
         if (words.isEmpty()) {
             throw new InvalidItemException("sentence has no words (only punctuation or symbols): "
                     + abbreviate(text, 40));

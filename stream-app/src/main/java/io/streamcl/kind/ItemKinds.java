@@ -1,5 +1,6 @@
 package io.streamcl.kind;
 
+import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
 import java.util.List;
 import java.util.Optional;
@@ -12,8 +13,20 @@ public final class ItemKinds {
         this.kinds = List.copyOf(kinds);
     }
 
+    /**
+     * The kinds the {@code kinds} setting enables.
+     *
+     * @throws InvalidSettingsException if it names a kind that does not exist
+     */
     public static ItemKinds fromSettings(Settings settings) {
-        return new ItemKinds(List.of(new ImageKind(settings), new SentenceKind(settings), new EventKind(settings)));
+        List<ItemKind<?>> known = List.of(new ImageKind(settings), new SentenceKind(settings), new EventKind(settings));
+        List<String> names = known.stream().map(ItemKind::name).toList();
+        List<String> unknown = settings.get(Settings.KINDS).stream().filter(k -> !names.contains(k)).toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidSettingsException(List.of("kinds: unknown " + String.join(", ", unknown) + " (known: "
+                    + String.join(", ", names) + ")"));
+        }
+        return new ItemKinds(known.stream().filter(k -> settings.get(Settings.KINDS).contains(k.name())).toList());
     }
 
     public List<ItemKind<?>> all() {

@@ -7,6 +7,10 @@ import io.streamcl.config.Settings;
 import io.streamcl.ingest.HashedFeatures;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.SentenceDecoder;
+import io.streamcl.ingest.SentenceTokenizer;
+import io.streamcl.config.InvalidSettingsException;
+import java.io.IOException;
+import java.nio.file.Path;
 import io.streamcl.learn.EncoderSpec;
 import io.streamcl.learn.TextEncoderSpec;
 import io.streamcl.schema.RawItem;
@@ -15,19 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sentences in any language: words, augmented at the word level, then hashed into unigram, bigram
- * and character n-gram features that need no vocabulary file and no download.
+ * Sentences in any language: words (or the tokens of a user's tokenizer.json), augmented at the token
+ * level, then hashed into unigram, bigram and character n-gram features that need no vocabulary file and
+ * no download.
  */
 public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
     private final int maxChars;
+    private final SentenceTokenizer tokenizer;
     private final HashedFeatures features;
     private final SentenceAugmenter words;
     private final TextEncoderSpec spec;
 
     public SentenceKind(Settings s) {
         this.maxChars = s.get(Settings.SENTENCE_MAX_CHARS);
+        this.tokenizer = tokenizer(s.get(Settings.SENTENCE_TOKENIZER));
         this.features = HashedFeatures.builder()
                 .vocabSize(s.get(Settings.SENTENCE_VOCAB))
                 .maxFeatures(s.get(Settings.SENTENCE_MAX_FEATURES))
@@ -56,7 +63,18 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
 
     @Override
     public List<String> decode(RawItem item) throws InvalidItemException {
-        return SentenceDecoder.decode((SentenceItem) item.getPayload(), maxChars);
+        return SentenceDecoder.decode((SentenceItem) item.getPayload(), maxChars, tokenizer);
+    }
+
+    private static SentenceTokenizer tokenizer(String tokenizerJson) {
+        if (tokenizerJson.isEmpty()) {
+            return SentenceTokenizer.words();
+        }
+        try {
+            return SentenceTokenizer.fromFile(Path.of(tokenizerJson));
+        } catch (IOException e) {
+            throw new InvalidSettingsException(List.of("sentence.tokenizer: " + e.getMessage()));
+        }
     }
 
     @Override

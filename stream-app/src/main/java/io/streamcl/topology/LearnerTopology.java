@@ -117,7 +117,7 @@ public final class LearnerTopology {
         ReplayPlan replay = new ReplayPlan(s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY),
                 s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED));
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
-                s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)));
+                s.get(Settings.REPLAY_MAX_BACKLOG), s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)));
     }
 
     private static <I> ProcessorSupplier<String, RawItem, String, ModelSnapshot> trainerSupplier(

@@ -4,10 +4,10 @@ import ai.djl.Device;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
-import io.streamcl.learn.ItemLearner;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
 import io.streamcl.learn.TrainerConfig;
+import io.streamcl.learn.TrainingLoop;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import java.time.Duration;
@@ -23,38 +23,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single trainer of one kind (its input topic has one partition, so exactly one task in the
- * whole application runs it). It feeds items to its kind's {@link ItemLearner}, steps whenever the replay
- * buffer is full, keeps training on what it holds when the stream goes quiet, and publishes a
- * ModelSnapshot every N steps: version 0 (the untrained encoder) first, then 1, 2, ... A restarted
- * trainer continues from the newest snapshot in the models store and keeps counting versions up.
+ * whole application runs it). It hands items to a {@link TrainingLoop}, which trains on a thread of its
+ * own so that this stream thread, and the embedders that share it, never wait for a step; every tick it
+ * publishes the snapshots the loop made: version 0 (the untrained encoder) first, then 1, 2, ... A
+ * restarted trainer continues from the newest snapshot in the models store and keeps counting versions up.
  */
 final class TrainerProcessor<I> implements Processor<String, RawItem, String, ModelSnapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
     private static final Duration TICK = Duration.ofMillis(100);
-    /**
-     * Longest the trainer trains between two ticks. Kafka Streams hands a task records in batches
-     * and commits (ends the transaction, under exactly-once) only between batches; the tick runs
-     * between batches too. Bounding training per tick keeps every transaction short however many
-     * records a batch holds. Records beyond the budget wait in the replay buffer, and when it is full
-     * the item learned from the most makes room (counted as dropped uses).
-     */
-    private static final long STEP_BUDGET_MS = 1000;
 
     /** What the trainer needs beyond the kind: settings already validated. */
-    record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int snapshotEvery,
-            Duration linger) {}
+    record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int maxBacklog,
+            int snapshotEvery, Duration linger) {}
 
     private final ItemKind<I> kind;
     private final Plan plan;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, ModelSnapshot> context;
-    private ItemLearner<I> learner;
+    private TrainingLoop<I> loop;
+    private ContrastiveTrainer trainer;
     private long version;
-    private long stepsAtLastSnapshot = -1;
-    private boolean snapshotDue;
-    private long lastItemAt;
-    private float lastLoss = Float.NaN;
-    private long trainedMsSinceTick;
+    private TrainingLoop.Snapshot untrained;
 
     TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics) {
         this.kind = kind;
@@ -67,23 +56,27 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         this.context = context;
         KeyValueStore<String, ModelSnapshot> snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
         ModelSnapshot last = snapshots.get(kind.name());
-        ContrastiveTrainer trainer;
+        boolean fresh;
         if (last != null && kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(),
                     ModelSnapshots.parameters(last), last.getStep());
             version = last.getVersion();
-            stepsAtLastSnapshot = last.getStep();
+            fresh = false;
             LOG.info("{} trainer resumes from {} v{} (step {}) on {}", kind.name(), last.getName(), version,
                     last.getStep(), plan.device());
         } else {
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
             version = last == null ? -1 : last.getVersion(); // a changed encoder starts over, versions go on
-            snapshotDue = true; // the untrained encoder, so embedding starts at once
+            fresh = true;
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
                     kind.encoderSpec(), trainer.parameterCount(), plan.trainer());
         }
-        learner = kind.learner(trainer, plan.replay());
-        lastItemAt = System.currentTimeMillis();
+        if (fresh) { // the untrained encoder, published at the first tick so that embedding starts at once
+            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0);
+        }
+        loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(),
+                kind.learner(trainer, plan.replay()), plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
+                this::onStep);
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -97,71 +90,54 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             metrics.deadLetter("train");
             return;
         }
-        publishIfDue(); // version 0 before the first step
-        lastItemAt = System.currentTimeMillis();
-        while (learner.isFull() && trainedMsSinceTick < STEP_BUDGET_MS) {
-            afterStep(learner.stepIfFull());
-        }
-        learner.offer(record.value().getId(), input); // samples (drops uses) if still full
+        publishSnapshots(); // version 0 goes out with the first item
+        loop.offer(record.value().getId(), input);
         metrics.itemTrained(kind.name());
-        metrics.usesDropped(kind.name(), learner.usesDropped());
     }
 
-    private void tick(long now) {
-        trainedMsSinceTick = 0;
-        if (now - lastItemAt >= plan.linger().toMillis()) {
-            while (trainedMsSinceTick < STEP_BUDGET_MS) {
-                StepResult r = learner.drainStep();
-                if (r == null) {
-                    // caught up: make sure the last steps are published
-                    snapshotDue |= learner.trainer().steps() > stepsAtLastSnapshot;
-                    break;
-                }
-                afterStep(r);
-            }
-        }
-        metrics.pendingTraining(kind.name(), learner.pendingUses());
-        publishIfDue();
-    }
-
-    private void afterStep(StepResult r) {
-        lastLoss = r.loss();
+    /** On the loop's thread. */
+    private void onStep(StepResult r) {
         metrics.trainedStep(kind.name(), r.loss(), r.batchSize());
-        trainedMsSinceTick += Math.max(1, Math.round(r.millis()));
         metrics.trainerStep(kind.name(), r.step());
-        if (r.step() % plan.snapshotEvery() == 0) {
-            snapshotDue = true;
-            publishIfDue();
-        }
         if (r.step() % 50 == 0) {
             LOG.debug("{} step {} loss {} top1 {} {} ms", kind.name(), r.step(), r.loss(), r.positiveTop1(), r.millis());
         }
     }
 
-    private void publishIfDue() {
-        if (!snapshotDue) {
-            return;
+    private void tick(long now) {
+        publishSnapshots();
+        metrics.pendingTraining(kind.name(), loop.pendingUses());
+    }
+
+    private void publishSnapshots() {
+        if (untrained != null) {
+            publish(untrained);
+            untrained = null;
         }
-        snapshotDue = false;
-        long steps = learner.trainer().steps();
+        loop.takeSnapshots().forEach(this::publish);
+    }
+
+    private void publish(TrainingLoop.Snapshot snapshot) {
         version++;
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", (double) lastLoss);
-        m.put("items_seen", (double) learner.itemsSeen());
-        m.put("pending_uses", (double) learner.pendingUses());
-        m.put("uses_dropped", (double) learner.usesDropped());
-        ModelSnapshot s = ModelSnapshots.of(kind.name(), plan.modelName(), version, steps,
-                kind.encoderSpec().config(), learner.trainer().saveParameters(), m);
+        m.put("loss", (double) snapshot.loss());
+        m.put("items_seen", (double) snapshot.itemsSeen());
+        m.put("pending_uses", (double) snapshot.pendingUses());
+        m.put("uses_dropped", (double) snapshot.usesDropped());
+        ModelSnapshot s = ModelSnapshots.of(kind.name(), plan.modelName(), version, snapshot.step(),
+                kind.encoderSpec().config(), snapshot.parameters(), m);
         context.forward(new Record<>(kind.name(), s, System.currentTimeMillis()));
-        stepsAtLastSnapshot = steps;
-        metrics.modelPublished(kind.name(), version, steps);
-        LOG.debug("{} published {} v{} at step {}", kind.name(), plan.modelName(), version, steps);
+        metrics.modelPublished(kind.name(), version, snapshot.step());
+        metrics.usesDropped(kind.name(), snapshot.usesDropped());
+        LOG.debug("{} published {} v{} at step {}", kind.name(), plan.modelName(), version, snapshot.step());
     }
 
     @Override
     public void close() {
-        if (learner != null) {
-            learner.close();
+        if (loop != null) {
+            loop.close(); // closes the learner and its trainer
+        } else if (trainer != null) {
+            trainer.close();
         }
     }
 }

@@ -52,14 +52,16 @@ import org.junit.jupiter.api.io.TempDir;
  * trainer publishes snapshots with versions 0, 1, 2, ...
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 150)
+@Timeout(value = 150) // each test
 class LearnerIT {
     /** A tiny but real model so a training step takes milliseconds (same idea as LearnerTopologyTest). */
     private static final Map<String, String> SMALL = Map.ofEntries(
             Map.entry("batch.size", "4"), Map.entry("replay.capacity", "8"), Map.entry("replay.updates-per-item", "2"),
             Map.entry("bank.size", "16"), Map.entry("snapshot.every-steps", "2"), Map.entry("embed.batch.size", "16"),
             Map.entry("image.size", "8"), Map.entry("image.conv-channels", "4"), Map.entry("embedding.dim", "16"),
-            Map.entry("projection.dim", "8"), Map.entry("batch.linger.ms", "200"), Map.entry("device", "cpu"));
+            Map.entry("projection.dim", "8"), Map.entry("batch.linger.ms", "200"), Map.entry("device", "cpu"),
+            Map.entry("sentence.vocab-size", "1024"), Map.entry("sentence.token-dim", "8"),
+            Map.entry("event.vocab-size", "256"), Map.entry("event.slots", "4"), Map.entry("event.token-dim", "8"));
 
     private static final int GOOD = 300;
     private static final int SIDE = 12;
@@ -79,18 +81,7 @@ class LearnerIT {
 
     @Test
     void shouldEmbedEveryGoodItemDeadLetterEveryBadOneAndPublishIncreasingSnapshots(Broker broker) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> overrides = new LinkedHashMap<>(SMALL);
-        overrides.put("bootstrap.servers", broker.bootstrapServers());
-        overrides.put("application.id", "learner-it-" + suffix);
-        overrides.put("state.dir", Files.createDirectories(tmp.resolve("state")).toString());
-        overrides.put("topic.raw-items", "raw-items-" + suffix);
-        overrides.put("topic.dead-letters", "raw-items-dlq-" + suffix);
-        overrides.put("topic.models", "models-" + suffix);
-        overrides.put("topic.embeddings", "embeddings-" + suffix);
-        overrides.put("topic.train-prefix", "train-" + suffix + "-");
-        overrides.put("topic.partitions", "2");
-        Settings settings = Settings.defaults().with(overrides);
+        Settings settings = settings(broker);
         String bootstrap = broker.bootstrapServers();
         String rawTopic = settings.get(Settings.TOPIC_RAW_ITEMS);
 
@@ -208,6 +199,75 @@ class LearnerIT {
         long newestUsed = versions.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         assertThat(snapshotVersions).contains(newestUsed);
         assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    @Test
+    void shouldLearnImagesSentencesAndEventsTogetherEachWithItsOwnModel(Broker broker) throws Exception {
+        Settings settings = settings(broker);
+        app = LearnerApp.start(settings, new PipelineMetrics());
+        Random random = new Random(5);
+        List<RawItem> items = new ArrayList<>();
+        Set<String> expectedKeys = new TreeSet<>();
+        long t0 = 1_700_000_000_000L;
+        for (int i = 0; i < 60; i++) { // interleaved: an image, a sentence, an event
+            items.add(image("img-" + i, random));
+            items.add(io.streamcl.ingest.SentenceItems.rawItem("s-" + i, t0, "sentence " + i + " about topic "
+                    + (i % 5), Map.of()));
+            io.streamcl.ingest.EventRow e = new io.streamcl.ingest.EventRow("u" + (i % 6), "item" + (i % 17),
+                    "view", t0 + i * 1_000L, null, Map.of("colour", "c" + (i % 3)));
+            items.add(io.streamcl.ingest.EventItems.rawItem("ev-" + i, e));
+            expectedKeys.addAll(List.of("img-" + i, "s-" + i, "item:" + e.itemId(), "user:" + e.userId()));
+        }
+        try (RawItemProducer producer = new RawItemProducer(broker.bootstrapServers(),
+                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+            items.forEach(producer::send);
+            producer.flush();
+            assertThat(producer.acked()).isEqualTo(items.size());
+        }
+        List<ConsumerRecord<String, io.streamcl.schema.Embedding>> embeddings = readUntil(broker.bootstrapServers(),
+                settings.get(Settings.TOPIC_EMBEDDINGS), AvroSerde.of(io.streamcl.schema.Embedding.class).deserializer(),
+                got -> got.stream().map(ConsumerRecord::key).collect(Collectors.toSet()).containsAll(expectedKeys));
+        Map<String, io.streamcl.schema.Embedding> latest = new LinkedHashMap<>();
+        embeddings.forEach(r -> latest.put(r.key(), r.value()));
+        assertThat(new TreeSet<>(latest.keySet())).isEqualTo(expectedKeys);
+        Map<String, String> modelOfKind = Map.of("image", "image-moco", "sentence", "sentence-moco",
+                "item", "event-moco", "user", "event-moco");
+        latest.values().forEach(e -> assertThat(e.getModel().getName()).as("model of %s", e.getId())
+                .isEqualTo(modelOfKind.get(e.getKind())));
+
+        // each kind trains and publishes its own versions: 0, 1, 2, ...
+        Map<String, List<Long>> versions = new LinkedHashMap<>();
+        readUntil(broker.bootstrapServers(), settings.get(Settings.TOPIC_MODELS),
+                AvroSerde.of(ModelSnapshot.class).deserializer(), got -> {
+                    versions.clear();
+                    got.forEach(r -> versions.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getVersion()));
+                    return versions.keySet().containsAll(List.of("image", "sentence", "event"))
+                            && versions.values().stream().allMatch(v -> v.size() >= 2);
+                });
+        System.out.println("[LearnerIT] snapshot versions per kind: " + versions);
+        assertThat(versions).containsOnlyKeys("image", "sentence", "event");
+        versions.forEach((kind, v) -> {
+            assertThat(v).as("%s versions", kind).startsWith(0L).hasSizeGreaterThanOrEqualTo(2);
+            for (int i = 1; i < v.size(); i++) {
+                assertThat(v.get(i)).as("%s versions %s", kind, v).isEqualTo(v.get(i - 1) + 1);
+            }
+        });
+        assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    private Settings settings(Broker broker) throws java.io.IOException {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> overrides = new LinkedHashMap<>(SMALL);
+        overrides.put("bootstrap.servers", broker.bootstrapServers());
+        overrides.put("application.id", "learner-it-" + suffix);
+        overrides.put("state.dir", Files.createDirectories(tmp.resolve("state-" + suffix)).toString());
+        overrides.put("topic.raw-items", "raw-items-" + suffix);
+        overrides.put("topic.dead-letters", "raw-items-dlq-" + suffix);
+        overrides.put("topic.models", "models-" + suffix);
+        overrides.put("topic.embeddings", "embeddings-" + suffix);
+        overrides.put("topic.train-prefix", "train-" + suffix + "-");
+        overrides.put("topic.partitions", "2");
+        return Settings.defaults().with(overrides);
     }
 
     private static RawItem image(String id, Random random) {

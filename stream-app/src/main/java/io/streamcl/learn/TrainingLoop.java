@@ -1,0 +1,193 @@
+package io.streamcl.learn;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an {@link ItemLearner} on a thread of its own, so whoever feeds it never waits for a step: the
+ * feeder {@link #offer}s items and collects {@link #takeSnapshots() snapshots}; the loop moves offered
+ * items into the learner before every step, steps while the learner is full, and once no item has
+ * come for {@code linger}, trains on what it holds and then snapshots the result.
+ *
+ * <p>Items wait in a queue while the learner is full. When items come faster than steps and more than
+ * {@code maxBacklog} wait, the excess goes into the learner anyway, which makes room by dropping the uses
+ * of the items it has learned from the most: the loop samples its input rather than fall further behind.
+ *
+ * @param <I> the decoded item
+ */
+public final class TrainingLoop<I> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    /** The parameters after {@code step} steps, with what the learner had seen by then. */
+    public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
+            long usesDropped) {}
+
+    private record Offered<I>(String id, I item) {}
+
+    private final ItemLearner<I> learner;
+    private final int maxBacklog;
+    private final int snapshotEvery;
+    private final long lingerNanos;
+    private final Consumer<StepResult> onStep;
+    private final BlockingQueue<Offered<I>> incoming = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Snapshot> snapshots = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile long learnerPendingUses;
+    private volatile Throwable failure;
+    private long lastSnapshotStep;
+    private float lastLoss = Float.NaN;
+
+    /**
+     * Starts the loop.
+     *
+     * @param name the thread's name
+     * @param maxBacklog items that may wait for room in the learner before it starts dropping uses
+     * @param snapshotEvery a snapshot every this many steps, and when the loop has caught up
+     * @param linger how long without items before it trains on what it holds
+     * @param onStep told of every step, on the loop's thread
+     */
+    public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
+            Consumer<StepResult> onStep) {
+        if (snapshotEvery < 1 || maxBacklog < 0) {
+            throw new IllegalArgumentException("need snapshotEvery >= 1 and maxBacklog >= 0, got " + snapshotEvery
+                    + ", " + maxBacklog);
+        }
+        this.learner = learner;
+        this.maxBacklog = maxBacklog;
+        this.snapshotEvery = snapshotEvery;
+        this.lingerNanos = linger.toNanos();
+        this.onStep = onStep;
+        this.lastSnapshotStep = learner.trainer().steps();
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Hands an item to the loop; never blocks. */
+    public void offer(String id, I item) {
+        throwIfFailed();
+        incoming.add(new Offered<>(id, item));
+    }
+
+    /** Snapshots made since the last call, oldest first. */
+    public List<Snapshot> takeSnapshots() {
+        throwIfFailed();
+        List<Snapshot> out = new ArrayList<>();
+        for (Snapshot s = snapshots.poll(); s != null; s = snapshots.poll()) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Training still owed: uses of items held by the learner, plus items not yet handed to it. */
+    public long pendingUses() {
+        return learnerPendingUses + incoming.size();
+    }
+
+    private void run() {
+        long lastItemAt = System.nanoTime();
+        try {
+            while (!stopped) {
+                if (moveIncoming() > 0) {
+                    lastItemAt = System.nanoTime();
+                }
+                if (learner.isFull()) {
+                    afterStep(learner.stepIfFull());
+                    continue;
+                }
+                long idle = System.nanoTime() - lastItemAt;
+                if (idle < lingerNanos) {
+                    waitForItem(lingerNanos - idle);
+                    continue;
+                }
+                StepResult r = learner.drainStep();
+                if (r != null) {
+                    afterStep(r);
+                } else {
+                    if (learner.trainer().steps() > lastSnapshotStep) {
+                        snapshot(); // caught up: publish the last steps
+                    }
+                    learnerPendingUses = learner.pendingUses();
+                    waitForItem(lingerNanos);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("training loop {} failed", thread.getName(), t);
+        }
+    }
+
+    /** Waits up to the given time for an item and hands it to the learner. */
+    private void waitForItem(long nanos) throws InterruptedException {
+        Offered<I> o = incoming.poll(Math.max(1, nanos), TimeUnit.NANOSECONDS);
+        if (o != null) {
+            learner.offer(o.id(), o.item());
+            learnerPendingUses = learner.pendingUses();
+        }
+    }
+
+    /** Fills the learner from the queue, and samples (see the class comment) past the backlog limit. */
+    private int moveIncoming() {
+        int n = 0;
+        while (!learner.isFull() || incoming.size() > maxBacklog) {
+            Offered<I> o = incoming.poll();
+            if (o == null) {
+                break;
+            }
+            learner.offer(o.id(), o.item());
+            n++;
+        }
+        learnerPendingUses = learner.pendingUses();
+        return n;
+    }
+
+    private void afterStep(StepResult r) {
+        lastLoss = r.loss();
+        learnerPendingUses = learner.pendingUses();
+        onStep.accept(r);
+        if (r.step() % snapshotEvery == 0) {
+            snapshot();
+        }
+    }
+
+    private void snapshot() {
+        long step = learner.trainer().steps();
+        snapshots.add(new Snapshot(step, learner.trainer().saveParameters(), lastLoss, learner.itemsSeen(),
+                learner.pendingUses(), learner.usesDropped()));
+        lastSnapshotStep = step;
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw new IllegalStateException("training loop " + thread.getName() + " failed: " + failure, failure);
+        }
+    }
+
+    /** Stops the loop (a step under way finishes first) and closes the learner. */
+    @Override
+    public void close() {
+        stopped = true;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofMinutes(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("training loop {} did not stop within a minute; its learner is left open", thread.getName());
+            return;
+        }
+        learner.close();
+    }
+}
