@@ -33,10 +33,21 @@ final class Progress {
                     steps == 0 ? "-" : String.format("%.3f", loss),
                     Math.max(0, metrics.publishedVersion(kind)), Math.max(0, metrics.embeddingVersion(kind))));
         }
+        for (String kind : kinds) {
+            if (metrics.swaps(kind) > 0) {
+                b.append(String.format(" | %s model swaps %d, p50 %.0f ms, p99 %.0f ms after publication", kind,
+                        metrics.swaps(kind), metrics.swapLatencyMillis(kind, 0.5), metrics.swapLatencyMillis(kind, 0.99)));
+            }
+            if (metrics.reembedded(kind) > 0) {
+                b.append(String.format(" | %s re-embedded %d, drift (mean cosine old/new) %.3f", kind,
+                        metrics.reembedded(kind), metrics.drift(kind)));
+            }
+        }
         b.append(" | dead letters ").append(metrics.deadLetters());
         long dropped = kinds.stream().mapToLong(metrics::usesDropped).sum();
         if (dropped > 0) {
-            b.append(" | training uses dropped ").append(dropped);
+            b.append(" | training uses dropped ").append(dropped)
+                    .append(" (the trainer samples: it cannot keep up with the stream; see each snapshot's uses_kept_fraction)");
         }
         return b.toString();
     }

@@ -80,6 +80,9 @@ public final class Settings {
     public static final Setting<Integer> REPLAY_MAX_BACKLOG = intSetting("replay.max-backlog", 16_384, 0, 1 << 24,
             "decoded items that may wait for room in the replay buffer while the trainer is busy; past this it samples:"
                     + " the items it learned from the most give up their remaining uses");
+    public static final Setting<Integer> CHECKPOINT_INTERVAL_MS = intSetting("checkpoint.interval.ms", 60_000, 1_000,
+            Integer.MAX_VALUE, "how often a trainer also saves its whole state (both encoders, optimizer, bank) to its"
+                    + " changelogged store, and whenever it has caught up; a restarted trainer goes on from there");
     public static final Setting<Integer> SNAPSHOT_EVERY = intSetting("snapshot.every-steps", 50, 1, MAX,
             "publish a ModelSnapshot every N steps");
     public static final Setting<Integer> EMBEDDING_DIM = intSetting("embedding.dim", 128, 2, 8192,
@@ -88,6 +91,9 @@ public final class Settings {
             "projection head output, used only by the loss");
     public static final Setting<Integer> EMBED_BATCH_SIZE = intSetting("embed.batch.size", 64, 1, 65_536,
             "items embedded together");
+    public static final Setting<Integer> REEMBED_RECENT = intSetting("reembed.recent-items", 0, 0, 1_000_000,
+            "per embed task: republish this many most recent embeddings under each new model version, so a consumer can"
+                    + " switch an index to one version; also measures drift (mean cosine old/new); 0: off");
     public static final Setting<Integer> EMBED_LINGER_MS = intSetting("embed.linger.ms", 50, 1, 60_000,
             "longest wait before a partial embedding batch goes out");
 
@@ -169,8 +175,8 @@ public final class Settings {
             BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
             TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_TRAIN_PREFIX, TOPIC_PARTITIONS,
             KINDS, DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
-            LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, EMBEDDING_DIM, PROJECTION_DIM,
-            EMBED_BATCH_SIZE, EMBED_LINGER_MS,
+            LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
+            EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT,
             IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
             IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
             SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,

@@ -55,6 +55,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
     private final InfoNceLoss infoNce;
     private final NtXentLoss ntXent;
     private final MarginContrastiveLoss margin;
+    private final AdamOptimizer optimizer;
     private long steps;
 
     /**
@@ -73,7 +74,8 @@ public final class ContrastiveTrainer implements AutoCloseable {
         DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()) // unused: the loss is computed here
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
                 .optDevices(new Device[] {device});
-        trainer = model.newTrainer(tc);
+        trainer = model.newTrainer(tc); // collects gradients; the update is this class's AdamOptimizer
+        optimizer = new AdamOptimizer(config.learningRate(), model.getNDManager());
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
         synchronized (GRADIENT_LOCK) {
@@ -174,7 +176,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
                     top1 = positiveTop1(z[0], keys == null ? z[1] : keys, sm, b);
                 }
                 tOptimizer = System.nanoTime();
-                trainer.step();
+                optimizer.update(query.getParameters());
             }
             long tEma = System.nanoTime();
             if (key != null) {
@@ -275,6 +277,74 @@ public final class ContrastiveTrainer implements AutoCloseable {
         } catch (IOException | ai.djl.MalformedModelException e) {
             throw new IllegalArgumentException("parameters do not fit encoder " + encoder + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final int CHECKPOINT_FORMAT = 0x53434B31; // "SCK1"
+
+    /**
+     * Everything a restarted trainer needs to go on exactly where this one is: the step count, the query
+     * encoder, the key encoder (MoCo's EMA), the optimizer's moments and the memory bank. Several times
+     * the size of {@link #saveParameters()}.
+     */
+    public byte[] checkpoint() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4 << 20);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(CHECKPOINT_FORMAT);
+            out.writeLong(steps);
+            writeBlob(out, saveParameters(query));
+            writeBlob(out, key == null ? new byte[0] : saveParameters(key));
+            optimizer.save(query.getParameters(), out);
+            out.writeBoolean(bank != null);
+            if (bank != null) {
+                bank.save(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A trainer that goes on from a {@link #checkpoint()} of one with the same spec and config.
+     *
+     * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec
+     */
+    public static ContrastiveTrainer fromCheckpoint(EncoderSpec spec, TrainerConfig config, Device device,
+            byte[] checkpoint) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+            if (in.readInt() != CHECKPOINT_FORMAT) {
+                throw new IllegalArgumentException("not a trainer checkpoint");
+            }
+            long steps = in.readLong();
+            ContrastiveTrainer t = new ContrastiveTrainer(spec, config, device, readBlob(in), steps);
+            try {
+                byte[] keyParameters = readBlob(in);
+                if (t.key != null && keyParameters.length > 0) {
+                    loadInto(t.key, t.model.getNDManager(), keyParameters);
+                }
+                t.optimizer.restore(t.query.getParameters(), in);
+                if (in.readBoolean() && t.bank != null) {
+                    t.bank.restore(in);
+                }
+            } catch (IOException | RuntimeException e) {
+                t.close();
+                throw e;
+            }
+            return t;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("trainer checkpoint does not fit " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeBlob(DataOutputStream out, byte[] blob) throws IOException {
+        out.writeInt(blob.length);
+        out.write(blob);
+    }
+
+    private static byte[] readBlob(DataInputStream in) throws IOException {
+        byte[] blob = new byte[in.readInt()];
+        in.readFully(blob);
+        return blob;
     }
 
     /** Number of trainable values, for the log. */

@@ -14,7 +14,12 @@ import java.util.List;
  * thread has gradients on); one Embedder per thread.
  */
 public final class Embedder implements AutoCloseable {
-    private static final int CHUNK = 256;
+    /**
+     * Every forward pass sees exactly this many rows (a short chunk is padded with zeros). The kernels' sums
+     * then run in the same order whatever else is in the batch, so an item's vector does not depend on its
+     * neighbours: the stream and {@code embed} give the same bits for the same version.
+     */
+    private static final int CHUNK = 64;
 
     private final EncoderSpec spec;
     private final NDManager manager;
@@ -41,7 +46,7 @@ public final class Embedder implements AutoCloseable {
         for (int from = 0; from < inputs.size(); from += CHUNK) {
             List<float[]> chunk = inputs.subList(from, Math.min(inputs.size(), from + CHUNK));
             int n = chunk.size();
-            float[] flat = new float[n * spec.inputSize()];
+            float[] flat = new float[CHUNK * spec.inputSize()]; // rows past n stay zero
             for (int i = 0; i < n; i++) {
                 float[] v = chunk.get(i);
                 if (v.length != spec.inputSize()) {
@@ -51,7 +56,7 @@ public final class Embedder implements AutoCloseable {
                 System.arraycopy(v, 0, flat, i * spec.inputSize(), spec.inputSize());
             }
             try (NDManager sm = manager.newSubManager()) {
-                NDArray x = sm.create(flat, spec.inputShape(n));
+                NDArray x = sm.create(flat, spec.inputShape(CHUNK));
                 NDArray h = encoder.backbone().forward(store, new NDList(x), false).singletonOrThrow(); // (n, E)
                 float[] rows = h.normalize(2, 1, 1e-12).toFloatArray();
                 int e = spec.embeddingDim();

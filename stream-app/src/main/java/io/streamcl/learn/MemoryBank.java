@@ -1,5 +1,9 @@
 package io.streamcl.learn;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -123,6 +127,57 @@ public final class MemoryBank implements AutoCloseable {
         }
         next = (int) ((next + (long) b) % capacity);
         size = Math.min(capacity, size + b);
+    }
+
+    /** The bank's contents (keys, ids, fill and ring position), for a trainer checkpoint. */
+    public void save(DataOutputStream out) throws IOException {
+        checkOpen();
+        out.writeInt(capacity);
+        out.writeInt(dim);
+        out.writeInt(size);
+        out.writeInt(next);
+        if (capacity == 0) {
+            return;
+        }
+        for (float f : keys.toFloatArray()) {
+            out.writeFloat(f);
+        }
+        for (long id : hostIds) {
+            out.writeLong(id);
+        }
+    }
+
+    /**
+     * Replaces the contents with what {@link #save} wrote.
+     *
+     * @throws IOException if the bytes are cut short or were saved by a bank of another capacity or dim
+     */
+    public void restore(DataInputStream in) throws IOException {
+        checkOpen();
+        int savedCapacity = in.readInt();
+        int savedDim = in.readInt();
+        if (savedCapacity != capacity || savedDim != dim) {
+            throw new IOException("bank saved with capacity " + savedCapacity + " and dim " + savedDim + ", this one has "
+                    + capacity + " and " + dim);
+        }
+        int savedSize = in.readInt();
+        int savedNext = in.readInt();
+        if (capacity == 0) {
+            return;
+        }
+        float[] k = new float[capacity * dim];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = in.readFloat();
+        }
+        for (int i = 0; i < capacity; i++) {
+            hostIds[i] = in.readLong();
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            keys.set(new NDIndex(":"), tmp.create(k, new Shape(capacity, dim)));
+            ids.set(new NDIndex(":"), tmp.create(hostIds.clone()));
+        }
+        size = savedSize;
+        next = savedNext;
     }
 
     /** Copies rows [srcRow, srcRow + n) of src and entries [idRow, idRow + n) of srcIds to slots [slot, slot + n). */

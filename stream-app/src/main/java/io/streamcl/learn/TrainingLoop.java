@@ -26,9 +26,14 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop<I> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
-    /** The parameters after {@code step} steps, with what the learner had seen by then. */
+    /**
+     * The parameters after {@code step} steps, with what the learner had seen by then.
+     *
+     * @param checkpoint the whole trainer state ({@link ContrastiveTrainer#checkpoint()}) when one was due,
+     *     else null
+     */
     public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
-            long usesDropped) {}
+            long usesDropped, byte[] checkpoint) {}
 
     private record Offered<I>(String id, I item) {}
 
@@ -36,6 +41,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private final int maxBacklog;
     private final int snapshotEvery;
     private final long lingerNanos;
+    private final long checkpointNanos;
     private final Consumer<StepResult> onStep;
     private final BlockingQueue<Offered<I>> incoming = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Snapshot> snapshots = new ConcurrentLinkedQueue<>();
@@ -44,6 +50,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private volatile long learnerPendingUses;
     private volatile Throwable failure;
     private long lastSnapshotStep;
+    private long lastCheckpointAt = System.nanoTime();
     private float lastLoss = Float.NaN;
 
     /**
@@ -53,10 +60,11 @@ public final class TrainingLoop<I> implements AutoCloseable {
      * @param maxBacklog items that may wait for room in the learner before it starts dropping uses
      * @param snapshotEvery a snapshot every this many steps, and when the loop has caught up
      * @param linger how long without items before it trains on what it holds
+     * @param checkpointEvery how often a snapshot also carries a checkpoint; one that catches up always does
      * @param onStep told of every step, on the loop's thread
      */
     public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
-            Consumer<StepResult> onStep) {
+            Duration checkpointEvery, Consumer<StepResult> onStep) {
         if (snapshotEvery < 1 || maxBacklog < 0) {
             throw new IllegalArgumentException("need snapshotEvery >= 1 and maxBacklog >= 0, got " + snapshotEvery
                     + ", " + maxBacklog);
@@ -65,6 +73,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         this.maxBacklog = maxBacklog;
         this.snapshotEvery = snapshotEvery;
         this.lingerNanos = linger.toNanos();
+        this.checkpointNanos = checkpointEvery.toNanos();
         this.onStep = onStep;
         this.lastSnapshotStep = learner.trainer().steps();
         this.thread = new Thread(this::run, name);
@@ -114,7 +123,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
                     afterStep(r);
                 } else {
                     if (learner.trainer().steps() > lastSnapshotStep) {
-                        snapshot(); // caught up: publish the last steps
+                        snapshot(true); // caught up: publish the last steps
                     }
                     learnerPendingUses = learner.pendingUses();
                     waitForItem(lingerNanos);
@@ -157,14 +166,19 @@ public final class TrainingLoop<I> implements AutoCloseable {
         learnerPendingUses = learner.pendingUses();
         onStep.accept(r);
         if (r.step() % snapshotEvery == 0) {
-            snapshot();
+            snapshot(System.nanoTime() - lastCheckpointAt >= checkpointNanos);
         }
     }
 
-    private void snapshot() {
+    private void snapshot(boolean withCheckpoint) {
         long step = learner.trainer().steps();
+        byte[] checkpoint = null;
+        if (withCheckpoint) {
+            checkpoint = learner.trainer().checkpoint();
+            lastCheckpointAt = System.nanoTime();
+        }
         snapshots.add(new Snapshot(step, learner.trainer().saveParameters(), lastLoss, learner.itemsSeen(),
-                learner.pendingUses(), learner.usesDropped()));
+                learner.pendingUses(), learner.usesDropped(), checkpoint));
         lastSnapshotStep = step;
     }
 

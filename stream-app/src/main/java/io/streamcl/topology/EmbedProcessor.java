@@ -59,6 +59,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
     private final Duration linger;
     private final Duration modelRefresh;
     private final Map<String, Loaded> models = new HashMap<>();
+    private final RecentEmbeddings recent;
     private ProcessorContext<String, Embedding> context;
     private KeyValueStore<String, RawItem> pending;
     private KeyValueStore<String, byte[]> histories;
@@ -66,8 +67,10 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
     private long pendingCount;
     private long lastRefresh;
 
+    /** @param reembedRecent how many recent embeddings to republish under each new version (0: none) */
     EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, Device device,
-            int batchSize, Duration linger, Duration modelRefresh) {
+            int batchSize, Duration linger, Duration modelRefresh, int reembedRecent) {
+        this.recent = new RecentEmbeddings(reembedRecent);
         this.kinds = List.copyOf(kinds);
         this.storeNames = storeNames;
         this.metrics = metrics;
@@ -170,27 +173,50 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
         float[][] vectors = model.embedder().embed(inputs.stream().map(EmbeddingInput::input).toList());
         Instant now = Instant.now();
         for (int i = 0; i < vectors.length; i++) {
-            EmbeddingInput in = inputs.get(i);
-            List<Float> vector = new ArrayList<>(vectors[i].length);
-            for (float v : vectors[i]) {
-                vector.add(v);
-            }
-            Embedding e = Embedding.newBuilder()
-                    .setId(in.key())
-                    .setKind(in.kind())
-                    .setVector(vector)
-                    .setDim(vectors[i].length)
-                    .setModel(model.info())
-                    .setEventTime(eventTimes.get(i))
-                    .setProducedTime(now)
-                    .build();
-            context.forward(new Record<>(in.key(), e, eventTimes.get(i).toEpochMilli()));
+            publish(kind.name(), inputs.get(i), vectors[i], model.info(), eventTimes.get(i), now);
         }
         for (RawItem item : items) {
             pending.delete(item.getId());
             pendingCount--;
         }
         metrics.embeddingsOut(kind.name(), vectors.length, items.size());
+    }
+
+    private void publish(String modelKind, EmbeddingInput in, float[] vector, ModelInfo info, Instant eventTime,
+            Instant now) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        Embedding e = Embedding.newBuilder()
+                .setId(in.key())
+                .setKind(in.kind())
+                .setVector(values)
+                .setDim(vector.length)
+                .setModel(info)
+                .setEventTime(eventTime)
+                .setProducedTime(now)
+                .build();
+        context.forward(new Record<>(in.key(), e, eventTime.toEpochMilli()));
+        recent.published(modelKind, in, vector, eventTime);
+    }
+
+    /**
+     * Republishes this task's recent embeddings of a kind under its new version, so that a consumer finds
+     * them all in one version, and records how far they moved (mean cosine of old and new vector).
+     */
+    private void reembedRecent(String kind, Loaded model) {
+        List<RecentEmbeddings.Entry> entries = recent.of(kind);
+        if (entries.isEmpty()) {
+            return;
+        }
+        float[][] vectors = model.embedder().embed(entries.stream().map(e -> e.input().input()).toList());
+        metrics.drift(kind, RecentEmbeddings.meanCosine(entries, vectors));
+        Instant now = Instant.now();
+        for (int i = 0; i < vectors.length; i++) {
+            publish(kind, entries.get(i).input(), vectors[i], model.info(), entries.get(i).eventTime(), now);
+        }
+        metrics.reembedded(kind, vectors.length);
     }
 
     /** Hot-swaps to a newer snapshot of any kind; checked at most every {@code modelRefresh}. */
@@ -215,6 +241,12 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
                 current.embedder().close();
             }
             metrics.modelInUse(kind.name(), s.getVersion());
+            if (current != null) { // a swap, not the start: how long the new version took to reach this embedder
+                metrics.modelSwapped(kind.name(), now - s.getCreatedTime().toEpochMilli());
+                if (recent.enabled()) {
+                    reembedRecent(kind.name(), models.get(kind.name()));
+                }
+            }
             LOG.debug("task {} embeds {} with model {} v{}", context.taskId(), kind.name(), s.getName(), s.getVersion());
         }
     }

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -46,6 +48,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class LearnerTopology {
     public static final String PENDING_STORE = "embed-pending";
     public static final String MODELS_STORE = "models-store";
+    /** Prefix of each trainer's store of its whole state; see {@link #checkpointStore}. */
+    public static final String CHECKPOINTS_STORE = "trainer-checkpoints";
     /** Prefix of the store of each entity's history, per kind with entities. */
     public static final String HISTORIES_STORE = "entity-histories";
 
@@ -77,10 +81,11 @@ public final class LearnerTopology {
 
         int embedBatch = settings.get(Settings.EMBED_BATCH_SIZE);
         Duration embedLinger = Duration.ofMillis(settings.get(Settings.EMBED_LINGER_MS));
+        int reembed = settings.get(Settings.REEMBED_RECENT);
         List<ItemKind<?>> standalone = kinds.all().stream().filter(k -> k.entityHistory().isEmpty()).toList();
         List<String> embedders = new ArrayList<>();
         t.addProcessor("embed", new EmbedSupplier(standalone, new EmbedProcessor.StoreNames(PENDING_STORE, null),
-                metrics, device, embedBatch, embedLinger, rawSerde), "decode");
+                metrics, device, embedBatch, embedLinger, reembed, rawSerde), "decode");
         embedders.add("embed");
         for (ItemKind<?> kind : kinds.all()) {
             if (kind.entityHistory().isEmpty()) {
@@ -91,7 +96,7 @@ public final class LearnerTopology {
             t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), entityTopic(topics, kind));
             t.addProcessor(embedder, new EmbedSupplier(List.of(kind), new EmbedProcessor.StoreNames(
                     PENDING_STORE + "-" + kind.name(), HISTORIES_STORE + "-" + kind.name()),
-                    metrics, device, embedBatch, embedLinger, rawSerde), source);
+                    metrics, device, embedBatch, embedLinger, reembed, rawSerde), source);
             embedders.add(embedder);
         }
         t.addSink("embeddings-sink", topics.embeddings(), Serdes.String().serializer(),
@@ -102,6 +107,11 @@ public final class LearnerTopology {
             String trainer = "trainer-" + kind.name();
             t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), topics.train(kind.name()));
             t.addProcessor(trainer, trainerSupplier(kind, plan(settings, kind, device), metrics), source);
+            // a checkpoint of a large encoder is tens of MB: the changelog must accept it
+            t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(checkpointStore(kind)),
+                    Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of(
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TopicSetup.MAX_MESSAGE_BYTES))),
+                    trainer);
             t.addSink("models-sink-" + kind.name(), topics.models(), Serdes.String().serializer(),
                     snapshotSerde.serializer(), trainer);
         }
@@ -117,12 +127,18 @@ public final class LearnerTopology {
         ReplayPlan replay = new ReplayPlan(s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY),
                 s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED));
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
-                s.get(Settings.REPLAY_MAX_BACKLOG), s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)));
+                s.get(Settings.REPLAY_MAX_BACKLOG), s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)),
+                Duration.ofMillis(s.get(Settings.CHECKPOINT_INTERVAL_MS)));
     }
 
     private static <I> ProcessorSupplier<String, RawItem, String, ModelSnapshot> trainerSupplier(
             ItemKind<I> kind, TrainerProcessor.Plan plan, PipelineMetrics metrics) {
         return () -> new TrainerProcessor<>(kind, plan, metrics);
+    }
+
+    /** The store of a kind's trainer checkpoints (one per kind, so that trainers stay separate tasks). */
+    static String checkpointStore(ItemKind<?> kind) {
+        return CHECKPOINTS_STORE + "-" + kind.name();
     }
 
     /** The topic feeding a kind's entity embedders, for kinds with entities. */
@@ -145,11 +161,12 @@ public final class LearnerTopology {
 
     /** The embed processor and the store it owns (the global models store is shared by all). */
     private record EmbedSupplier(List<ItemKind<?>> kinds, EmbedProcessor.StoreNames storeNames, PipelineMetrics metrics,
-            Device device, int batch, Duration linger, AvroSerde<RawItem> rawSerde)
+            Device device, int batch, Duration linger, int reembedRecent, AvroSerde<RawItem> rawSerde)
             implements ProcessorSupplier<String, RawItem, String, Embedding> {
         @Override
         public Processor<String, RawItem, String, Embedding> get() {
-            return new EmbedProcessor(kinds, storeNames, metrics, device, batch, linger, Duration.ofMillis(200));
+            return new EmbedProcessor(kinds, storeNames, metrics, device, batch, linger, Duration.ofMillis(200),
+                    reembedRecent);
         }
 
         @Override

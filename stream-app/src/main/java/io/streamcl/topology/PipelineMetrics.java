@@ -1,6 +1,9 @@
 package io.streamcl.topology;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.time.Duration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -66,6 +69,53 @@ public final class PipelineMetrics {
 
     public void modelInUse(String kind, long version) {
         gauge("streamcl.model.embedding.version", kind).accumulateAndGet(version, Math::max);
+    }
+
+    /**
+     * An embedder swapped to a new snapshot this long after the trainer published it (both clocks are
+     * wall clocks: across machines their skew adds in).
+     */
+    public void modelSwapped(String kind, long millisSincePublished) {
+        swapLatency(kind).record(Math.max(0, millisSincePublished));
+    }
+
+    /** Percentile {@code p} of the swap latency in ms over the last hour, or NaN before the first swap. */
+    public double swapLatencyMillis(String kind, double p) {
+        for (ValueAtPercentile v : swapLatency(kind).takeSnapshot().percentileValues()) {
+            if (v.percentile() == p) {
+                return swapLatency(kind).count() == 0 ? Double.NaN : v.value();
+            }
+        }
+        throw new IllegalArgumentException("swap latency keeps the 0.5 and 0.99 percentiles, not " + p);
+    }
+
+    public long swaps(String kind) {
+        return swapLatency(kind).count();
+    }
+
+    private DistributionSummary swapLatency(String kind) {
+        return DistributionSummary.builder("streamcl.model.swap.latency").baseUnit("milliseconds").tag("kind", kind)
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofHours(1))
+                .distributionStatisticBufferLength(1).register(registry);
+    }
+
+    /** Mean cosine between the old and new vectors of the embeddings republished under a new version. */
+    public void drift(String kind, double meanCosine) {
+        gauge("streamcl.model.drift.cosine.milli", kind).set(Math.round(meanCosine * 1000));
+    }
+
+    /** The last drift, or NaN before any. */
+    public double drift(String kind) {
+        long milli = gauge("streamcl.model.drift.cosine.milli", kind).get();
+        return reembedded(kind) == 0 ? Double.NaN : milli / 1000.0;
+    }
+
+    public void reembedded(String kind, int n) {
+        counter("streamcl.embeddings.reembedded", "kind", kind).increment(n);
+    }
+
+    public long reembedded(String kind) {
+        return count("streamcl.embeddings.reembedded", "kind", kind);
     }
 
     public void trainerStep(String kind, long step) {

@@ -35,8 +35,11 @@ public final class TopicSetup {
         wanted.add(new NewTopic(topics.deadLetters(), 1, (short) -1));
         wanted.add(new NewTopic(topics.embeddings(), partitions, (short) -1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // compaction keeps the newest snapshot per kind forever, and older ones for at least a week, so that
+        // `models` can list them and `export-model --version` find them
         wanted.add(new NewTopic(topics.models(), 1, (short) -1).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(java.time.Duration.ofDays(7).toMillis()),
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
         for (ItemKind<?> kind : kinds.all()) {
             wanted.add(new NewTopic(topics.train(kind.name()), 1, (short) -1));

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * The single trainer of one kind (its input topic has one partition, so exactly one task in the
  * whole application runs it). It hands items to a {@link TrainingLoop}, which trains on a thread of its
  * own so that this stream thread, and the embedders that share it, never wait for a step; every tick it
- * publishes the snapshots the loop made: version 0 (the untrained encoder) first, then 1, 2, ... A
- * restarted trainer continues from the newest snapshot in the models store and keeps counting versions up.
+ * publishes the snapshots the loop made: version 0 (the untrained encoder) first, then 1, 2, ... Now and
+ * then a snapshot carries the trainer's whole state, kept in a changelogged store: a restarted trainer,
+ * here or on another instance, goes on from it exactly (else from the newest snapshot's parameters), and
+ * versions keep counting up.
  */
 final class TrainerProcessor<I> implements Processor<String, RawItem, String, ModelSnapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
@@ -34,12 +36,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     /** What the trainer needs beyond the kind: settings already validated. */
     record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int maxBacklog,
-            int snapshotEvery, Duration linger) {}
+            int snapshotEvery, Duration linger, Duration checkpointEvery) {}
 
     private final ItemKind<I> kind;
     private final Plan plan;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, ModelSnapshot> context;
+    private KeyValueStore<String, byte[]> checkpoints;
     private TrainingLoop<I> loop;
     private ContrastiveTrainer trainer;
     private long version;
@@ -54,30 +57,53 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     @Override
     public void init(ProcessorContext<String, ModelSnapshot> context) {
         this.context = context;
+        this.checkpoints = context.getStateStore(LearnerTopology.checkpointStore(kind));
         KeyValueStore<String, ModelSnapshot> snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
         ModelSnapshot last = snapshots.get(kind.name());
-        boolean fresh;
-        if (last != null && kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
+        version = last == null ? -1 : last.getVersion(); // versions go on from the newest, whatever happens below
+        trainer = restoreFromCheckpoint();
+        if (trainer == null && last != null && kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(),
                     ModelSnapshots.parameters(last), last.getStep());
-            version = last.getVersion();
-            fresh = false;
-            LOG.info("{} trainer resumes from {} v{} (step {}) on {}", kind.name(), last.getName(), version,
-                    last.getStep(), plan.device());
-        } else {
+            LOG.info("{} trainer resumes the parameters of {} v{} (step {}; no checkpoint: fresh optimizer and bank)"
+                    + " on {}", kind.name(), last.getName(), version, last.getStep(), plan.device());
+        }
+        if (trainer == null) { // a changed encoder starts over, and versions still go on
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
-            version = last == null ? -1 : last.getVersion(); // a changed encoder starts over, versions go on
-            fresh = true;
+            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null);
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
                     kind.encoderSpec(), trainer.parameterCount(), plan.trainer());
         }
-        if (fresh) { // the untrained encoder, published at the first tick so that embedding starts at once
-            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0);
-        }
         loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(),
                 kind.learner(trainer, plan.replay()), plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
-                this::onStep);
+                plan.checkpointEvery(), this::onStep);
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    /** The trainer exactly as it was at its last checkpoint, or null when there is none it can use. */
+    private ContrastiveTrainer restoreFromCheckpoint() {
+        byte[] stored = checkpoints.get(kind.name());
+        if (stored == null) {
+            return null;
+        }
+        try {
+            StoredCheckpoint c = StoredCheckpoint.fromBytes(stored);
+            if (!kind.encoderSpec(c.encoderConfig()).equals(kind.encoderSpec())) {
+                LOG.info("{} trainer: the checkpoint is of another encoder ({}); not resumed", kind.name(),
+                        c.encoderConfig());
+                return null;
+            }
+            ContrastiveTrainer t = ContrastiveTrainer.fromCheckpoint(kind.encoderSpec(), plan.trainer(),
+                    plan.device(), c.trainer());
+            version = Math.max(version, c.version());
+            LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",
+                    kind.name(), c.version(), t.steps(), plan.device());
+            return t;
+        } catch (IllegalArgumentException e) { // e.g. a changed bank size or method
+            LOG.warn("{} trainer cannot resume from its checkpoint ({}); falling back to the newest snapshot",
+                    kind.name(), e.getMessage());
+            return null;
+        }
     }
 
     @Override
@@ -124,9 +150,15 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         m.put("items_seen", (double) snapshot.itemsSeen());
         m.put("pending_uses", (double) snapshot.pendingUses());
         m.put("uses_dropped", (double) snapshot.usesDropped());
+        long owed = snapshot.itemsSeen() * plan.replay().usesPerItem();
+        m.put("uses_kept_fraction", owed == 0 ? 1.0 : 1.0 - (double) snapshot.usesDropped() / owed);
         ModelSnapshot s = ModelSnapshots.of(kind.name(), plan.modelName(), version, snapshot.step(),
                 kind.encoderSpec().config(), snapshot.parameters(), m);
         context.forward(new Record<>(kind.name(), s, System.currentTimeMillis()));
+        if (snapshot.checkpoint() != null) { // in the same transaction as the snapshot
+            checkpoints.put(kind.name(), new StoredCheckpoint(version, kind.encoderSpec().config(),
+                    snapshot.checkpoint()).toBytes());
+        }
         metrics.modelPublished(kind.name(), version, snapshot.step());
         metrics.usesDropped(kind.name(), snapshot.usesDropped());
         LOG.debug("{} published {} v{} at step {}", kind.name(), plan.modelName(), version, snapshot.step());

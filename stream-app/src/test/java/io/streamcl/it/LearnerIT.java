@@ -12,6 +12,7 @@ import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.testing.KafkaBrokerExtension;
 import io.streamcl.testing.KafkaBrokerExtension.Broker;
+import io.streamcl.testing.TopicReader;
 import io.streamcl.topology.LearnerApp;
 import io.streamcl.topology.PipelineMetrics;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +30,12 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -286,34 +283,8 @@ class LearnerIT {
         return out;
     }
 
-    /**
-     * Reads a topic from the beginning (committed records only) up to its current end, again and again, until
-     * {@code done} holds for what was read, or the timeout passes (then returns what it has).
-     */
     private static <V> List<ConsumerRecord<String, V>> readUntil(String bootstrap, String topic,
             Deserializer<V> values, java.util.function.Predicate<List<ConsumerRecord<String, V>>> done) {
-        List<ConsumerRecord<String, V>> got = new ArrayList<>();
-        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 << 20,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20), new StringDeserializer(), values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-                boolean caughtUp = partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-                if (caughtUp && done.test(got)) {
-                    break;
-                }
-            }
-        }
-        return got;
+        return TopicReader.readUntil(bootstrap, topic, values, done, READ_TIMEOUT);
     }
 }

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.SyntheticEvents;
+import io.streamcl.testing.JarProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +44,7 @@ class ProcessesIT {
     @TempDir
     Path tmp;
 
-    /** Every process started, in start order, with the file its output goes to. */
-    private final Map<Process, Path> started = new LinkedHashMap<>();
+    private JarProcesses procs;
 
     @Test
     void readmeFlowAsSeparateProcesses() throws Exception {
@@ -53,30 +53,33 @@ class ProcessesIT {
         Path images = repo.resolve("data/fashion-mnist/t10k-images-idx3-ubyte.gz");
         assertThat(jar).as("the shaded jar (run mvn package first)").isRegularFile();
         assertThat(images).isRegularFile();
+        procs = new JarProcesses(jar, tmp);
         try {
-            int port = freePort();
-            Process broker = start("broker", jar, "broker", "--port", Integer.toString(port),
+            int port = JarProcesses.freePort();
+            Process broker = procs.start("broker", "broker", "--port", Integer.toString(port),
                     "--data-dir", tmp.resolve("kafka-data").toString());
-            String listening = awaitLine(broker, LISTENING, BROKER_READY);
+            String listening = procs.awaitLine(broker, LISTENING, BROKER_READY);
             String bootstrap = "127.0.0.1:" + port;
             assertThat(listening).isEqualTo(bootstrap);
 
-            Process run = start("run", jar, "run", "--bootstrap-servers", bootstrap, "--progress-seconds", "5",
+            Process run = procs.start("run", "run", "--bootstrap-servers", bootstrap, "--progress-seconds", "5",
                     "--set", "state.dir=" + tmp.resolve("state"),
                     "--set", "batch.size=64", "--set", "replay.capacity=256", "--set", "snapshot.every-steps=5",
                     // a small encoder so that training keeps up on a 2-core machine
                     "--set", "image.conv-channels=8,16", "--set", "embedding.dim=32", "--set", "projection.dim=16",
                     "--set", "bank.size=512", "--set", "batch.linger.ms=300", "--set", "topic.partitions=2",
-                    "--set", "device=cpu");
+                    "--set", "device=cpu",
+                    // republished under each new version: the export then holds trained versions too
+                    "--set", "reembed.recent-items=1000");
             // topics are not auto-created: the learner creates them, so produce only once it has started
-            awaitLine(run, LEARNER_STARTED, APP_READY);
+            procs.awaitLine(run, LEARNER_STARTED, APP_READY);
 
-            Process produce = start("produce", jar, "produce", "--bootstrap-servers", bootstrap, "--kind", "image",
+            Process produce = procs.start("produce", "produce", "--bootstrap-servers", bootstrap, "--kind", "image",
                     "--format", "idx", "--input", images.toString(), "--id-prefix", "p-",
                     "--limit", Integer.toString(ITEMS));
             assertThat(produce.waitFor(120, TimeUnit.SECONDS)).as("produce finished").isTrue();
             assertThat(produce.exitValue()).as("produce exit code").isZero();
-            Matcher counts = PRODUCED.matcher(output(produce));
+            Matcher counts = PRODUCED.matcher(procs.output(produce));
             assertThat(counts.find()).as("produce's counts line").isTrue();
             assertThat(counts.group(1)).isEqualTo(Integer.toString(ITEMS));
             assertThat(counts.group(2)).isEqualTo("raw-items");
@@ -85,11 +88,11 @@ class ProcessesIT {
             assertThat(counts.group(5)).isEqualTo("0");
 
             Path csv = tmp.resolve("e.csv");
-            Process export = start("export", jar, "export", "--bootstrap-servers", bootstrap,
+            Process export = procs.start("export", "export", "--bootstrap-servers", bootstrap,
                     "--out", csv.toString(), "--wait-for", Integer.toString(ITEMS), "--timeout", "180");
             assertThat(export.waitFor(200, TimeUnit.SECONDS)).as("export finished").isTrue();
             assertThat(export.exitValue()).as("export exit code").isZero();
-            assertThat(output(export)).contains("exported " + ITEMS + " embeddings");
+            assertThat(procs.output(export)).contains("exported " + ITEMS + " embeddings");
 
             List<String> lines = Files.readAllLines(csv);
             String[] header = lines.get(0).split(",", -1);
@@ -122,36 +125,78 @@ class ProcessesIT {
                     .collect(Collectors.toCollection(TreeSet::new)));
             System.out.println("[ProcessesIT] model versions in the export: " + versions);
 
+            // the registry lists the versions; one of them, exported, embeds the same items offline bit for bit
+            Process models = procs.start("models", "models", "--bootstrap-servers", bootstrap, "--kind", "image");
+            procs.awaitSuccess(models, Duration.ofSeconds(60));
+            assertThat(procs.output(models)).contains("image-moco").containsPattern("image\\s+image-moco\\s+0\\s+0");
+            // once training has moved on, the recent items are republished under trained versions
+            long[] newest = {-1};
+            io.streamcl.testing.TopicReader.readUntil(bootstrap, "models",
+                    io.streamcl.schema.serde.AvroSerde.of(io.streamcl.schema.ModelSnapshot.class).deserializer(), got -> {
+                        got.stream().filter(r -> r.key().equals("image"))
+                                .forEach(r -> newest[0] = Math.max(newest[0], r.value().getVersion()));
+                        return newest[0] >= 3;
+                    }, Duration.ofSeconds(120));
+            Thread.sleep(3_000);
+            Path later = tmp.resolve("later.csv");
+            procs.awaitSuccess(procs.start("export-later", "export", "--bootstrap-servers", bootstrap, "--out",
+                    later.toString(), "--wait-for", Integer.toString(ITEMS)), Duration.ofSeconds(150));
+            lines = Files.readAllLines(later);
+            Map<String, Long> count = new java.util.TreeMap<>();
+            lines.subList(1, lines.size()).forEach(l -> count.merge(l.split(",", 3)[1], 1L, Long::sum));
+            System.out.println("[ProcessesIT] ids per model version, later: " + count);
+            String version = count.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            Path modelDir = tmp.resolve("model-v" + version);
+            procs.awaitSuccess(procs.start("export-model", "export-model", "--bootstrap-servers", bootstrap, "--kind",
+                    "image", "--version", version, "--out", modelDir.toString()), Duration.ofSeconds(60));
+            Path offline = tmp.resolve("offline.csv");
+            procs.awaitSuccess(procs.start("embed", "embed", "--model", modelDir.toString(), "--kind", "image",
+                    "--format", "idx", "--input", images.toString(), "--id-prefix", "p-", "--limit",
+                    Integer.toString(ITEMS), "--set", "image.conv-channels=8,16", "--set", "embedding.dim=32",
+                    "--set", "projection.dim=16", "--set", "device=cpu", "--out", offline.toString()),
+                    Duration.ofSeconds(120));
+            Map<String, String> offlineRows = new java.util.HashMap<>();
+            Files.readAllLines(offline).stream().skip(1).forEach(l -> offlineRows.put(l.substring(0, l.indexOf(',')), l));
+            List<String> streamedWithVersion = lines.subList(1, lines.size()).stream()
+                    .filter(l -> l.split(",", 3)[1].equals(version)).toList();
+            assertThat(streamedWithVersion).isNotEmpty();
+            for (String streamed : streamedWithVersion) {
+                assertThat(offlineRows.get(streamed.substring(0, streamed.indexOf(','))))
+                        .as("offline row of the streamed one").isEqualTo(streamed);
+            }
+            System.out.printf("[ProcessesIT] embed with v%s reproduced all %d streamed vectors of v%s exactly%n",
+                    version, streamedWithVersion.size(), version);
+
             // user events, in the same running app: each event publishes its item and its user, by key
             List<EventRow> events = SyntheticEvents.builder().users(20).eventsPerUser(5).seed(7).build().generate();
-            Process produceEvents = start("produce-events", jar, "produce", "--bootstrap-servers", bootstrap,
+            Process produceEvents = procs.start("produce-events", "produce", "--bootstrap-servers", bootstrap,
                     "--kind", "event", "--synthetic", "--users", "20", "--events-per-user", "5", "--seed", "7");
             assertThat(produceEvents.waitFor(120, TimeUnit.SECONDS)).as("produce events finished").isTrue();
             assertThat(produceEvents.exitValue()).as("produce events exit code").isZero();
-            assertThat(output(produceEvents)).contains("produced " + events.size() + " event items to raw-items ("
+            assertThat(procs.output(produceEvents)).contains("produced " + events.size() + " event items to raw-items ("
                     + events.size() + " acknowledged, 0 failed");
-            assertThat(exportedIds(jar, bootstrap, "user", 20)).isEqualTo(events.stream()
+            assertThat(exportedIds(bootstrap, "user", 20)).isEqualTo(events.stream()
                     .map(r -> "user:" + r.userId()).collect(Collectors.toCollection(TreeSet::new)));
             TreeSet<String> itemKeys = events.stream().map(r -> "item:" + r.itemId())
                     .collect(Collectors.toCollection(TreeSet::new));
-            assertThat(exportedIds(jar, bootstrap, "item", itemKeys.size())).isEqualTo(itemKeys);
-            for (Process p : started.keySet()) {
-                if (name(p).equals("run") || name(p).equals("broker")) {
-                    assertThat(p.isAlive()).as("%s still running", name(p)).isTrue();
+            assertThat(exportedIds(bootstrap, "item", itemKeys.size())).isEqualTo(itemKeys);
+            for (Process p : procs.all()) {
+                if (procs.name(p).equals("run") || procs.name(p).equals("broker")) {
+                    assertThat(p.isAlive()).as("%s still running", procs.name(p)).isTrue();
                 }
             }
         } catch (Throwable t) {
-            printOutputs();
+            procs.printOutputs();
             throw t;
         } finally {
-            stopAll();
+            procs.close();
         }
     }
 
     /** The ids of one kind's embeddings, exported to CSV once {@code n} are there. */
-    private TreeSet<String> exportedIds(Path jar, String bootstrap, String kind, int n) throws Exception {
+    private TreeSet<String> exportedIds(String bootstrap, String kind, int n) throws Exception {
         Path csv = tmp.resolve(kind + ".csv");
-        Process export = start("export-" + kind, jar, "export", "--bootstrap-servers", bootstrap, "--kind", kind,
+        Process export = procs.start("export-" + kind, "export", "--bootstrap-servers", bootstrap, "--kind", kind,
                 "--out", csv.toString(), "--wait-for", Integer.toString(n), "--timeout", "120");
         assertThat(export.waitFor(150, TimeUnit.SECONDS)).as("export of %s finished", kind).isTrue();
         assertThat(export.exitValue()).as("export of %s exit code", kind).isZero();
@@ -160,80 +205,4 @@ class ProcessesIT {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private Process start(String name, Path jar, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-Dai.djl.offline=true", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Path log = tmp.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(tmp.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("DJL_OFFLINE", "true");
-        pb.environment().put("OPT_OUT_TRACKING", "true");
-        Process p = pb.start();
-        started.put(p, log);
-        return p;
-    }
-
-    /** Waits for a line of the process's output to match; returns the first group. */
-    private String awaitLine(Process p, Pattern pattern, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = pattern.matcher(output(p));
-            if (m.find()) {
-                return m.group(1);
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError(name(p) + " exited with " + p.exitValue() + " before printing " + pattern);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(name(p) + " printed no line matching " + pattern + " within " + timeout);
-    }
-
-    private String output(Process p) throws IOException {
-        return Files.readString(started.get(p), StandardCharsets.UTF_8);
-    }
-
-    private String name(Process p) {
-        String file = started.get(p).getFileName().toString();
-        return file.substring(0, file.length() - ".log".length());
-    }
-
-    private void printOutputs() {
-        for (Map.Entry<Process, Path> e : started.entrySet()) {
-            System.out.println("===== " + name(e.getKey()) + " (" + (e.getKey().isAlive() ? "running"
-                    : "exit " + e.getKey().exitValue()) + ") =====");
-            try {
-                System.out.println(Files.readString(e.getValue(), StandardCharsets.UTF_8));
-            } catch (IOException io) {
-                System.out.println("(cannot read " + e.getValue() + ": " + io + ")");
-            }
-        }
-    }
-
-    /** Newest first, so that the app stops before the broker it talks to. */
-    private void stopAll() throws InterruptedException {
-        List<Process> processes = new ArrayList<>(started.keySet());
-        java.util.Collections.reverse(processes);
-        for (Process p : processes) {
-            if (!p.isAlive()) {
-                continue;
-            }
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                System.out.println("[ProcessesIT] " + name(p) + " did not stop within 10 s of SIGTERM; killing it");
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

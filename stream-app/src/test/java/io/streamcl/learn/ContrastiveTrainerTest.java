@@ -66,6 +66,67 @@ class ContrastiveTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TrainerConfig.Method.class)
+    void aTrainerRestoredFromACheckpointShouldGoOnExactlyAsTheOriginal(TrainerConfig.Method method) {
+        TrainerConfig config = new TrainerConfig(method, Similarity.COSINE, 0.2f, 1f, 0.9f, 12, 0.01f, 1);
+        Random random = new Random(3);
+        List<List<float[]>> batches = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batches.add(views(6, random));
+        }
+        byte[] checkpoint;
+        byte[] continued;
+        float[] continuedLosses = new float[2];
+        try (ContrastiveTrainer original = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            for (int step = 0; step < 3; step++) { // the bank (12 keys) wraps: ring position matters
+                original.step(batches.get(2 * step), batches.get(2 * step + 1), ids(6, step));
+            }
+            checkpoint = original.checkpoint();
+            for (int step = 3; step < 5; step++) {
+                continuedLosses[step - 3] = original.step(batches.get(2 * step), batches.get(2 * step + 1),
+                        ids(6, step)).loss();
+            }
+            continued = original.saveParameters();
+        }
+        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(TINY, config, Device.cpu(), checkpoint)) {
+            assertThat(restored.steps()).isEqualTo(3);
+            for (int step = 3; step < 5; step++) {
+                StepResult r = restored.step(batches.get(2 * step), batches.get(2 * step + 1), ids(6, step));
+                assertThat(r.loss()).as("loss at step %d", step + 1).isEqualTo(continuedLosses[step - 3]);
+                assertThat(r.step()).isEqualTo(step + 1);
+            }
+            assertThat(restored.saveParameters()).as("parameters after the same steps").isEqualTo(continued);
+        }
+    }
+
+    @Test
+    void aSnapshotAloneShouldNotRestoreTheOptimizer() {
+        // the contrast that makes the test above meaningful: parameters alone do not give the same steps
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
+                0.01f, 1);
+        Random random = new Random(3);
+        List<float[]> a = views(6, random);
+        List<float[]> b = views(6, random);
+        try (ContrastiveTrainer original = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            original.step(a, b, ids(6, 0));
+            try (ContrastiveTrainer fromParameters = new ContrastiveTrainer(TINY, config, Device.cpu(),
+                    original.saveParameters(), 1)) {
+                original.step(b, a, ids(6, 1));
+                fromParameters.step(b, a, ids(6, 1));
+                assertThat(fromParameters.saveParameters()).isNotEqualTo(original.saveParameters());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNotACheckpoint() {
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
+                0.01f, 1);
+        assertThatThrownBy(() -> ContrastiveTrainer.fromCheckpoint(TINY, config, Device.cpu(), new byte[] {1, 2, 3, 4}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a trainer checkpoint");
+    }
+
     @Test
     void shouldRefuseABatchWithoutNegatives() {
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.99f, 0,

@@ -26,6 +26,7 @@ class TrainingLoopTest {
         assertThat(run.pairs).isBetween(40L * USES - USES, 40L * USES);
         assertThat(run.last.step()).isBetween(40L * USES / BATCH, 40L * USES / BATCH + 2);
         assertThat(run.last.itemsSeen()).isEqualTo(40);
+        assertThat(run.last.checkpoint()).as("a caught-up snapshot carries the whole trainer").isNotNull();
     }
 
     @Test
@@ -50,6 +51,7 @@ class TrainingLoopTest {
         List<TrainingLoop.Snapshot> snapshots = new ArrayList<>();
         try (TrainingLoop<List<String>> loop = new TrainingLoop<>("test-trainer",
                 kind.learner(trainer, new ReplayPlan(BATCH, 8, USES, 1)), maxBacklog, 1000, Duration.ofMillis(50),
+                Duration.ofHours(1),
                 r -> pairs.addAndGet(r.batchSize()))) {
             for (int i = 0; i < items; i++) {
                 loop.offer("s" + i, SentenceText.words("sentence number " + i + " of the stream"));

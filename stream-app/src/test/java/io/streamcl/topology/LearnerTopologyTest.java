@@ -300,6 +300,46 @@ class LearnerTopologyTest {
         return io.streamcl.learn.UserHistory.fromBytes(store.get(user)).recent();
     }
 
+    @Test
+    void shouldRepublishRecentEmbeddingsUnderEachNewVersionAndMeasureTheDrift() {
+        driver.close();
+        Settings reembedding = Settings.defaults().with(SMALL).with(Map.of("reembed.recent-items", "100"));
+        Properties props = LearnerApp.streamsConfig(reembedding);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("reembed").toString());
+        driver = new TopologyTestDriver(LearnerTopology.buildTopology(reembedding, ItemKinds.fromSettings(reembedding),
+                metrics, Device.cpu()), props);
+        raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
+        embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
+                AvroSerde.of(Embedding.class).deserializer());
+        models = driver.createOutputTopic("models", new StringDeserializer(),
+                AvroSerde.of(ModelSnapshot.class).deserializer());
+        Random random = new Random(4);
+        for (int i = 0; i < 24; i++) {
+            RawItem item = image("img-" + i, 12, 12, random);
+            raw.pipeInput(key(item.getId()), rawSerde.encode(item));
+        }
+        List<ModelSnapshot> snapshots = awaitSnapshots("image", 12);
+        long last = snapshots.get(snapshots.size() - 1).getVersion();
+        Map<String, java.util.Set<Long>> versions = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && (versions.size() < 24
+                || versions.values().stream().anyMatch(v -> !v.contains(last)))) {
+            driver.advanceWallClockTime(Duration.ofMillis(300)); // embedders look for new versions every 200 ms
+            embeddings.readValuesToList().forEach(e -> versions.computeIfAbsent(e.getId(),
+                    k -> new java.util.TreeSet<>()).add(e.getModel().getVersion()));
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertThat(versions).hasSize(24);
+        assertThat(versions.values()).as("every recent item republished under the newest version")
+                .allSatisfy(v -> assertThat(v).contains(last).hasSizeGreaterThanOrEqualTo(2));
+        assertThat(metrics.reembedded("image")).isPositive();
+        assertThat(metrics.drift("image")).isBetween(-1.0, 1.0);
+    }
+
     static RawItem image(String id, int width, int height, Random random) {
         byte[] pixels = new byte[width * height];
         random.nextBytes(pixels);

@@ -1,0 +1,68 @@
+package io.streamcl.cli;
+
+import io.streamcl.config.Settings;
+import io.streamcl.kind.ItemKind;
+import io.streamcl.kind.ItemKinds;
+import io.streamcl.learn.EncoderFiles;
+import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.topology.ModelSnapshots;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Writes one snapshot as a DJL model directory, for {@code embed} or any DJL program. */
+@Command(name = "export-model", mixinStandardHelpOptions = true,
+        description = "Write a model snapshot from the models topic as a DJL model directory (encoder-0000.params and"
+                + " encoder.properties).")
+public final class ExportModelCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "models", description = "default: ${DEFAULT-VALUE}")
+    String topic;
+
+    @Option(names = "--kind", required = true, description = "image, sentence or event")
+    String kind;
+
+    @Option(names = "--version", description = "the snapshot's version (default: the newest)")
+    Long version;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Optional<ItemKind<?>> itemKind = ItemKinds.fromSettings(Settings.defaults()).byName(kind);
+        if (itemKind.isEmpty()) {
+            System.err.println("unknown kind " + kind + " (image, sentence or event)");
+            return 2;
+        }
+        List<ModelSnapshot> snapshots = ModelSnapshotsScan.all(bootstrapServers, topic, kind);
+        if (snapshots.isEmpty()) {
+            System.err.println("no " + kind + " snapshot on " + topic + " at " + bootstrapServers);
+            return 1;
+        }
+        ModelSnapshot s = version == null ? snapshots.get(snapshots.size() - 1)
+                : snapshots.stream().filter(x -> x.getVersion() == version).findFirst().orElse(null);
+        if (s == null) {
+            System.err.println(kind + " v" + version + " is not on " + topic + "; versions there: "
+                    + snapshots.stream().map(x -> "v" + x.getVersion()).toList());
+            return 1;
+        }
+        try {
+            EncoderFiles.save(out, itemKind.get().encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
+                    Map.of("kind", s.getKind(), "name", s.getName(), "version", Long.toString(s.getVersion()),
+                            "step", Long.toString(s.getStep()), "created", s.getCreatedTime().toString()));
+        } catch (IOException e) {
+            System.err.println("cannot write " + out + ": " + e.getMessage());
+            return 1;
+        }
+        System.out.printf("exported %s v%d (step %d) to %s%n", s.getName(), s.getVersion(), s.getStep(), out);
+        return 0;
+    }
+}

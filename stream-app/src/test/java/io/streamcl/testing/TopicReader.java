@@ -1,0 +1,49 @@
+package io.streamcl.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads whole topics in tests, committed records only, as a downstream consumer would see them. */
+public final class TopicReader {
+    private TopicReader() {}
+
+    /**
+     * Reads a topic from the beginning up to its current end, again and again, until {@code done} holds for
+     * what was read, or the timeout passes (then returns what it has).
+     */
+    public static <V> List<ConsumerRecord<String, V>> readUntil(String bootstrap, String topic, Deserializer<V> values,
+            Predicate<List<ConsumerRecord<String, V>>> done, Duration timeout) {
+        List<ConsumerRecord<String, V>> got = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 << 20,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20), new StringDeserializer(), values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                boolean caughtUp = partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+                if (caughtUp && done.test(got)) {
+                    break;
+                }
+            }
+        }
+        return got;
+    }
+}
