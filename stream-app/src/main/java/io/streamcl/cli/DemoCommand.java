@@ -162,7 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
         return d;
     }
 
-    private static void produce(Settings settings, List<RawItem> items) {
+    static void produce(Settings settings, List<RawItem> items) {
         try (RawItemProducer producer = new RawItemProducer(settings.get(Settings.BOOTSTRAP_SERVERS),
                 settings.get(Settings.TOPIC_RAW_ITEMS))) {
             items.forEach(producer::send);
@@ -172,7 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Until every item is embedded and trained on, and the last steps are published. */
-    private static boolean awaitDone(PipelineMetrics m, String kind, int n, Duration timeout) throws InterruptedException {
+    static boolean awaitDone(PipelineMetrics m, String kind, int n, Duration timeout) throws InterruptedException {
         Progress progress = new Progress(m, List.of(kind));
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean tty = System.console() != null;

@@ -118,14 +118,24 @@ public final class LearnerTopology {
         return t;
     }
 
-    static TrainerProcessor.Plan plan(Settings s, ItemKind<?> kind, Device device) {
-        TrainerConfig trainer = new TrainerConfig(
+    /** How every trainer learns, from the settings. */
+    public static TrainerConfig trainerConfig(Settings s) {
+        return new TrainerConfig(
                 TrainerConfig.Method.parse(s.get(Settings.METHOD)),
                 Similarity.parse(s.get(Settings.SIMILARITY)),
                 s.get(Settings.TEMPERATURE), s.get(Settings.MARGIN), s.get(Settings.MOMENTUM),
                 s.get(Settings.BANK_SIZE), s.get(Settings.LEARNING_RATE), s.get(Settings.SEED));
-        ReplayPlan replay = new ReplayPlan(s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY),
+    }
+
+    /** How every trainer turns its stream into steps, from the settings. */
+    public static ReplayPlan replayPlan(Settings s) {
+        return new ReplayPlan(s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY),
                 s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED));
+    }
+
+    static TrainerProcessor.Plan plan(Settings s, ItemKind<?> kind, Device device) {
+        TrainerConfig trainer = trainerConfig(s);
+        ReplayPlan replay = replayPlan(s);
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
                 s.get(Settings.REPLAY_MAX_BACKLOG), s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)),
                 Duration.ofMillis(s.get(Settings.CHECKPOINT_INTERVAL_MS)));

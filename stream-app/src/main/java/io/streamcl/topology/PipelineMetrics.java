@@ -118,6 +118,15 @@ public final class PipelineMetrics {
         return count("streamcl.embeddings.reembedded", "kind", kind);
     }
 
+    /** A stream thread died of an error and was replaced: never expected, always worth a look. */
+    public void threadReplaced() {
+        counter("streamcl.stream.threads.replaced", "reason", "error").increment();
+    }
+
+    public long threadsReplaced() {
+        return count("streamcl.stream.threads.replaced", "reason", "error");
+    }
+
     public void trainerStep(String kind, long step) {
         gauge("streamcl.train.step", kind).set(step);
     }

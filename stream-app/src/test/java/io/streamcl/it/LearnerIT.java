@@ -200,7 +200,8 @@ class LearnerIT {
 
     @Test
     void shouldLearnImagesSentencesAndEventsTogetherEachWithItsOwnModel(Broker broker) throws Exception {
-        Settings settings = settings(broker);
+        // the default sentence encoder: its checkpoint (about 35 MB) must get through the changelog
+        Settings settings = settings(broker).with(Map.of("sentence.vocab-size", "32768", "sentence.token-dim", "64"));
         app = LearnerApp.start(settings, new PipelineMetrics());
         Random random = new Random(5);
         List<RawItem> items = new ArrayList<>();
@@ -250,6 +251,7 @@ class LearnerIT {
             }
         });
         assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(app.metrics().threadsReplaced()).as("stream threads that died").isZero();
     }
 
     private Settings settings(Broker broker) throws java.io.IOException {

@@ -1,0 +1,79 @@
+package io.streamcl.bench;
+
+import io.streamcl.kind.ItemKind;
+import io.streamcl.learn.ContrastiveTrainer;
+import io.streamcl.learn.ItemLearner;
+import io.streamcl.learn.ReplayPlan;
+import io.streamcl.learn.StepResult;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The training the pipeline does, without the pipeline: the same kind, encoder, optimizer, replay and
+ * augmentation, fed from memory on the calling thread. What the pipeline is measured against.
+ */
+public final class BareLoop {
+
+    /**
+     * One run.
+     *
+     * @param items items learned (each {@code usesPerItem} times)
+     * @param seconds wall time from the first item to the last step
+     * @param phases median ms per step of augment, forward, backward, optimizer, EMA, bank
+     */
+    public record Result(int items, long steps, double seconds, double[] phases) {
+        public double itemsPerSecond() {
+            return items / seconds;
+        }
+    }
+
+    /** The names of {@link Result#phases()}, in order. */
+    public static final List<String> PHASES = List.of("augment", "forward", "backward", "optimizer", "ema", "bank");
+
+    private BareLoop() {}
+
+    /** Learns every item fully (all its replay uses), as the pipeline's trainer would. */
+    public static <I> Result run(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan, List<String> ids,
+            List<I> items) {
+        List<StepResult> steps = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (ItemLearner<I> learner = kind.learner(trainer.get(), plan)) {
+            for (int i = 0; i < items.size(); i++) {
+                while (learner.isFull()) {
+                    steps.add(learner.stepIfFull());
+                }
+                learner.offer(ids.get(i), items.get(i));
+            }
+            for (StepResult r = learner.drainStep(); r != null; r = learner.drainStep()) {
+                steps.add(r);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double[][] byPhase = new double[PHASES.size()][steps.size()];
+        for (int s = 0; s < steps.size(); s++) {
+            StepResult.Phases p = steps.get(s).phases();
+            double[] values = {p.augment(), p.forward(), p.backward(), p.optimizer(), p.ema(), p.bank()};
+            for (int k = 0; k < values.length; k++) {
+                byPhase[k][s] = values[k];
+            }
+        }
+        double[] medians = new double[PHASES.size()];
+        for (int k = 0; k < medians.length; k++) {
+            medians[k] = median(byPhase[k]);
+        }
+        return new Result(items.size(), steps.size(), seconds, medians);
+    }
+
+    /** The median; NaN for none. */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+}

@@ -1,0 +1,41 @@
+package io.streamcl.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import io.streamcl.config.Settings;
+import io.streamcl.ingest.SentenceText;
+import io.streamcl.kind.SentenceKind;
+import io.streamcl.learn.ContrastiveTrainer;
+import io.streamcl.learn.ReplayPlan;
+import io.streamcl.topology.LearnerTopology;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class BareLoopTest {
+
+    @Test
+    void shouldLearnEveryItemInFullAndTimeEachPhase() {
+        Settings s = Settings.defaults().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim", "8",
+                "embedding.dim", "8", "projection.dim", "4", "bank.size", "8", "device", "cpu"));
+        SentenceKind kind = new SentenceKind(s);
+        List<String> ids = IntStream.range(0, 40).mapToObj(i -> "s" + i).toList();
+        List<List<String>> items = ids.stream().map(id -> SentenceText.words("sentence " + id + " of the bench")).toList();
+        BareLoop.Result r = BareLoop.run(kind, () -> new ContrastiveTrainer(kind.encoderSpec(),
+                LearnerTopology.trainerConfig(s), Device.cpu(), null, 0), new ReplayPlan(4, 8, 2, 1), ids, items);
+        assertThat(r.items()).isEqualTo(40);
+        assertThat(r.steps()).isBetween(40L * 2 / 4, 40L * 2 / 4 + 2); // full batches, but for the last items
+        assertThat(r.itemsPerSecond()).isPositive();
+        assertThat(r.phases()).hasSize(BareLoop.PHASES.size());
+        assertThat(java.util.Arrays.stream(r.phases()).min().orElseThrow()).isGreaterThanOrEqualTo(0.0);
+    }
+
+    @Test
+    void medianShouldTakeTheMiddleOrTheMeanOfTheTwoMiddles() {
+        assertThat(BareLoop.median(new double[] {3, 1, 2})).isEqualTo(2);
+        assertThat(BareLoop.median(new double[] {4, 1, 2, 3})).isEqualTo(2.5);
+        assertThat(BareLoop.median(new double[0])).isNaN();
+    }
+}
