@@ -12,11 +12,11 @@ import io.streamcl.ingest.EventRow;
  * <p>The key of an example is its item, so the bank never serves a query the item it is paired with.
  * Events must arrive roughly in time order; see {@link UserHistory} for what late ones do.
  */
-public final class EventLearner implements ItemLearner<EventRow> {
+public final class EventLearner extends ReplayLearner<EventRow, EventPairs.Example> {
     private final EventPairs pairs;
     private final ItemFrequency frequency;
-    private final ReplayTrainer<EventPairs.Example> replay;
-    private long events;
+    private final long seed;
+    private final boolean logQ;
     private long examples;
 
     /**
@@ -24,15 +24,16 @@ public final class EventLearner implements ItemLearner<EventRow> {
      */
     public EventLearner(ContrastiveTrainer trainer, EventPairs pairs, ItemFrequency frequency, ReplayPlan plan,
             boolean logQ) {
+        super(trainer, plan, withLogQ(trainer, logQ));
         this.pairs = pairs;
         this.frequency = frequency;
-        long seed = plan.seed();
-        boolean withLogQ = logQ && trainer.config().method() == TrainerConfig.Method.MOCO; // only InfoNCE takes it
-        this.replay = new ReplayTrainer<EventPairs.Example>(trainer, (e, use) -> {
-            EventPairs.Views v = pairs.views(e, Seeds.forView(seed, e.itemId() + "@" + e.context(), use, 0));
-            float logQ1 = withLogQ ? (float) Math.log(frequency.probability(e.itemId())) : 0f;
-            return new ReplayTrainer.Pair(v.query(), v.key(), OnlineLearner.idHash(e.itemId()), logQ1);
-        }, plan, withLogQ);
+        this.seed = plan.seed();
+        this.logQ = withLogQ(trainer, logQ);
+    }
+
+    /** Only InfoNCE (moco) takes the correction. */
+    private static boolean withLogQ(ContrastiveTrainer trainer, boolean asked) {
+        return asked && trainer.config().method() == TrainerConfig.Method.MOCO;
     }
 
     public EventPairs pairs() {
@@ -45,60 +46,26 @@ public final class EventLearner implements ItemLearner<EventRow> {
      */
     @Override
     public void offer(String id, EventRow event) {
-        events++;
+        seen();
         EventPairs.Example e = pairs.observe(event.userId(), event.itemId(), event.itemAttributes(),
                 event.timestampMillis());
         if (e == null) {
             return;
         }
         frequency.observe(e.itemId());
-        replay.offer(e);
+        hold(e);
         examples++;
     }
 
     @Override
-    public boolean isFull() {
-        return replay.isFull();
-    }
-
-    @Override
-    public StepResult stepIfFull() {
-        return replay.stepIfFull();
-    }
-
-    @Override
-    public StepResult drainStep() {
-        return replay.drainStep();
-    }
-
-    @Override
-    public ContrastiveTrainer trainer() {
-        return replay.trainer();
-    }
-
-    /** Events offered. */
-    @Override
-    public long itemsSeen() {
-        return events;
+    Pair pair(EventPairs.Example e, int use) {
+        EventPairs.Views v = pairs.views(e, Seeds.forView(seed, e.itemId() + "@" + e.context(), use, 0));
+        float keyLogQ = logQ ? (float) Math.log(frequency.probability(e.itemId())) : 0f;
+        return new Pair(v.query(), v.key(), idHash(e.itemId()), keyLogQ);
     }
 
     /** Examples made so far (events that were not the first of their session). */
     public long examplesSeen() {
         return examples;
-    }
-
-    @Override
-    public long usesDropped() {
-        return replay.usesDropped();
-    }
-
-    @Override
-    public long pendingUses() {
-        return replay.pendingUses();
-    }
-
-    @Override
-    public void close() {
-        replay.trainer().close();
     }
 }

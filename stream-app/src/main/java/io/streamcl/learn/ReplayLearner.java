@@ -6,60 +6,65 @@ import java.util.List;
 /**
  * The loop every {@link ItemLearner} shares: examples wait in a {@link ReplayBuffer}; a step draws a
  * batch, makes each drawn example's positive pair afresh for this use (so replayed examples get new
- * views), and trains. When full, the example learned from the most makes room for a new one.
+ * views), and trains. When full, the example learned from the most makes room for a new one. A learner
+ * says how its items become examples ({@link #offer}, then {@link #hold}) and how an example becomes a
+ * pair ({@link #pair}).
  *
+ * @param <I> the decoded item
  * @param <E> what waits in the buffer
  */
-final class ReplayTrainer<E> {
+abstract class ReplayLearner<I, E> implements ItemLearner<I> {
 
     /**
      * One positive pair.
      *
      * @param keyId the 64-bit id of what the key shows: the bank never serves a query its own key
-     * @param keyLogQ log q(key item) for the logQ correction; ignored unless the trainer was built with it
+     * @param keyLogQ log q(key item) for the logQ correction; ignored unless the learner was built with it
      */
     record Pair(float[] query, float[] key, long keyId, float keyLogQ) {}
 
-    /** Makes the pair of an example's {@code use}-th draw. */
-    interface PairMaker<E> {
-        Pair pair(E example, int use);
-    }
-
     private final ContrastiveTrainer trainer;
-    private final PairMaker<E> pairs;
     private final ReplayBuffer<E> buffer;
     private final int batchSize;
     private final boolean logQ;
+    private long itemsSeen;
     private long usesDropped;
 
-    ReplayTrainer(ContrastiveTrainer trainer, PairMaker<E> pairs, ReplayPlan plan, boolean logQ) {
+    ReplayLearner(ContrastiveTrainer trainer, ReplayPlan plan, boolean logQ) {
         this.trainer = trainer;
-        this.pairs = pairs;
         this.buffer = new ReplayBuffer<>(plan.capacity(), plan.usesPerItem(), plan.seed());
         this.batchSize = plan.batchSize();
         this.logQ = logQ;
     }
 
-    ContrastiveTrainer trainer() {
-        return trainer;
+    /** The pair of an example's {@code use}-th draw. */
+    abstract Pair pair(E example, int use);
+
+    /** Counts an offered item; call once per {@link #offer}. */
+    final void seen() {
+        itemsSeen++;
     }
 
-    void offer(E example) {
+    /** Holds an example for training, making room if the buffer is full. */
+    final void hold(E example) {
         if (buffer.isFull()) {
             usesDropped += buffer.evictMostUsed();
         }
         buffer.add(example);
     }
 
-    boolean isFull() {
+    @Override
+    public final boolean isFull() {
         return buffer.isFull();
     }
 
-    StepResult stepIfFull() {
+    @Override
+    public final StepResult stepIfFull() {
         return buffer.isFull() ? step() : null;
     }
 
-    StepResult drainStep() {
+    @Override
+    public final StepResult drainStep() {
         if (buffer.size() < 2) {
             buffer.clear(); // a lone example has no negatives in its batch
             return null;
@@ -75,7 +80,7 @@ final class ReplayTrainer<E> {
         long[] ids = new long[draws.size()];
         float[] keyLogQ = logQ ? new float[draws.size()] : null;
         for (int i = 0; i < draws.size(); i++) {
-            Pair p = pairs.pair(draws.get(i).item(), draws.get(i).use());
+            Pair p = pair(draws.get(i).item(), draws.get(i).use());
             queries.add(p.query());
             keys.add(p.key());
             ids[i] = p.keyId();
@@ -87,11 +92,38 @@ final class ReplayTrainer<E> {
         return trainer.step(queries, keys, ids, keyLogQ).withAugment(augmentMs);
     }
 
-    long usesDropped() {
+    @Override
+    public final ContrastiveTrainer trainer() {
+        return trainer;
+    }
+
+    @Override
+    public final long itemsSeen() {
+        return itemsSeen;
+    }
+
+    @Override
+    public final long usesDropped() {
         return usesDropped;
     }
 
-    long pendingUses() {
+    @Override
+    public final long pendingUses() {
         return buffer.pendingUses();
+    }
+
+    @Override
+    public final void close() {
+        trainer.close();
+    }
+
+    /** 64-bit FNV-1a of an id: the bank compares these to never serve an item its own key. */
+    static long idHash(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 }
