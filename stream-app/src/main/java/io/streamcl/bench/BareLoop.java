@@ -5,8 +5,8 @@ import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.ItemLearner;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
+import io.streamcl.topology.PipelineMetrics;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -21,16 +21,24 @@ public final class BareLoop {
      *
      * @param items items learned (each {@code usesPerItem} times)
      * @param seconds wall time from the first item to the last step
+     * @param stepWindow seconds from the end of the first step to the end of the last
      * @param phases median ms per step of augment, forward, backward, optimizer, EMA, bank
+     * @param parameters the encoder's parameters after the last step ({@link ContrastiveTrainer#saveParameters})
      */
-    public record Result(int items, long steps, double seconds, double[] phases) {
+    public record Result(int items, long steps, double seconds, double stepWindow, double[] phases,
+            byte[] parameters) {
         public double itemsPerSecond() {
             return items / seconds;
+        }
+
+        /** Items per second once training runs: {@link Throughput#sustained}. */
+        public double sustainedItemsPerSecond() {
+            return Throughput.sustained(items, steps, stepWindow);
         }
     }
 
     /** The names of {@link Result#phases()}, in order. */
-    public static final List<String> PHASES = List.of("augment", "forward", "backward", "optimizer", "ema", "bank");
+    public static final List<String> PHASES = PipelineMetrics.STEP_PHASES;
 
     private BareLoop() {}
 
@@ -39,18 +47,24 @@ public final class BareLoop {
             List<I> items) {
         List<StepResult> steps = new ArrayList<>();
         long t0 = System.nanoTime();
+        long firstStepEnd = 0;
+        byte[] parameters;
         try (ItemLearner<I> learner = kind.learner(trainer.get(), plan)) {
             for (int i = 0; i < items.size(); i++) {
                 while (learner.isFull()) {
                     steps.add(learner.stepIfFull());
+                    firstStepEnd = firstStepEnd == 0 ? System.nanoTime() : firstStepEnd;
                 }
                 learner.offer(ids.get(i), items.get(i));
             }
             for (StepResult r = learner.drainStep(); r != null; r = learner.drainStep()) {
                 steps.add(r);
+                firstStepEnd = firstStepEnd == 0 ? System.nanoTime() : firstStepEnd;
             }
+            parameters = learner.trainer().saveParameters();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        long end = System.nanoTime();
+        double seconds = (end - t0) / 1e9;
         double[][] byPhase = new double[PHASES.size()][steps.size()];
         for (int s = 0; s < steps.size(); s++) {
             StepResult.Phases p = steps.get(s).phases();
@@ -61,19 +75,9 @@ public final class BareLoop {
         }
         double[] medians = new double[PHASES.size()];
         for (int k = 0; k < medians.length; k++) {
-            medians[k] = median(byPhase[k]);
+            medians[k] = Percentiles.median(byPhase[k]);
         }
-        return new Result(items.size(), steps.size(), seconds, medians);
-    }
-
-    /** The median; NaN for none. */
-    public static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int m = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+        return new Result(items.size(), steps.size(), seconds, firstStepEnd == 0 ? 0 : (end - firstStepEnd) / 1e9,
+                medians, parameters);
     }
 }

@@ -1,19 +1,29 @@
 package io.streamcl.cli;
 
+import io.streamcl.augment.ImageTensor;
 import io.streamcl.bench.BareLoop;
-import io.streamcl.broker.EmbeddedKafkaBroker;
+import io.streamcl.bench.CpuByThread;
+import io.streamcl.bench.LatencyProbe;
+import io.streamcl.bench.MemoryProbe;
+import io.streamcl.bench.Percentiles;
+import io.streamcl.bench.Sweep;
+import io.streamcl.bench.SweepPlot;
+import io.streamcl.bench.Throughput;
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
+import io.streamcl.eval.EncoderComparison;
+import io.streamcl.eval.EvalReport;
 import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
+import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ImageKind;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.Devices;
+import io.streamcl.learn.NativeAllocator;
+import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
-import io.streamcl.topology.LearnerApp;
 import io.streamcl.topology.LearnerTopology;
-import io.streamcl.topology.PipelineMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +31,9 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,22 +41,74 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Measures what the pipeline costs over the training it does: the same images learned by a bare loop in
- * memory and by the whole pipeline on an in-JVM broker (produce, decode, train, snapshot, embed, publish),
- * alternately, several times; writes BENCHMARKS.md and a CSV of every run.
+ * Proves the claims with figures anyone can rerun: what the pipeline costs over the training it does,
+ * how long an embedding takes to come out, whether memory stays flat, what is learned against the
+ * baselines, and what the hyperparameters buy. Writes BENCHMARKS.md and a CSV of every figure.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark the pipeline against a bare training loop on the same images and settings.",
-                "Writes BENCHMARKS.md and a CSV beside it (medians of --repeats runs of each)."})
+        description = {"Benchmark throughput (pipeline against a bare training loop), latency, memory, quality and a"
+                + " hyperparameter sweep.", "Writes BENCHMARKS.md, a CSV of every figure and a PNG of the sweep."})
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--images", defaultValue = "data/fashion-mnist/t10k-images-idx3-ubyte.gz", paramLabel = "IDX")
+    private static final String FMNIST = "data/fashion-mnist/";
+    private static final String SHARED_FMNIST = "../shared/data/fashion-mnist/";
+    private static final String COLD_RESULT = "cold-bare-run:";
+    private static final int MEMORY_BACKLOG = 1024;
+
+    enum Section { throughput, latency, memory, quality, sweep, speedups }
+
+    @Option(names = "--sections", split = ",", defaultValue = "throughput,latency,memory,quality,sweep,speedups",
+            description = "what to measure: ${COMPLETION-CANDIDATES} (default: all)")
+    EnumSet<Section> sections;
+
+    @Option(names = "--images", defaultValue = FMNIST + "t10k-images-idx3-ubyte.gz", paramLabel = "IDX",
+            description = "images for throughput, latency and memory (default: ${DEFAULT-VALUE})")
     Path images;
 
-    @Option(names = "--items", defaultValue = "4096", description = "images learned per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--items", defaultValue = "4096", description = "images per throughput run (default: ${DEFAULT-VALUE})")
     int items;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "runs of each (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "3", description = "throughput runs of each (default: ${DEFAULT-VALUE})")
     int repeats;
+
+    @Option(names = "--latency-rate", defaultValue = "0", paramLabel = "PER_S",
+            description = "offered items/s for latency (default: half the pipeline's sustained rate)")
+    double latencyRate;
+
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "timed seconds of latency (default: ${DEFAULT-VALUE})")
+    int latencySeconds;
+
+    @Option(names = "--memory-items", defaultValue = "100000",
+            description = "items for the memory run, sampled at 10% and at the end (default: ${DEFAULT-VALUE})")
+    int memoryItems;
+
+    @Option(names = "--train-images", defaultValue = SHARED_FMNIST + "train-images-idx3-ubyte.gz", paramLabel = "IDX",
+            description = "quality and sweep: labelled images streamed (default: ${DEFAULT-VALUE}; if missing, the"
+                    + " first 80% of --test-images)")
+    Path trainImages;
+
+    @Option(names = "--train-labels", defaultValue = SHARED_FMNIST + "train-labels-idx1-ubyte.gz", paramLabel = "IDX")
+    Path trainLabels;
+
+    @Option(names = "--test-images", defaultValue = FMNIST + "t10k-images-idx3-ubyte.gz", paramLabel = "IDX")
+    Path testImages;
+
+    @Option(names = "--test-labels", defaultValue = FMNIST + "t10k-labels-idx1-ubyte.gz", paramLabel = "IDX")
+    Path testLabels;
+
+    @Option(names = "--quality-items", defaultValue = "60000",
+            description = "images streamed for quality, at most the training file's (default: ${DEFAULT-VALUE})")
+    int qualityItems;
+
+    @Option(names = "--quality-sentences", defaultValue = "20000",
+            description = "Brown sentences streamed for quality (default: ${DEFAULT-VALUE})")
+    int qualitySentences;
+
+    @Option(names = "--quality-users", defaultValue = "2000",
+            description = "synthetic users whose events are streamed for quality (default: ${DEFAULT-VALUE})")
+    int qualityUsers;
+
+    @Option(names = "--sweep-items", defaultValue = "8192", description = "images each sweep variant learns (default: ${DEFAULT-VALUE})")
+    int sweepItems;
 
     @Option(names = "--out", defaultValue = "BENCHMARKS.md", paramLabel = "FILE")
     Path out;
@@ -53,173 +116,464 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--csv", defaultValue = "benchmarks.csv", paramLabel = "FILE")
     Path csv;
 
+    @Option(names = "--plot", defaultValue = "benchmarks-sweep.png", paramLabel = "FILE")
+    Path plot;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
     @Option(names = "--timeout", defaultValue = "1800", paramLabel = "S", description = "give up a run after S seconds")
     int timeoutSeconds;
+
+    /** Set on the child JVMs of the speed-ups section: one bare run in a fresh process, printed, nothing else. */
+    @Option(names = "--cold-bare-run", hidden = true)
+    boolean coldBareRun;
 
     @Mixin
     SettingsOptions settingsOptions;
 
-    private record Run(String mode, int repeat, int items, double seconds, long steps) {
-        double itemsPerSecond() {
-            return items / seconds;
-        }
-    }
+    private final BenchReport report = new BenchReport();
+    private Settings settings;
+    private ImageKind kind;
+    private List<RawItem> pool;
+    private double pipelineSustained = Double.NaN;
 
     @Override
     public Integer call() throws Exception {
-        if (items < 1 || repeats < 1) {
-            System.err.println("--items and --repeats must be >= 1");
+        if (items < 2 || repeats < 1 || memoryItems < 10 || qualityItems < 2 || qualitySentences < 2 || qualityUsers < 2
+                || sweepItems < 2 || latencySeconds < 1) {
+            System.err.println("bench: --items, --repeats, --memory-items, --quality-items, --sweep-items and"
+                    + " --latency-seconds must be positive (and large enough to train on)");
             return 2;
         }
-        Settings settings;
-        List<RawItem> raw;
         try {
-            // a run is learned in full, as in the demo: the whole set may wait for the trainer
-            settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME,
-                    Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items)));
-            raw = loadImages();
+            settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME, Settings.SEED.name(),
+                    Long.toString(seed)));
+            pool = loadImages(images, Math.max(items, 1));
         } catch (InvalidSettingsException | IOException e) {
-            System.err.println(e.getMessage());
+            System.err.println("bench: " + e.getMessage());
             return 2;
         }
-        ImageKind kind = new ImageKind(settings);
-        List<io.streamcl.augment.ImageTensor> decoded = new ArrayList<>();
-        for (RawItem r : raw) {
-            decoded.add(kind.decode(r));
+        kind = new ImageKind(settings);
+        if (coldBareRun) {
+            BareLoop.Result r = bare(settings, pool.subList(0, items));
+            System.out.printf(java.util.Locale.ROOT, "%s %.3f %.3f%n", COLD_RESULT, r.sustainedItemsPerSecond(),
+                    r.phases()[BareLoop.PHASES.indexOf("backward")]);
+            return 0;
         }
-        List<String> ids = raw.stream().map(RawItem::getId).toList();
-        List<Run> runs = new ArrayList<>();
-        List<BareLoop.Result> bare = new ArrayList<>();
-        for (int r = 1; r <= repeats; r++) { // alternated, so that drift of the machine hits both alike
-            System.out.printf("bench: run %d of %d: bare loop, %d images%n", r, repeats, items);
-            BareLoop.Result b = BareLoop.run(kind, () -> new ContrastiveTrainer(kind.encoderSpec(),
-                    LearnerTopology.trainerConfig(settings), Devices.resolve(settings.get(Settings.DEVICE)), null, 0),
-                    LearnerTopology.replayPlan(settings), ids, decoded);
-            bare.add(b);
-            runs.add(new Run("bare", r, b.items(), b.seconds(), b.steps()));
-            System.out.printf("bench: bare loop %.1f items/s (%d steps in %.1f s)%n", b.itemsPerSecond(), b.steps(),
-                    b.seconds());
-            System.out.printf("bench: run %d of %d: pipeline, %d images%n", r, repeats, items);
-            Run p = pipeline(settings, raw, r);
-            if (p == null) {
-                return 1;
-            }
-            runs.add(p);
-            System.out.printf("bench: pipeline %.1f items/s (%d steps in %.1f s)%n", p.itemsPerSecond(), p.steps(),
-                    p.seconds());
+        header();
+        warmUp();
+        if (sections.contains(Section.throughput)) {
+            throughput();
         }
-        writeCsv(runs);
-        writeMarkdown(settings, runs, bare);
+        if (sections.contains(Section.latency)) {
+            latency();
+        }
+        if (sections.contains(Section.memory)) {
+            memory();
+        }
+        if (sections.contains(Section.quality)) {
+            quality();
+        }
+        if (sections.contains(Section.sweep)) {
+            sweep();
+        }
+        if (sections.contains(Section.speedups)) {
+            speedups();
+        }
+        report.write(out, csv);
         System.out.printf("bench: wrote %s and %s%n", out, csv);
         return 0;
     }
 
-    private List<RawItem> loadImages() throws IOException {
-        if (!Files.exists(images)) {
-            throw new IOException("images not found: " + images + " (run from the repository root, or pass --images)");
+    private void header() {
+        report.text("# Benchmarks\n\nWritten by `java -jar stream-app/target/stream-app.jar bench%s` on %s, in %s.\n",
+                commandLineTail(), ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                "one run of that command");
+        report.text("Every figure below comes from that run; `%s` beside this file has each of them.\n\n",
+                csv.getFileName());
+        report.text("Machine: %d cores, %s %s, Java %s, device `%s`, native allocator tuning %s.\n\n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), settings.get(Settings.DEVICE),
+                NativeAllocator.enabled() ? "on" : "off");
+        report.text("Settings (image kind unless said): method %s, batch %d, bank %d, temperature %s, replay %dx (each"
+                        + " item is learned %d times), CNN channels %s, embedding %d, projection %d, %d stream threads,"
+                        + " %s.%n", settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
+                settings.get(Settings.BANK_SIZE), settings.text(Settings.TEMPERATURE), settings.get(Settings.REPLAY_UPDATES),
+                settings.get(Settings.REPLAY_UPDATES), settings.text(Settings.IMAGE_CONV_CHANNELS),
+                settings.get(Settings.EMBEDDING_DIM), settings.get(Settings.PROJECTION_DIM),
+                settings.get(Settings.STREAM_THREADS), settings.get(Settings.PROCESSING_GUARANTEE));
+    }
+
+    private String commandLineTail() {
+        List<String> parts = new ArrayList<>();
+        if (!sections.equals(EnumSet.allOf(Section.class))) {
+            parts.add("--sections " + String.join(",", sections.stream().map(Enum::name).toList()));
         }
-        IdxImages idx = IdxFile.readImages(images);
-        if (idx.count() < items) {
-            throw new IOException(images + " has " + idx.count() + " images, fewer than --items " + items);
+        return parts.isEmpty() ? "" : " " + String.join(" ", parts);
+    }
+
+    /** One untimed bare run, so that no timed run pays for the JIT. */
+    private void warmUp() throws InvalidItemException {
+        System.out.printf("bench: warm-up (a bare loop on %d images, not timed)%n", items);
+        bare(settings, pool.subList(0, items));
+    }
+
+    private BareLoop.Result bare(Settings s, List<RawItem> raw) throws InvalidItemException {
+        ImageKind k = new ImageKind(s);
+        List<ImageTensor> decoded = new ArrayList<>(raw.size());
+        for (RawItem r : raw) {
+            decoded.add(k.decode(r));
         }
-        List<RawItem> out = new ArrayList<>(items);
-        for (int i = 0; i < items; i++) {
+        return BareLoop.run(k, () -> new ContrastiveTrainer(k.encoderSpec(), LearnerTopology.trainerConfig(s),
+                Devices.resolve(s.get(Settings.DEVICE)), null, 0), LearnerTopology.replayPlan(s),
+                raw.stream().map(RawItem::getId).toList(), decoded);
+    }
+
+    private void throughput() throws InterruptedException, InvalidItemException {
+        // every image is learned in full, as in the bare loop: the whole run may wait for the trainer
+        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items)));
+        List<RawItem> raw = pool.subList(0, items);
+        List<BareLoop.Result> bare = new ArrayList<>();
+        List<Throughput.Result> pipeline = new ArrayList<>();
+        List<Map<String, Double>> bareCores = new ArrayList<>();
+        for (int r = 1; r <= repeats; r++) { // alternated, so that drift of the machine hits both alike
+            System.out.printf("bench: throughput run %d of %d: bare loop, %d images%n", r, repeats, items);
+            CpuByThread cpu = new CpuByThread(name -> name.equals(Thread.currentThread().getName())
+                    ? "trainer (its own thread)" : "other Java threads");
+            cpu.start();
+            BareLoop.Result b = bare(s, raw);
+            bareCores.add(cpu.stop());
+            bare.add(b);
+            System.out.printf("bench: bare loop %.1f items/s sustained (%d steps in %.1f s)%n",
+                    b.sustainedItemsPerSecond(), b.steps(), b.seconds());
+            System.out.printf("bench: throughput run %d of %d: pipeline, %d images%n", r, repeats, items);
+            Throughput.Result p = Throughput.pipeline(s, ImageKind.NAME, raw, "streamcl-bench-" + r,
+                    Duration.ofSeconds(timeoutSeconds), x -> { });
+            pipeline.add(p);
+            System.out.printf("bench: pipeline %.1f items/s sustained (%d steps in %.1f s, first step at %.1f s)%n",
+                    p.sustainedItemsPerSecond(), p.steps(), p.seconds(), p.firstStepAt());
+            System.out.println("bench: cores used while training: " + p.cores());
+            System.out.println("bench: bare loop's cores: " + bareCores.get(bareCores.size() - 1));
+        }
+        report.heading("Throughput: the pipeline against a bare training loop");
+        report.text("- **bare loop**: the same kind, encoder, Adam, replay and augmentation, fed from memory on one"
+                + " thread, no Kafka.%n- **pipeline**: the same %d images produced to an in-JVM broker at once; decoded,"
+                + " routed, trained on the trainer's own thread, snapshotted, embedded and published, exactly-once.%n"
+                + "- **sustained**: items learned per second from the end of the first training step to the end of"
+                + " the last (what a stream that never stops gets); **end to end** adds the start-up, from the first"
+                + " item sent until every item is embedded, learned and its model published.%n%n", items);
+        List<List<String>> rows = new ArrayList<>();
+        double[] bareRates = new double[repeats];
+        double[] pipeRates = new double[repeats];
+        double[] pipeEnd = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            String run = "run " + (r + 1);
+            bareRates[r] = report.figure("throughput", "bare " + run, "items_per_second_sustained",
+                    bare.get(r).sustainedItemsPerSecond());
+            pipeRates[r] = report.figure("throughput", "pipeline " + run, "items_per_second_sustained",
+                    pipeline.get(r).sustainedItemsPerSecond());
+            pipeEnd[r] = report.figure("throughput", "pipeline " + run, "items_per_second_end_to_end",
+                    pipeline.get(r).itemsPerSecond());
+            report.figure("throughput", "pipeline " + run, "first_step_seconds", pipeline.get(r).firstStepAt());
+            rows.add(List.of(Integer.toString(r + 1), BenchReport.f1(bareRates[r]), BenchReport.f1(pipeRates[r]),
+                    BenchReport.f1(pipeEnd[r]), BenchReport.f1(pipeline.get(r).firstStepAt())));
+        }
+        double bareMedian = report.figure("throughput", "bare", "median_items_per_second", Percentiles.median(bareRates));
+        pipelineSustained = report.figure("throughput", "pipeline", "median_items_per_second",
+                Percentiles.median(pipeRates));
+        rows.add(List.of("**median**", "**" + BenchReport.f1(bareMedian) + "**",
+                "**" + BenchReport.f1(pipelineSustained) + "**", "**" + BenchReport.f1(Percentiles.median(pipeEnd)) + "**",
+                ""));
+        report.table(List.of("run", "bare loop, sustained (items/s)", "pipeline, sustained (items/s)",
+                "pipeline, end to end (items/s)", "pipeline: first step after (s)"), rows);
+        double ratio = report.figure("throughput", "pipeline / bare", "ratio", pipelineSustained / bareMedian);
+        report.text("Pipeline / bare loop, sustained: **%.2f** (target: 0.8 or more).%n%n", ratio);
+        report.text("Where a step's time goes: ms per step, the bare loop's median and the pipeline trainer's mean"
+                + " over each run's steps (batch %d):%n%n", settings.get(Settings.BATCH_SIZE));
+        List<String> header = new ArrayList<>(List.of("run"));
+        header.addAll(BareLoop.PHASES);
+        List<List<String>> phaseRows = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            phaseRows.add(phaseRow("bare run " + (r + 1), bare.get(r).phases()));
+            phaseRows.add(phaseRow("pipeline run " + (r + 1), pipeline.get(r).phases()));
+        }
+        report.table(header, phaseRows);
+        report.text("CPU cores each group of threads kept busy while training (CPU seconds per second, of %d;"
+                + " libtorch's worker threads are not Java threads and count under \"%s\"):%n%n",
+                Runtime.getRuntime().availableProcessors(), CpuByThread.NATIVE);
+        List<String> groups = new ArrayList<>();
+        pipeline.forEach(p -> p.cores().keySet().forEach(g -> {
+            if (!groups.contains(g)) {
+                groups.add(g);
+            }
+        }));
+        List<String> coreHeader = new ArrayList<>(List.of("run"));
+        coreHeader.addAll(groups);
+        coreHeader.add("all");
+        List<List<String>> coreRows = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            coreRows.add(coreRow("bare run " + (r + 1), bareCores.get(r), groups));
+            coreRows.add(coreRow("pipeline run " + (r + 1), pipeline.get(r).cores(), groups));
+        }
+        report.table(coreHeader, coreRows);
+    }
+
+    private List<String> phaseRow(String subject, double[] phases) {
+        List<String> cells = new ArrayList<>(List.of(subject));
+        for (int k = 0; k < BareLoop.PHASES.size(); k++) {
+            cells.add(BenchReport.f1(report.figure("throughput", subject, BareLoop.PHASES.get(k) + "_ms", phases[k])));
+        }
+        return cells;
+    }
+
+    private List<String> coreRow(String subject, Map<String, Double> cores, List<String> groups) {
+        List<String> cells = new ArrayList<>(List.of(subject));
+        for (String g : groups) {
+            cells.add(BenchReport.f2(report.figure("throughput cores", subject, g, cores.getOrDefault(g, 0.0))));
+        }
+        cells.add(BenchReport.f2(report.figure("throughput cores", subject, "all",
+                cores.values().stream().mapToDouble(Double::doubleValue).sum())));
+        return cells;
+    }
+
+    private void latency() throws InterruptedException {
+        double rate = latencyRate > 0 ? latencyRate : pipelineSustained / 2;
+        if (!(rate > 0)) {
+            System.out.println("bench: latency needs a rate: measuring the pipeline's sustained rate first");
+            Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items)));
+            rate = Throughput.pipeline(s, ImageKind.NAME, pool.subList(0, items), "streamcl-bench-rate",
+                    Duration.ofSeconds(timeoutSeconds), x -> { }).sustainedItemsPerSecond() / 2;
+        }
+        System.out.printf("bench: latency at %.0f items/s for %d s (after a 10 s warm-up)%n", rate, latencySeconds);
+        LatencyProbe.Result r = LatencyProbe.run(settings, "streamcl-bench-latency", pool, rate, Duration.ofSeconds(10),
+                Duration.ofSeconds(latencySeconds));
+        report.heading("Latency: from produce to a readable embedding");
+        report.text("Images offered at a fixed %.0f items/s (half the pipeline's sustained rate%s), training on, for"
+                        + " %d s after a 10 s warm-up. Clock: from handing the item to the producer to a `read_committed`"
+                        + " consumer of `embeddings` receiving it (producer linger, broker, decode, the embedder's"
+                        + " batching, the exactly-once commit: `embed.linger.ms` %d, commit interval 100 ms).%n%n",
+                report.figure("latency", "offered", "items_per_second", rate),
+                latencyRate > 0 ? ", or as given" : "", latencySeconds, settings.get(Settings.EMBED_LINGER_MS));
+        report.table(List.of("items timed", "p50 (ms)", "p99 (ms)", "max (ms)"), List.of(List.of(
+                Integer.toString(r.measured()),
+                BenchReport.f1(report.figure("latency", "produce to embedding", "p50_ms", r.percentile(50))),
+                BenchReport.f1(report.figure("latency", "produce to embedding", "p99_ms", r.percentile(99))),
+                BenchReport.f1(report.figure("latency", "produce to embedding", "max_ms", r.max())))));
+        report.text("Target: p99 at most 500 ms.%n");
+        System.out.printf("bench: latency p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d items%n", r.percentile(50),
+                r.percentile(99), r.max(), r.measured());
+    }
+
+    private void memory() throws InterruptedException {
+        long first = memoryItems / 10;
+        long[] at = {first, memoryItems / 4, memoryItems / 2, memoryItems * 3L / 4, memoryItems};
+        System.out.printf("bench: memory over %d images%n", memoryItems);
+        // a bounded queue filling up is not a leak: let the trainer start sampling long before the first sample
+        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(MEMORY_BACKLOG)));
+        List<MemoryProbe.Sample> samples = MemoryProbe.run(s, "streamcl-bench-memory", ImageKind.NAME, pool, at,
+                Duration.ofSeconds(timeoutSeconds));
+        report.heading("Memory: flat as items keep coming");
+        report.text("%d images streamed (the %d of `%s` cycled under fresh ids) as fast as the pipeline embeds them,"
+                        + " training on; `replay.max-backlog` is %d, so the trainer samples from early on and its queue of"
+                        + " waiting images stops growing before the first sample. One process"
+                        + " holds the broker, the app and the producer: resident set from /proc, live heap after two"
+                        + " full collections.%n%n", memoryItems, pool.size(), images, MEMORY_BACKLOG);
+        List<List<String>> rows = new ArrayList<>();
+        for (MemoryProbe.Sample m : samples) {
+            String subject = "after " + m.items() + " items";
+            rows.add(List.of(Long.toString(m.items()),
+                    BenchReport.f1(report.figure("memory", subject, "resident_mib", m.residentBytes() / 1048576.0)),
+                    BenchReport.f1(report.figure("memory", subject, "heap_mib", m.heapBytes() / 1048576.0))));
+        }
+        report.table(List.of("items", "resident (MiB)", "live heap (MiB)"), rows);
+        MemoryProbe.Sample a = samples.get(0);
+        MemoryProbe.Sample b = samples.get(samples.size() - 1);
+        report.text("From %d to %d items: resident **%+.1f%%**, live heap **%+.1f%%** (target: within 15%%).%n",
+                a.items(), b.items(),
+                report.figure("memory", "growth", "resident_percent", 100.0 * (b.residentBytes() - a.residentBytes())
+                        / a.residentBytes()),
+                report.figure("memory", "growth", "heap_percent", 100.0 * (b.heapBytes() - a.heapBytes()) / a.heapBytes()));
+    }
+
+    private void quality() throws Exception {
+        report.heading("Quality: what is learned, against the baselines");
+        report.text("Each kind streamed through the whole pipeline (in-JVM broker, exactly-once), learned in full"
+                + " (`replay.max-backlog` = the stream's length), then its last published model against the untrained"
+                + " one (version 0) and the kind's baselines.%n%n");
+        List<List<String>> rates = new ArrayList<>();
+        boolean fullTrain = Files.exists(trainImages) && Files.exists(trainLabels);
+        ImageDemo images = fullTrain
+                ? new ImageDemo(trainImages, trainLabels, testImages, testLabels, qualityItems, seed, true)
+                : new ImageDemo(testImages, testLabels, null, null, qualityItems, seed, true);
+        rates.add(quality(images, Map.of()));
+        rates.add(quality(new SentenceDemo(Path.of("data/brown/brown-genre.tsv.gz"), "sentence", "fileid", "genre",
+                qualitySentences, seed), Map.of()));
+        rates.add(quality(new EventDemo(qualityUsers, seed), Map.of()));
+        report.text("Throughput of each kind through the pipeline in these runs:%n%n");
+        report.table(List.of("kind", "items", "sustained (items/s)", "end to end (items/s)", "training steps/s"), rates);
+    }
+
+    /** Streams one scenario through a fresh pipeline and scores it; returns its throughput row. */
+    private List<String> quality(DemoScenario scenario, Map<String, String> overrides) throws Exception {
+        List<RawItem> training = scenario.trainingItems();
+        Map<String, String> s = new java.util.LinkedHashMap<>(scenario.settingDefaults());
+        s.remove(Settings.REPLAY_UPDATES.name()); // the bench learns with the product's setting, not the demo's
+        s.put(Settings.KINDS.name(), scenario.kind());
+        s.put(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(training.size()));
+        s.putAll(overrides);
+        Settings runSettings = settings.with(s);
+        System.out.printf("bench: quality, %s: %s%n", scenario.kind(), scenario.describe());
+        EvalReport[] evaluation = new EvalReport[1];
+        Throughput.Result t = Throughput.pipeline(runSettings, scenario.kind(), training,
+                "streamcl-bench-quality-" + scenario.kind(), Duration.ofSeconds(timeoutSeconds), p -> {
+                    List<ModelSnapshot> snapshots = DemoCommand.readSnapshots(p.settings(), scenario.kind(),
+                            p.metrics().trainerStep(scenario.kind()));
+                    evaluation[0] = scenario.evaluate(p.settings(), snapshots.get(0), snapshots.get(snapshots.size() - 1));
+                });
+        System.out.println(evaluation[0].toText());
+        report.text("**%s** (%s):%n%n", scenario.kind(), scenario.describe());
+        report.evaluation("quality " + scenario.kind(), evaluation[0]);
+        String subject = scenario.kind();
+        return List.of(scenario.kind(), Integer.toString(training.size()),
+                BenchReport.f1(report.figure("quality throughput", subject, "items_per_second_sustained",
+                        t.sustainedItemsPerSecond())),
+                BenchReport.f1(report.figure("quality throughput", subject, "items_per_second_end_to_end",
+                        t.itemsPerSecond())),
+                BenchReport.f1(report.figure("quality throughput", subject, "steps_per_second",
+                        (t.steps() - 1) / t.stepWindow())));
+    }
+
+    private void sweep() throws IOException {
+        boolean fullTrain = Files.exists(trainImages) && Files.exists(trainLabels);
+        Path source = fullTrain ? trainImages : testImages;
+        IdxImages trainIdx = IdxFile.readImages(source);
+        int[] trainLabelsAll = IdxFile.readLabels(fullTrain ? trainLabels : testLabels);
+        IdxImages testIdx = IdxFile.readImages(testImages);
+        int[] testLabelsAll = IdxFile.readLabels(testLabels);
+        int n = Math.min(sweepItems, fullTrain ? trainIdx.count() : trainIdx.count() * 4 / 5);
+        int testFrom = fullTrain ? 0 : trainIdx.count() * 4 / 5;
+        List<ImageTensor> train = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            train.add(io.streamcl.augment.ImageOps.fromRawU8(trainIdx.cols(), trainIdx.rows(), 1, trainIdx.image(i)));
+            ids.add("sweep-" + i);
+        }
+        List<ImageTensor> test = new ArrayList<>();
+        List<String> testIds = new ArrayList<>();
+        for (int i = testFrom; i < testIdx.count(); i++) {
+            test.add(io.streamcl.augment.ImageOps.fromRawU8(testIdx.cols(), testIdx.rows(), 1, testIdx.image(i)));
+            testIds.add("test-" + i);
+        }
+        int[] memoryLabels = Arrays.copyOf(trainLabelsAll, n);
+        int[] queryLabels = Arrays.copyOfRange(testLabelsAll, testFrom, testIdx.count());
+        Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, ids, train,
+                k -> new EncoderComparison<>(k, train, memoryLabels, test, queryLabels, testIds, seed + 1, 200),
+                Devices.resolve(settings.get(Settings.DEVICE)));
+        System.out.printf("bench: sweep, each variant learns %d images%n", n);
+        List<Sweep.Point> points = sweep.run(settings, Sweep.STANDARD, p -> System.out.printf(
+                "bench: sweep %s = %s: kNN %.3f, %.1f items/s%n", p.label(), p.value(), p.knn(),
+                p.run().sustainedItemsPerSecond()));
+        report.heading("Sweep: what the hyperparameters buy, and what they cost");
+        report.text("One setting varied at a time from the settings above; each variant learns the same %d images"
+                        + " (`%s`, replay %dx) in a bare loop, then kNN (k=200) classifies %d held-out images against"
+                        + " them. Plot: `%s`.%n%n", n, source, settings.get(Settings.REPLAY_UPDATES), test.size(),
+                plot.getFileName());
+        List<List<String>> rows = new ArrayList<>();
+        List<SweepPlot.Point> plotted = new ArrayList<>();
+        for (Sweep.Point p : points) {
+            String subject = p.setting() + "=" + p.value();
+            double knn = report.figure("sweep", subject, "knn_clean", p.knn());
+            double aug = report.figure("sweep", subject, "knn_augmented", p.scores().get(EncoderComparison.KNN_AUGMENTED));
+            double uni = report.figure("sweep", subject, "uniformity", p.scores().get(EncoderComparison.UNIFORMITY));
+            double rate = report.figure("sweep", subject, "items_per_second_sustained", p.run().sustainedItemsPerSecond());
+            rows.add(List.of(p.label(), p.value(), BenchReport.f3(knn), BenchReport.f3(aug), BenchReport.f3(uni),
+                    BenchReport.f1(rate)));
+            plotted.add(new SweepPlot.Point(p.label(), p.value(), knn, rate));
+        }
+        report.table(List.of("setting", "value", "kNN clean", "kNN augmented", "uniformity", "items/s (sustained)"),
+                rows);
+        SweepPlot.write(plotted, plot);
+        report.text("![kNN accuracy and items/s by setting](%s)%n", plot.getFileName());
+    }
+
+    /**
+     * What the speed-ups bought. The allocator's is a fresh process's first minutes, so it is measured in
+     * fresh JVMs of this same jar, each running one bare loop, with and without the tuning, alternately.
+     */
+    private void speedups() throws IOException, InterruptedException {
+        report.heading("Speed-ups, and what each bought");
+        List<List<String>> rows = new ArrayList<>();
+        double[][] rate = new double[2][repeats];
+        double[][] backward = new double[2][repeats];
+        for (int r = 0; r < repeats; r++) {
+            for (int tuned = 0; tuned < 2; tuned++) {
+                System.out.printf("bench: speed-ups run %d of %d: a fresh JVM, allocator tuning %s%n", r + 1, repeats,
+                        tuned == 1 ? "on" : "off");
+                double[] cold = coldBare(tuned == 1);
+                rate[tuned][r] = cold[0];
+                backward[tuned][r] = cold[1];
+            }
+        }
+        for (int tuned = 0; tuned < 2; tuned++) {
+            String subject = "fresh JVM, allocator tuning " + (tuned == 1 ? "on" : "off");
+            rows.add(List.of(tuned == 1 ? "on" : "off",
+                    BenchReport.f1(report.figure("speedups", subject, "median_items_per_second_sustained",
+                            Percentiles.median(rate[tuned]))),
+                    BenchReport.f1(report.figure("speedups", subject, "median_backward_ms",
+                            Percentiles.median(backward[tuned])))));
+        }
+        report.text("**Native allocator tuning** (`NativeAllocator`: glibc `mallopt` at start, so that libtorch's"
+                + " step-sized buffers stay in the heap instead of being mapped, page-faulted and unmapped on every"
+                + " step). The first %d images a fresh process learns, in a bare loop, medians of %d fresh JVMs each"
+                + " (`-Dstreamcl.malloc.tune=false` turns it off):%n%n", items, repeats);
+        report.table(List.of("tuning", "items/s (sustained)", "backward (ms per step)"), rows);
+        report.text("It buys **%.1fx** in the first minutes of every process, trainer or bare loop alike.%n",
+                report.figure("speedups", "allocator tuning", "speedup", Percentiles.median(rate[1])
+                        / Percentiles.median(rate[0])));
+    }
+
+    /** {sustained items/s, median backward ms} of one bare run in a fresh JVM. */
+    private double[] coldBare(boolean tuned) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Dstreamcl.malloc.tune=" + tuned, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "bench", "--cold-bare-run",
+                "--images", images.toString(), "--items", Integer.toString(items), "--seed", Long.toString(seed)));
+        for (io.streamcl.config.Setting<?> setting : Settings.ALL) { // the user's settings, wherever they came from
+            if (!"default".equals(settings.source(setting))) {
+                command.addAll(List.of("--set", setting.name() + "=" + settings.text(setting)));
+            }
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String result = null;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith(COLD_RESULT)) {
+                    result = line.substring(COLD_RESULT.length()).trim();
+                }
+            }
+        }
+        if (p.waitFor() != 0 || result == null) {
+            throw new IllegalStateException("the fresh JVM of the speed-ups section failed (exit " + p.exitValue() + ")");
+        }
+        String[] f = result.split(" ");
+        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])};
+    }
+
+    /** The first {@code n} images of an IDX file as raw items. */
+    private static List<RawItem> loadImages(Path file, int n) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("images not found: " + file + " (run from the repository root, or pass --images)");
+        }
+        IdxImages idx = IdxFile.readImages(file);
+        if (idx.count() < n) {
+            throw new IOException(file + " has " + idx.count() + " images, fewer than --items " + n);
+        }
+        List<RawItem> out = new ArrayList<>(idx.count());
+        for (int i = 0; i < idx.count(); i++) {
             out.add(RawItems.image("b-" + i, System.currentTimeMillis(), RawItems.rawU8(idx.cols(), idx.rows(), 1,
                     idx.image(i))));
         }
         return out;
-    }
-
-    /** One pipeline run on a fresh broker: from the first produced item until all are trained and embedded. */
-    private Run pipeline(Settings base, List<RawItem> raw, int repeat) throws Exception {
-        Path stateDir = Files.createTempDirectory("streamcl-bench-state");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {
-            Settings settings = base.with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(),
-                    Settings.STATE_DIR.name(), stateDir.toString(),
-                    Settings.APPLICATION_ID.name(), "streamcl-bench-" + repeat));
-            PipelineMetrics metrics = new PipelineMetrics();
-            try (LearnerApp app = LearnerApp.start(settings, metrics)) {
-                long t0 = System.nanoTime();
-                DemoCommand.produce(settings, raw);
-                if (!DemoCommand.awaitDone(metrics, ImageKind.NAME, raw.size(), Duration.ofSeconds(timeoutSeconds))) {
-                    System.err.println("bench: the pipeline run timed out after " + timeoutSeconds + " s");
-                    return null;
-                }
-                return new Run("pipeline", repeat, raw.size(), (System.nanoTime() - t0) / 1e9,
-                        metrics.steps(ImageKind.NAME));
-            }
-        } finally {
-            try (var paths = Files.walk(stateDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private void writeCsv(List<Run> runs) throws IOException {
-        StringBuilder b = new StringBuilder("mode,repeat,items,seconds,items_per_second,steps\n");
-        for (Run r : runs) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.3f,%.2f,%d%n", r.mode(), r.repeat(), r.items(), r.seconds(),
-                    r.itemsPerSecond(), r.steps()));
-        }
-        Files.writeString(csv, b.toString());
-    }
-
-    private void writeMarkdown(Settings s, List<Run> runs, List<BareLoop.Result> bare) throws IOException {
-        double bareMedian = median(runs, "bare");
-        double pipelineMedian = median(runs, "pipeline");
-        StringBuilder b = new StringBuilder();
-        b.append("# Benchmarks\n\n");
-        b.append("Written by `java -jar stream-app/target/stream-app.jar bench");
-        b.append(items == 4096 ? "" : " --items " + items).append(repeats == 3 ? "" : " --repeats " + repeats);
-        b.append("` on ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(".\n");
-        b.append("Every figure below comes from that one run of the command; the CSV beside this file (`")
-                .append(csv.getFileName()).append("`) has every run.\n\n");
-        b.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-                .append(", Java ").append(System.getProperty("java.version")).append(", device `")
-                .append(s.get(Settings.DEVICE)).append("`.\n\n");
-        b.append(String.format(Locale.ROOT, "Settings: image kind, %d Fashion-MNIST images per run (`%s`), method %s,"
-                        + " batch %d, bank %d, replay %dx (each image is learned %d times), CNN channels %s,"
-                        + " embedding %d, projection %d.%n%n", items, images, s.get(Settings.METHOD),
-                s.get(Settings.BATCH_SIZE), s.get(Settings.BANK_SIZE), s.get(Settings.REPLAY_UPDATES),
-                s.get(Settings.REPLAY_UPDATES), s.text(Settings.IMAGE_CONV_CHANNELS), s.get(Settings.EMBEDDING_DIM),
-                s.get(Settings.PROJECTION_DIM)));
-        b.append("## Pipeline against a bare training loop\n\n");
-        b.append("- **bare loop**: the same kind, encoder, Adam, replay and augmentation, fed from memory on one"
-                + " thread, no Kafka.\n");
-        b.append("- **pipeline**: the same images produced to an in-JVM broker; decoded, routed, trained on the"
-                + " trainer's own thread, snapshotted, embedded and published, exactly-once. Timed from the first"
-                + " produce until every image is trained on in full and embedded.\n\n");
-        b.append("| run | bare loop (items/s) | pipeline (items/s) |\n|---|---|---|\n");
-        for (int r = 1; r <= repeats; r++) {
-            int rr = r;
-            b.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f |%n", r,
-                    runs.stream().filter(x -> x.repeat() == rr && x.mode().equals("bare")).findFirst().orElseThrow()
-                            .itemsPerSecond(),
-                    runs.stream().filter(x -> x.repeat() == rr && x.mode().equals("pipeline")).findFirst().orElseThrow()
-                            .itemsPerSecond()));
-        }
-        b.append(String.format(Locale.ROOT, "| **median** | **%.1f** | **%.1f** |%n%n", bareMedian, pipelineMedian));
-        b.append(String.format(Locale.ROOT, "Pipeline / bare loop: **%.2f** (target: 0.8 or more).%n%n",
-                pipelineMedian / bareMedian));
-        b.append("## Where a bare step's time goes\n\nMedian ms per step over each bare run's steps (batch ")
-                .append(s.get(Settings.BATCH_SIZE)).append("):\n\n| run |");
-        BareLoop.PHASES.forEach(p -> b.append(' ').append(p).append(" |"));
-        b.append("\n|---|").append("---|".repeat(BareLoop.PHASES.size())).append('\n');
-        for (int r = 0; r < bare.size(); r++) {
-            b.append("| ").append(r + 1).append(" |");
-            for (double v : bare.get(r).phases()) {
-                b.append(String.format(Locale.ROOT, " %.1f |", v));
-            }
-            b.append('\n');
-        }
-        b.append("\nNot measured yet (issue 5): latency at a fixed rate, memory over 100k items, quality on the full"
-                + " Fashion-MNIST, sentences and events, and the sweeps.\n");
-        Files.writeString(out, b.toString());
-    }
-
-    private static double median(List<Run> runs, String mode) {
-        return BareLoop.median(runs.stream().filter(r -> r.mode().equals(mode)).mapToDouble(Run::itemsPerSecond)
-                .toArray());
     }
 }

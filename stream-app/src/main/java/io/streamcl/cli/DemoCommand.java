@@ -178,9 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
         boolean tty = System.console() != null;
         long lastPrint = 0;
         while (System.nanoTime() < deadline) {
-            boolean done = m.itemsEmbedded(kind) >= n && m.itemsTrained(kind) >= n && m.pendingTraining(kind) == 0
-                    && m.trainerStep(kind) > 0 && m.publishedVersion(kind) >= 1
-                    && m.publishedStep(kind) == m.trainerStep(kind);
+            boolean done = m.caughtUp(kind, n);
             long now = System.nanoTime();
             if (done || now - lastPrint > (tty ? 1e9 : 5e9)) {
                 String line = progress.line();
@@ -197,7 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The kind's snapshots, oldest first, once the one at {@code steps} is visible. */
-    private static List<ModelSnapshot> readSnapshots(Settings settings, String kind, long steps) {
+    static List<ModelSnapshot> readSnapshots(Settings settings, String kind, long steps) {
         List<ModelSnapshot> all = new ArrayList<>();
         AvroSerde<ModelSnapshot> serde = AvroSerde.of(ModelSnapshot.class);
         boolean found = TopicScan.scan(settings.get(Settings.BOOTSTRAP_SERVERS), settings.get(Settings.TOPIC_MODELS),

@@ -5,6 +5,7 @@ import io.streamcl.augment.ImageTensor;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
+import io.streamcl.eval.LinearProbe;
 import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
 import io.streamcl.ingest.RawItems;
@@ -33,11 +34,19 @@ final class ImageDemo implements DemoScenario {
     private final Split test;
     private final String source;
     private final long seed;
+    private final boolean fullEvaluation;
 
     /** @param testImages held-out images, or null to hold out the last 20% of the training file */
     ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed)
             throws IOException {
+        this(trainImages, trainLabels, testImages, testLabels, items, seed, false);
+    }
+
+    /** @param fullEvaluation also a linear probe and alignment (slower: the probe is trained) */
+    ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed,
+            boolean fullEvaluation) throws IOException {
         this.seed = seed;
+        this.fullEvaluation = fullEvaluation;
         if (testImages != null) {
             train = read(trainImages, trainLabels, "train-", items);
             test = read(testImages, testLabels, "test-", Integer.MAX_VALUE);
@@ -92,9 +101,16 @@ final class ImageDemo implements DemoScenario {
         ImageKind kind = new ImageKind(settings);
         EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
                 test.images(), test.labels(), test.ids(), seed + 1, 200);
-        EvalReport report = new EvalReport(String.format("kNN accuracy (k=200, cosine, weighted) on %d held-out"
-                + " images; memory: %d streamed images", test.images().size(), train.images().size()),
-                List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
+        List<String> columns = fullEvaluation
+                ? List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.PROBE_CLEAN,
+                        EncoderComparison.PROBE_AUGMENTED, EncoderComparison.ALIGNMENT, EncoderComparison.UNIFORMITY)
+                : List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY);
+        if (fullEvaluation) {
+            cmp.withLinearProbe(new LinearProbe());
+        }
+        EvalReport report = new EvalReport(String.format("kNN accuracy (k=200, cosine, weighted)%s on %d held-out"
+                + " images; memory: %d streamed images", fullEvaluation ? " and linear probe" : "",
+                test.images().size(), train.images().size()), columns);
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
                 + ")", withEncoder(kind, trained, cmp, settings));
         report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));

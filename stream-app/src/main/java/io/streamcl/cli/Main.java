@@ -1,5 +1,6 @@
 package io.streamcl.cli;
 
+import io.streamcl.learn.NativeAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ public final class Main implements Runnable {
     /** Runs a command and returns its exit code (tests call this instead of main). */
     public static int execute(String... args) {
         DjlDefaults.apply();
+        NativeAllocator.tune();
         return new CommandLine(new Main()).setExecutionExceptionHandler(Main::onError).execute(args);
     }
 

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Compares representations of one labelled, held-out split the way the demo reports them: kNN
- * accuracy (k = 200, cosine, weighted as in InstDisc) with a clean memory, for clean queries and
- * for augmented queries (each held-out item replaced by one seeded draw of the training
- * augmentation). The second column is what contrastive learning buys: invariance.
+ * Compares representations of one labelled, held-out split the way the demo and the benchmark report
+ * them: kNN accuracy (k = 200, cosine, weighted as in InstDisc) with a clean memory, for clean queries
+ * and for augmented queries (each held-out item replaced by one seeded draw of the training
+ * augmentation); the augmented column is what contrastive learning buys: invariance. With
+ * {@link #withLinearProbe} also the linear probe (trained on the memory) for both kinds of query, and
+ * the alignment of two augmented views of each held-out item; uniformity always.
  *
  * @param <I> the decoded item
  */
@@ -21,14 +23,19 @@ public final class EncoderComparison<I> {
     public static final String KNN_CLEAN = "kNN clean";
     public static final String KNN_AUGMENTED = "kNN augmented";
     public static final String UNIFORMITY = "uniformity";
+    public static final String PROBE_CLEAN = "probe clean";
+    public static final String PROBE_AUGMENTED = "probe augmented";
+    public static final String ALIGNMENT = "alignment";
 
     private final StandaloneKind<I> kind;
     private final List<float[]> memoryInputs = new ArrayList<>();
     private final List<float[]> queryInputs = new ArrayList<>();
     private final List<float[]> augmentedQueryInputs = new ArrayList<>();
+    private final List<float[]> secondViewInputs = new ArrayList<>();
     private final int[] memoryLabels;
     private final int[] queryLabels;
     private final KnnClassifier knn;
+    private LinearProbe probe;
 
     /**
      * @param memory      labelled items the classifier votes with (clean)
@@ -47,7 +54,14 @@ public final class EncoderComparison<I> {
         for (int i = 0; i < queries.size(); i++) {
             queryInputs.add(kind.embeddingInput(queries.get(i)));
             augmentedQueryInputs.add(kind.augmenter().view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 0)));
+            secondViewInputs.add(kind.augmenter().view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 1)));
         }
+    }
+
+    /** Also scores a linear probe and the alignment of positive pairs. */
+    public EncoderComparison<I> withLinearProbe(LinearProbe probe) {
+        this.probe = probe;
+        return this;
     }
 
     /** The encoder's input itself as the representation (raw pixels, for images). */
@@ -67,7 +81,26 @@ public final class EncoderComparison<I> {
         out.put(KNN_CLEAN, knn.accuracy(memory, memoryLabels, clean, queryLabels));
         out.put(KNN_AUGMENTED, knn.accuracy(memory, memoryLabels, augmented, queryLabels));
         out.put(UNIFORMITY, AlignmentUniformity.uniformity(normalized(clean), 20_000, 7));
+        if (probe != null) {
+            float[][] both = new float[clean.length + augmented.length][];
+            System.arraycopy(clean, 0, both, 0, clean.length);
+            System.arraycopy(augmented, 0, both, clean.length, augmented.length);
+            int[] predicted = probe.predict(memory, memoryLabels, both); // one probe, both kinds of query
+            out.put(PROBE_CLEAN, accuracy(predicted, 0));
+            out.put(PROBE_AUGMENTED, accuracy(predicted, clean.length));
+            out.put(ALIGNMENT, AlignmentUniformity.alignment(augmented, represent.apply(secondViewInputs)));
+        }
         return out;
+    }
+
+    private double accuracy(int[] predicted, int from) {
+        int correct = 0;
+        for (int i = 0; i < queryLabels.length; i++) {
+            if (predicted[from + i] == queryLabels[i]) {
+                correct++;
+            }
+        }
+        return (double) correct / queryLabels.length;
     }
 
     private static float[][] normalized(float[][] x) {

@@ -65,6 +65,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
      */
     public ContrastiveTrainer(EncoderSpec spec, TrainerConfig config, Device device, byte[] initialParameters,
             long initialSteps) {
+        NativeAllocator.tune();
         this.spec = spec;
         this.config = config;
         this.steps = initialSteps;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamcl.learn.StepResult;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,10 @@ import java.util.function.Function;
  * rejected and why, and how training goes. Processors on any stream thread update them.
  */
 public final class PipelineMetrics {
+    /** The phases of a training step, as {@link #stepPhases} records them. */
+    public static final java.util.List<String> STEP_PHASES = java.util.List.of("augment", "forward", "backward",
+            "optimizer", "ema", "bank");
+
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -56,6 +61,25 @@ public final class PipelineMetrics {
         counter("streamcl.train.steps", "kind", kind).increment();
         counter("streamcl.train.pairs", "kind", kind).increment(batch);
         gauge("streamcl.train.loss.milli", kind).set(Math.round(loss * 1000.0));
+    }
+
+    /** Where a step's time went (ms): augment, forward, backward, optimizer, ema, bank. */
+    public void stepPhases(String kind, StepResult.Phases p) {
+        double[] ms = {p.augment(), p.forward(), p.backward(), p.optimizer(), p.ema(), p.bank()};
+        for (int i = 0; i < ms.length; i++) {
+            phase(kind, STEP_PHASES.get(i)).record(ms[i]);
+        }
+    }
+
+    /** The mean ms per step of a phase of {@link #STEP_PHASES} since the start; NaN before the first step. */
+    public double meanPhaseMillis(String kind, String phase) {
+        DistributionSummary d = phase(kind, phase);
+        return d.count() == 0 ? Double.NaN : d.mean();
+    }
+
+    private DistributionSummary phase(String kind, String phase) {
+        return DistributionSummary.builder("streamcl.train.step.phase").baseUnit("milliseconds").tag("kind", kind)
+                .tag("phase", phase).register(registry);
     }
 
     public void itemTrained(String kind) {
@@ -196,6 +220,15 @@ public final class PipelineMetrics {
 
     public long embeddingVersion(String kind) {
         return gauge("streamcl.model.embedding.version", kind).get();
+    }
+
+    /**
+     * Whether {@code items} items of the kind are embedded and learned in full, and the trainer's last
+     * step is published: a finite load is through the pipeline.
+     */
+    public boolean caughtUp(String kind, long items) {
+        return itemsEmbedded(kind) >= items && itemsTrained(kind) >= items && pendingTraining(kind) == 0
+                && trainerStep(kind) > 0 && publishedVersion(kind) >= 1 && publishedStep(kind) == trainerStep(kind);
     }
 
     public long pendingTraining(String kind) {

@@ -124,6 +124,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** On the loop's thread. */
     private void onStep(StepResult r) {
         metrics.trainedStep(kind.name(), r.loss(), r.batchSize());
+        metrics.stepPhases(kind.name(), r.phases());
         metrics.trainerStep(kind.name(), r.step());
         if (r.step() % 50 == 0) {
             LOG.debug("{} step {} loss {} top1 {} {} ms", kind.name(), r.step(), r.loss(), r.positiveTop1(), r.millis());

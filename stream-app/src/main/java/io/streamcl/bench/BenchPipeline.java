@@ -1,0 +1,105 @@
+package io.streamcl.bench;
+
+import io.streamcl.broker.EmbeddedKafkaBroker;
+import io.streamcl.config.Settings;
+import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.schema.RawItem;
+import io.streamcl.topology.LearnerApp;
+import io.streamcl.topology.PipelineMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The whole product for one benchmark run: a fresh in-JVM broker, a fresh state directory and the
+ * learner app on them, so that no run inherits another's topics, stores or models. Closing stops all
+ * three and deletes what they wrote.
+ */
+public final class BenchPipeline implements AutoCloseable {
+    private final Path stateDir;
+    private final EmbeddedKafkaBroker broker;
+    private final Settings settings;
+    private final PipelineMetrics metrics = new PipelineMetrics();
+    private final LearnerApp app;
+    private final RawItemProducer producer;
+
+    private BenchPipeline(Settings base, String applicationId) throws IOException {
+        stateDir = Files.createTempDirectory("streamcl-bench-state");
+        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
+        settings = base.with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(),
+                Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
+        app = LearnerApp.start(settings, metrics);
+        producer = new RawItemProducer(settings.get(Settings.BOOTSTRAP_SERVERS), settings.get(Settings.TOPIC_RAW_ITEMS));
+    }
+
+    /** Starts a broker and the app with {@code base} settings pointed at it. */
+    public static BenchPipeline start(Settings base, String applicationId) {
+        try {
+            return new BenchPipeline(base, applicationId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    /** Sends items to raw-items without waiting for acks. */
+    public void send(List<RawItem> items) {
+        items.forEach(producer::send);
+    }
+
+    public void send(RawItem item) {
+        producer.send(item);
+    }
+
+    /** Waits for every sent item to be acked; fails if any was refused. */
+    public void flush() {
+        producer.flush();
+        if (producer.failed() > 0) {
+            throw new IllegalStateException(producer.failed() + " items were not produced", producer.firstError());
+        }
+    }
+
+    /**
+     * Polls {@code done} every 20 ms, calling {@code onPoll} before each check.
+     *
+     * @return whether it held before {@code timeoutNanos}
+     */
+    public static boolean await(BooleanSupplier done, long timeoutNanos, Runnable onPoll) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (System.nanoTime() < deadline) {
+            onPoll.run();
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        try {
+            producer.close();
+            app.close();
+        } finally {
+            broker.close();
+            try (var paths = Files.walk(stateDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
