@@ -48,6 +48,9 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long learnerPendingUses;
+    // offered items not yet counted in learnerPendingUses: an item leaves this count only after the learner's
+    // count includes it, so pendingUses() never reads zero while an item is on its way in
+    private final java.util.concurrent.atomic.AtomicLong notYetCounted = new java.util.concurrent.atomic.AtomicLong();
     private volatile Throwable failure;
     private long lastSnapshotStep;
     private long lastCheckpointAt = System.nanoTime();
@@ -84,6 +87,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     /** Hands an item to the loop; never blocks. */
     public void offer(String id, I item) {
         throwIfFailed();
+        notYetCounted.incrementAndGet();
         incoming.add(new Offered<>(id, item));
     }
 
@@ -99,7 +103,8 @@ public final class TrainingLoop<I> implements AutoCloseable {
 
     /** Training still owed: uses of items held by the learner, plus items not yet handed to it. */
     public long pendingUses() {
-        return learnerPendingUses + incoming.size();
+        long waiting = notYetCounted.get(); // first: see the field's comment
+        return waiting + learnerPendingUses;
     }
 
     private void run() {
@@ -143,6 +148,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         if (o != null) {
             learner.offer(o.id(), o.item());
             learnerPendingUses = learner.pendingUses();
+            notYetCounted.decrementAndGet();
         }
     }
 
@@ -158,6 +164,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
             n++;
         }
         learnerPendingUses = learner.pendingUses();
+        notYetCounted.addAndGet(-n);
         return n;
     }
 

@@ -118,6 +118,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
         publishSnapshots(); // version 0 goes out with the first item
         loop.offer(record.value().getId(), input);
+        // before the item counts as offered: whoever sees it offered must not see a stale "nothing pending"
+        metrics.pendingTraining(kind.name(), loop.pendingUses());
         metrics.itemTrained(kind.name());
     }
 

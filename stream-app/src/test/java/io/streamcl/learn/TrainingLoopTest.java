@@ -38,15 +38,50 @@ class TrainingLoopTest {
         assertThat(run.last.itemsSeen()).isEqualTo(200);
     }
 
+    @Test
+    void shouldNeverReportLessPendingTrainingThanItHasBeenOffered() throws Exception {
+        // a long linger and a large buffer: nothing is trained, so every offered item still owes a use. A reader
+        // racing the loop as it moves items into the learner must never see less: it would think training had
+        // caught up while items were still on their way in
+        SentenceKind kind = kind();
+        List<String> words = SentenceText.words("one sentence offered many times");
+        AtomicLong offered = new AtomicLong();
+        AtomicLong shortest = new AtomicLong(Long.MAX_VALUE); // least pending minus offered seen by the reader
+        try (TrainingLoop<List<String>> loop = new TrainingLoop<>("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 1_000_000, USES, 1)), 10_000_000, 1000,
+                Duration.ofMinutes(10), Duration.ofHours(1), r -> { })) {
+            Thread reader = new Thread(() -> {
+                while (offered.get() < 200_000) {
+                    long before = offered.get();
+                    shortest.accumulateAndGet(loop.pendingUses() - before, Math::min);
+                }
+            });
+            reader.start();
+            for (int i = 0; i < 200_000; i++) {
+                loop.offer("s" + i, words);
+                offered.incrementAndGet();
+            }
+            reader.join();
+        }
+        assertThat(shortest.get()).as("pending uses minus items offered, at its least").isGreaterThanOrEqualTo(0);
+    }
+
     private record Run(TrainingLoop.Snapshot last, long pairs, long dropped) {}
 
-    private static Run run(int items, int maxBacklog) throws InterruptedException {
-        Settings s = Settings.defaults().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim", "8",
-                "embedding.dim", "8", "projection.dim", "4", "bank.size", "8"));
-        SentenceKind kind = new SentenceKind(s);
+    private static SentenceKind kind() {
+        return new SentenceKind(Settings.defaults().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim",
+                "8", "embedding.dim", "8", "projection.dim", "4", "bank.size", "8")));
+    }
+
+    private static ContrastiveTrainer trainer(SentenceKind kind) {
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.99f, 8,
                 0.003f, 1);
-        ContrastiveTrainer trainer = new ContrastiveTrainer(kind.encoderSpec(), config, Device.cpu(), null, 0);
+        return new ContrastiveTrainer(kind.encoderSpec(), config, Device.cpu(), null, 0);
+    }
+
+    private static Run run(int items, int maxBacklog) throws InterruptedException {
+        SentenceKind kind = kind();
+        ContrastiveTrainer trainer = trainer(kind);
         AtomicLong pairs = new AtomicLong();
         List<TrainingLoop.Snapshot> snapshots = new ArrayList<>();
         try (TrainingLoop<List<String>> loop = new TrainingLoop<>("test-trainer",
