@@ -43,7 +43,7 @@ public final class Throughput {
     private Throughput() {}
 
     /** The group of a thread of the bench's process, from its name. */
-    static String threadGroup(String name) {
+    public static String threadGroup(String name) {
         if (name.startsWith("trainer-")) {
             return "trainer (its own thread)";
         }
@@ -82,10 +82,16 @@ public final class Throughput {
             long[] stepTimes = new long[2]; // first step seen, last change of the step count
             long[] lastSteps = {0};
             CpuByThread cpu = new CpuByThread(Throughput::threadGroup);
+            long[] lastPrint = {t0};
             boolean done = BenchPipeline.await(() -> m.caughtUp(kind, items.size()), timeout.toNanos(), () -> {
                 long steps = m.steps(kind);
+                long now = System.nanoTime();
+                if (now - lastPrint[0] > 10e9) { // long runs show they are alive
+                    System.out.printf("bench: [%4.0fs] %s: embedded %d of %d, offered to the trainer %d, %d steps%n",
+                            (now - t0) / 1e9, kind, m.itemsEmbedded(kind), items.size(), m.itemsTrained(kind), steps);
+                    lastPrint[0] = now;
+                }
                 if (steps != lastSteps[0]) {
-                    long now = System.nanoTime();
                     if (lastSteps[0] == 0) {
                         stepTimes[0] = now;
                         cpu.start();

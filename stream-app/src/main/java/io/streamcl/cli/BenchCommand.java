@@ -53,6 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String SHARED_FMNIST = "../shared/data/fashion-mnist/";
     private static final String COLD_RESULT = "cold-bare-run:";
     private static final int MEMORY_BACKLOG = 1024;
+    private static final String TRAINER_GROUP = Throughput.threadGroup("trainer-");
 
     enum Section { throughput, latency, memory, quality, sweep, speedups }
 
@@ -240,7 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int r = 1; r <= repeats; r++) { // alternated, so that drift of the machine hits both alike
             System.out.printf("bench: throughput run %d of %d: bare loop, %d images%n", r, repeats, items);
             CpuByThread cpu = new CpuByThread(name -> name.equals(Thread.currentThread().getName())
-                    ? "trainer (its own thread)" : "other Java threads");
+                    ? TRAINER_GROUP : "other Java threads");
             cpu.start();
             BareLoop.Result b = bare(s, raw);
             bareCores.add(cpu.stop());
@@ -317,6 +318,23 @@ public final class BenchCommand implements Callable<Integer> {
             coreRows.add(coreRow("pipeline run " + (r + 1), pipeline.get(r).cores(), groups));
         }
         report.table(coreHeader, coreRows);
+        double bareTraining = Percentiles.median(bareCores.stream().mapToDouble(BenchCommand::trainingCores).toArray());
+        double pipeTraining = Percentiles.median(pipeline.stream().mapToDouble(p -> trainingCores(p.cores())).toArray());
+        double pipeAll = Percentiles.median(pipeline.stream().mapToDouble(p -> p.cores().values().stream()
+                .mapToDouble(Double::doubleValue).sum()).toArray());
+        report.text("Medians: the bare loop's training keeps **%.2f** cores busy; in the pipeline, training (its thread"
+                        + " and the native workers) gets **%.2f**, the rest of the process %.2f, and %.2f of the %d cores"
+                        + " stay idle although the trainer always has work.%n%n",
+                report.figure("throughput cores", "bare", "training_median", bareTraining),
+                report.figure("throughput cores", "pipeline", "training_median", pipeTraining),
+                report.figure("throughput cores", "pipeline", "rest_median", pipeAll - pipeTraining),
+                report.figure("throughput cores", "pipeline", "idle_median",
+                        Runtime.getRuntime().availableProcessors() - pipeAll), Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Cores the training used: its thread, and libtorch's workers (with GC and JIT, which cannot be told apart). */
+    private static double trainingCores(Map<String, Double> cores) {
+        return cores.getOrDefault(TRAINER_GROUP, 0.0) + cores.getOrDefault(CpuByThread.NATIVE, 0.0);
     }
 
     private List<String> phaseRow(String subject, double[] phases) {
