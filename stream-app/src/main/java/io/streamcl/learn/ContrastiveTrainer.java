@@ -43,6 +43,12 @@ import java.util.List;
  */
 public final class ContrastiveTrainer implements AutoCloseable {
     private static final Object GRADIENT_LOCK = new Object();
+    /**
+     * Guards the engine's one random generator: every block initialisation draws from it, an embedder's
+     * too, so a draw on another thread between a trainer's seeding and its initialisation would change
+     * the trainer's initial weights (its version 0).
+     */
+    static final Object RANDOM_LOCK = new Object();
 
     private final EncoderSpec spec;
     private final TrainerConfig config;
@@ -79,7 +85,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
         optimizer = new AdamOptimizer(config.learningRate(), model.getNDManager());
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
-        synchronized (GRADIENT_LOCK) {
+        synchronized (RANDOM_LOCK) {
             Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
             if (initialParameters != null) {
                 query.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(1));
@@ -91,7 +97,9 @@ public final class ContrastiveTrainer implements AutoCloseable {
         Similarity sim = config.similarity();
         if (config.method() == TrainerConfig.Method.MOCO) {
             key = spec.newEncoder();
-            key.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(2));
+            synchronized (RANDOM_LOCK) { // its draws are overwritten below, but must not land in another's
+                key.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(2));
+            }
             key.freezeParameters(true);
             MomentumUpdate.copy(query, key);
             keyStore = new ParameterStore(model.getNDManager(), false);

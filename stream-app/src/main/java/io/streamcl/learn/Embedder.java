@@ -30,7 +30,9 @@ public final class Embedder implements AutoCloseable {
         this.spec = spec;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.encoder = spec.newEncoder();
-        encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+        synchronized (ContrastiveTrainer.RANDOM_LOCK) { // see there: the draws are thrown away, but shared
+            encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+        }
         ContrastiveTrainer.loadInto(encoder, manager, parameters);
         encoder.freezeParameters(true);
         this.store = new ParameterStore(manager, false);
