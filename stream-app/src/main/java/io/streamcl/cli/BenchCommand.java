@@ -79,12 +79,12 @@ public final class BenchCommand implements Callable<Integer> {
     int latencySeconds;
 
     @Option(names = "--memory-items", defaultValue = "100000",
-            description = "items for the memory run, sampled at 10% and at the end (default: ${DEFAULT-VALUE})")
+            description = "items for the memory run, sampled at 10%%, 25%%, 50%%, 75%% and 100%% (default: ${DEFAULT-VALUE})")
     int memoryItems;
 
     @Option(names = "--train-images", defaultValue = SHARED_FMNIST + "train-images-idx3-ubyte.gz", paramLabel = "IDX",
             description = "quality and sweep: labelled images streamed (default: ${DEFAULT-VALUE}; if missing, the"
-                    + " first 80% of --test-images)")
+                    + " first 80%% of --test-images)")
     Path trainImages;
 
     @Option(names = "--train-labels", defaultValue = SHARED_FMNIST + "train-labels-idx1-ubyte.gz", paramLabel = "IDX")

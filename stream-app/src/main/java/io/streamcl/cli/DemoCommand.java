@@ -47,7 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path trainLabels;
 
     @Option(names = "--test-images", paramLabel = "IDX",
-            description = "held-out images (default: the last 20% of --train-images)")
+            description = "held-out images (default: the last 20%% of --train-images)")
     Path testImages;
 
     @Option(names = "--test-labels", paramLabel = "IDX")
