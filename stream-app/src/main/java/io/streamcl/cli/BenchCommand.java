@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -420,26 +419,21 @@ public final class BenchCommand implements Callable<Integer> {
                 + " (`replay.max-backlog` = the stream's length), then its last published model against the untrained"
                 + " one (version 0) and the kind's baselines.%n%n");
         List<List<String>> rates = new ArrayList<>();
-        boolean fullTrain = Files.exists(trainImages) && Files.exists(trainLabels);
-        ImageDemo images = fullTrain
-                ? new ImageDemo(trainImages, trainLabels, testImages, testLabels, qualityItems, seed, true)
-                : new ImageDemo(testImages, testLabels, null, null, qualityItems, seed, true);
-        rates.add(quality(images, Map.of()));
+        rates.add(quality(images(qualityItems, true)));
         rates.add(quality(new SentenceDemo(Path.of("data/brown/brown-genre.tsv.gz"), "sentence", "fileid", "genre",
-                qualitySentences, seed), Map.of()));
-        rates.add(quality(new EventDemo(qualityUsers, seed), Map.of()));
+                qualitySentences, seed)));
+        rates.add(quality(new EventDemo(qualityUsers, seed)));
         report.text("Throughput of each kind through the pipeline in these runs:%n%n");
         report.table(List.of("kind", "items", "sustained (items/s)", "end to end (items/s)", "training steps/s"), rates);
     }
 
     /** Streams one scenario through a fresh pipeline and scores it; returns its throughput row. */
-    private List<String> quality(DemoScenario scenario, Map<String, String> overrides) throws Exception {
+    private List<String> quality(DemoScenario scenario) throws Exception {
         List<RawItem> training = scenario.trainingItems();
         Map<String, String> s = new java.util.LinkedHashMap<>(scenario.settingDefaults());
         s.remove(Settings.REPLAY_UPDATES.name()); // the bench learns with the product's setting, not the demo's
         s.put(Settings.KINDS.name(), scenario.kind());
         s.put(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(training.size()));
-        s.putAll(overrides);
         Settings runSettings = settings.with(s);
         System.out.printf("bench: quality, %s: %s%n", scenario.kind(), scenario.describe());
         EvalReport[] evaluation = new EvalReport[1];
@@ -462,31 +456,24 @@ public final class BenchCommand implements Callable<Integer> {
                         (t.steps() - 1) / t.stepWindow())));
     }
 
+    /**
+     * Labelled images: the first {@code n} of --train-images, held out: --test-images; without the training
+     * file, the first 80% of --test-images, held out: its last 20%.
+     */
+    private ImageDemo images(int n, boolean fullEvaluation) throws IOException {
+        return Files.exists(trainImages) && Files.exists(trainLabels)
+                ? new ImageDemo(trainImages, trainLabels, testImages, testLabels, n, seed, fullEvaluation)
+                : new ImageDemo(testImages, testLabels, null, null, n, seed, fullEvaluation);
+    }
+
     private void sweep() throws IOException {
-        boolean fullTrain = Files.exists(trainImages) && Files.exists(trainLabels);
-        Path source = fullTrain ? trainImages : testImages;
-        IdxImages trainIdx = IdxFile.readImages(source);
-        int[] trainLabelsAll = IdxFile.readLabels(fullTrain ? trainLabels : testLabels);
-        IdxImages testIdx = IdxFile.readImages(testImages);
-        int[] testLabelsAll = IdxFile.readLabels(testLabels);
-        int n = Math.min(sweepItems, fullTrain ? trainIdx.count() : trainIdx.count() * 4 / 5);
-        int testFrom = fullTrain ? 0 : trainIdx.count() * 4 / 5;
-        List<ImageTensor> train = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            train.add(io.streamcl.augment.ImageOps.fromRawU8(trainIdx.cols(), trainIdx.rows(), 1, trainIdx.image(i)));
-            ids.add("sweep-" + i);
-        }
-        List<ImageTensor> test = new ArrayList<>();
-        List<String> testIds = new ArrayList<>();
-        for (int i = testFrom; i < testIdx.count(); i++) {
-            test.add(io.streamcl.augment.ImageOps.fromRawU8(testIdx.cols(), testIdx.rows(), 1, testIdx.image(i)));
-            testIds.add("test-" + i);
-        }
-        int[] memoryLabels = Arrays.copyOf(trainLabelsAll, n);
-        int[] queryLabels = Arrays.copyOfRange(testLabelsAll, testFrom, testIdx.count());
-        Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, ids, train,
-                k -> new EncoderComparison<>(k, train, memoryLabels, test, queryLabels, testIds, seed + 1, 200),
+        ImageDemo data = images(sweepItems, false);
+        List<ImageTensor> train = data.trainImages();
+        List<ImageTensor> test = data.testImages();
+        int n = train.size();
+        Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, data.trainIds(), train,
+                k -> new EncoderComparison<>(k, train, data.trainLabels(), test, data.testLabels(), data.testIds(),
+                        seed + 1, 200),
                 Devices.resolve(settings.get(Settings.DEVICE)));
         System.out.printf("bench: sweep, each variant learns %d images%n", n);
         List<Sweep.Point> points = sweep.run(settings, Sweep.STANDARD, p -> System.out.printf(
@@ -494,8 +481,8 @@ public final class BenchCommand implements Callable<Integer> {
                 p.run().sustainedItemsPerSecond()));
         report.heading("Sweep: what the hyperparameters buy, and what they cost");
         report.text("One setting varied at a time from the settings above; each variant learns the same %d images"
-                        + " (`%s`, replay %dx) in a bare loop, then kNN (k=200) classifies %d held-out images against"
-                        + " them. Plot: `%s`.%n%n", n, source, settings.get(Settings.REPLAY_UPDATES), test.size(),
+                        + " (%s; replay %dx) in a bare loop, then kNN (k=200) classifies %d held-out images against"
+                        + " them. Plot: `%s`.%n%n", n, data.source(), settings.get(Settings.REPLAY_UPDATES), test.size(),
                 plot.getFileName());
         List<List<String>> rows = new ArrayList<>();
         List<SweepPlot.Point> plotted = new ArrayList<>();

@@ -64,6 +64,35 @@ final class ImageDemo implements DemoScenario {
         }
     }
 
+    List<ImageTensor> trainImages() {
+        return train.images();
+    }
+
+    List<String> trainIds() {
+        return train.ids();
+    }
+
+    int[] trainLabels() {
+        return train.labels();
+    }
+
+    List<ImageTensor> testImages() {
+        return test.images();
+    }
+
+    List<String> testIds() {
+        return test.ids();
+    }
+
+    int[] testLabels() {
+        return test.labels();
+    }
+
+    /** Where the images come from, for reports. */
+    String source() {
+        return source;
+    }
+
     @Override
     public String kind() {
         return ImageKind.NAME;

@@ -37,7 +37,7 @@ public final class NativeAllocator {
 
     /** Sets the thresholds once per process; later calls do nothing. */
     public static void tune() {
-        if (!Boolean.parseBoolean(System.getProperty("streamcl.malloc.tune", "true")) || !DONE.compareAndSet(false, true)) {
+        if (!enabled() || !DONE.compareAndSet(false, true)) {
             return;
         }
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {

@@ -24,6 +24,7 @@ public final class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> phases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry) {
@@ -77,9 +78,9 @@ public final class PipelineMetrics {
         return d.count() == 0 ? Double.NaN : d.mean();
     }
 
-    private DistributionSummary phase(String kind, String phase) {
-        return DistributionSummary.builder("streamcl.train.step.phase").baseUnit("milliseconds").tag("kind", kind)
-                .tag("phase", phase).register(registry);
+    private DistributionSummary phase(String kind, String phase) { // once per phase and kind, not per step
+        return phases.computeIfAbsent(kind + '|' + phase, k -> DistributionSummary.builder("streamcl.train.step.phase")
+                .baseUnit("milliseconds").tag("kind", kind).tag("phase", phase).register(registry));
     }
 
     public void itemTrained(String kind) {
