@@ -7,7 +7,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,7 +70,7 @@ public record ImageCnnSpec(int channels, int size, int[] convChannels, int embed
         for (int c : convChannels) {
             net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(c).build())
                     .add(Activation.reluBlock())
-                    .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+                    .add(new MaxPool2x2());
         }
         return net.add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(embeddingDim).build());
     }
