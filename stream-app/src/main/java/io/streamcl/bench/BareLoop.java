@@ -6,13 +6,20 @@ import io.streamcl.learn.ItemLearner;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
 import io.streamcl.topology.PipelineMetrics;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
  * The training the pipeline does, without the pipeline: the same kind, encoder, optimizer, replay and
- * augmentation, fed from memory on the calling thread. What the pipeline is measured against.
+ * augmentation, fed from memory. What the pipeline is measured against.
+ *
+ * <p>It trains on a thread of its own, as the pipeline's trainer does: libtorch's OpenMP workers belong to
+ * the thread that started them and live as long as it does. Training on the caller's thread would leave
+ * them behind for the pipeline runs that follow (see {@link io.streamcl.learn.IntraOpThreads}).
  */
 public final class BareLoop {
 
@@ -24,9 +31,10 @@ public final class BareLoop {
      * @param stepWindow seconds from the end of the first step to the end of the last
      * @param phases median ms per step of augment, forward, backward, optimizer, EMA, bank
      * @param parameters the encoder's parameters after the last step ({@link ContrastiveTrainer#saveParameters})
+     * @param threadCpuSeconds CPU time of the loop's own thread (not of libtorch's workers)
      */
     public record Result(int items, long steps, double seconds, double stepWindow, double[] phases,
-            byte[] parameters) {
+            byte[] parameters, double threadCpuSeconds) {
         public double itemsPerSecond() {
             return items / seconds;
         }
@@ -37,6 +45,9 @@ public final class BareLoop {
         }
     }
 
+    /** The name of the thread it trains on. */
+    public static final String THREAD_NAME = "bare-loop";
+
     /** The names of {@link Result#phases()}, in order. */
     public static final List<String> PHASES = PipelineMetrics.STEP_PHASES;
 
@@ -45,6 +56,40 @@ public final class BareLoop {
     /** Learns every item fully (all its replay uses), as the pipeline's trainer would. */
     public static <I> Result run(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan, List<String> ids,
             List<I> items) {
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(runHere(kind, trainer, plan, ids, items));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, THREAD_NAME);
+        thread.start();
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            joinUninterruptibly(thread);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <I> Result runHere(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan,
+            List<String> ids, List<I> items) {
         List<StepResult> steps = new ArrayList<>();
         long t0 = System.nanoTime();
         long firstStepEnd = 0;
@@ -78,6 +123,6 @@ public final class BareLoop {
             medians[k] = Percentiles.median(byPhase[k]);
         }
         return new Result(items.size(), steps.size(), seconds, firstStepEnd == 0 ? 0 : (end - firstStepEnd) / 1e9,
-                medians, parameters);
+                medians, parameters, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9);
     }
 }

@@ -1,11 +1,13 @@
 package io.streamcl.cli;
 
+import ai.djl.ndarray.types.Shape;
 import io.streamcl.augment.ImageTensor;
 import io.streamcl.bench.BareLoop;
 import io.streamcl.bench.CpuByThread;
 import io.streamcl.bench.LatencyProbe;
 import io.streamcl.bench.MemoryProbe;
 import io.streamcl.bench.Percentiles;
+import io.streamcl.bench.PoolingProbe;
 import io.streamcl.bench.Sweep;
 import io.streamcl.bench.SweepPlot;
 import io.streamcl.bench.Throughput;
@@ -32,6 +34,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -213,10 +216,24 @@ public final class BenchCommand implements Callable<Integer> {
         return parts.isEmpty() ? "" : " " + String.join(" ", parts);
     }
 
-    /** One untimed bare run, so that no timed run pays for the JIT. */
-    private void warmUp() throws InvalidItemException {
+    /** Untimed runs of both loops, so that no timed run pays for the JIT (Kafka's code as much as the trainer's). */
+    private void warmUp() throws InvalidItemException, InterruptedException {
         System.out.printf("bench: warm-up (a bare loop on %d images, not timed)%n", items);
         bare(settings, pool.subList(0, items));
+        if (sections.contains(Section.throughput) || sections.contains(Section.latency)) {
+            System.out.printf("bench: warm-up (the pipeline on %d images, not timed)%n", items);
+            Throughput.pipeline(settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items))),
+                    ImageKind.NAME, pool.subList(0, items), "streamcl-bench-warm-up", Duration.ofSeconds(timeoutSeconds),
+                    x -> { });
+        }
+    }
+
+    /** The loop's thread has ended by now, so {@link CpuByThread} counted its time as native: moved back. */
+    private static Map<String, Double> withLoopThread(Map<String, Double> cores, double loopThread) {
+        Map<String, Double> out = new LinkedHashMap<>(cores);
+        out.merge(CpuByThread.NATIVE, -loopThread, Double::sum);
+        out.put(TRAINER_GROUP, loopThread);
+        return out;
     }
 
     private BareLoop.Result bare(Settings s, List<RawItem> raw) throws InvalidItemException {
@@ -239,11 +256,11 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Double>> bareCores = new ArrayList<>();
         for (int r = 1; r <= repeats; r++) { // alternated, so that drift of the machine hits both alike
             System.out.printf("bench: throughput run %d of %d: bare loop, %d images%n", r, repeats, items);
-            CpuByThread cpu = new CpuByThread(name -> name.equals(Thread.currentThread().getName())
-                    ? TRAINER_GROUP : "other Java threads");
+            CpuByThread cpu = new CpuByThread(name -> "other Java threads");
             cpu.start();
+            long t0 = System.nanoTime();
             BareLoop.Result b = bare(s, raw);
-            bareCores.add(cpu.stop());
+            bareCores.add(withLoopThread(cpu.stop(), b.threadCpuSeconds() / ((System.nanoTime() - t0) / 1e9)));
             bare.add(b);
             System.out.printf("bench: bare loop %.1f items/s sustained (%d steps in %.1f s)%n",
                     b.sustainedItemsPerSecond(), b.steps(), b.seconds());
@@ -533,9 +550,68 @@ public final class BenchCommand implements Callable<Integer> {
                 + " step). The first %d images a fresh process learns, in a bare loop, medians of %d fresh JVMs each"
                 + " (`-Dstreamcl.malloc.tune=false` turns it off):%n%n", items, repeats);
         report.table(List.of("tuning", "items/s (sustained)", "backward (ms per step)"), rows);
-        report.text("It buys **%.1fx** in the first minutes of every process, trainer or bare loop alike.%n",
+        report.text("It buys **%.1fx** in the first minutes of every process, trainer or bare loop alike.%n%n",
                 report.figure("speedups", "allocator tuning", "speedup", Percentiles.median(rate[1])
                         / Percentiles.median(rate[0])));
+        poolingSpeedup();
+        intraOpSpeedup();
+    }
+
+    private void poolingSpeedup() {
+        int size = settings.get(Settings.IMAGE_SIZE);
+        Shape input = new Shape(settings.get(Settings.BATCH_SIZE), settings.get(Settings.IMAGE_CONV_CHANNELS)[0], size,
+                size);
+        System.out.printf("bench: speed-ups: max-pooling %s in inference%n", input);
+        PoolingProbe.Result r = PoolingProbe.run(input, 50);
+        double libtorch = report.figure("speedups", "max-pool libtorch", "median_ms", r.libtorchMillis());
+        double ours = report.figure("speedups", "max-pool MaxPool2x2", "median_ms", r.oursMillis());
+        report.text("**Max-pooling in inference** (`MaxPool2x2`: two element-wise maxima over strided views instead of"
+                + " libtorch's NCHW kernel, which keeps an index per output; training keeps libtorch's kernel for its"
+                + " fast backward). It took a third of the trainer's CPU in a profile; every step pools the MoCo key"
+                + " encoder's batch without gradients, and every embedder pools. The first conv layer's output,"
+                + " %s, median of 50:%n%n", input);
+        report.table(List.of("max-pool", "ms"), List.of(List.of("libtorch's kernel", BenchReport.f1(libtorch)),
+                List.of("MaxPool2x2", BenchReport.f1(ours))));
+        report.text("**%.1fx** faster, and the same values (largest difference %s).%n%n",
+                report.figure("speedups", "max-pool", "speedup", libtorch / ours), r.largestDifference());
+    }
+
+    private void intraOpSpeedup() throws InterruptedException {
+        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items)));
+        double[][] rate = new double[2][repeats];
+        double[][] idle = new double[2][repeats];
+        try {
+            for (int r = 0; r < repeats; r++) {
+                for (int on = 0; on < 2; on++) {
+                    System.setProperty("streamcl.intraop.per-thread", Boolean.toString(on == 1));
+                    System.out.printf("bench: speed-ups run %d of %d: the pipeline, intra-op threads per thread %s%n",
+                            r + 1, repeats, on == 1 ? "on" : "off");
+                    Throughput.Result p = Throughput.pipeline(s, ImageKind.NAME, pool.subList(0, items),
+                            "streamcl-bench-intraop-" + on + "-" + r, Duration.ofSeconds(timeoutSeconds), x -> { });
+                    rate[on][r] = p.sustainedItemsPerSecond();
+                    idle[on][r] = Runtime.getRuntime().availableProcessors()
+                            - p.cores().values().stream().mapToDouble(Double::doubleValue).sum();
+                }
+            }
+        } finally {
+            System.clearProperty("streamcl.intraop.per-thread");
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int on = 0; on < 2; on++) {
+            String subject = "pipeline, intra-op threads per thread " + (on == 1 ? "on" : "off");
+            rows.add(List.of(on == 1 ? "on" : "off",
+                    BenchReport.f1(report.figure("speedups", subject, "median_items_per_second_sustained",
+                            Percentiles.median(rate[on]))),
+                    BenchReport.f2(report.figure("speedups", subject, "median_idle_cores", Percentiles.median(idle[on])))));
+        }
+        report.text("**One team of OpenMP workers: the trainer's** (`IntraOpThreads`: stream threads run libtorch"
+                + " single-threaded). Each thread that runs a libtorch operator starts its own team of OpenMP"
+                + " workers; with more workers than cores, libgomp stops spin-waiting and the trainer's workers"
+                + " sleep and wake on every parallel region, hundreds a step. The pipeline on %d images, medians of"
+                + " %d runs each, alternated (`-Dstreamcl.intraop.per-thread=false` turns it off):%n%n", items, repeats);
+        report.table(List.of("per-thread limit", "pipeline items/s (sustained)", "idle cores"), rows);
+        report.text("It buys **%.2fx** in the pipeline.%n", report.figure("speedups", "intra-op threads per thread",
+                "speedup", Percentiles.median(rate[1]) / Percentiles.median(rate[0])));
     }
 
     /** {sustained items/s, median backward ms} of one bare run in a fresh JVM. */

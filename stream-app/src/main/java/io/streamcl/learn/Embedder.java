@@ -12,6 +12,9 @@ import java.util.List;
  * Embeds items with a frozen copy of an encoder loaded from snapshot parameters: the published
  * embedding is the L2-normalised backbone output. Never shares blocks with a trainer (a trainer's
  * thread has gradients on); one Embedder per thread.
+ *
+ * <p>It runs libtorch on the caller's thread alone ({@link IntraOpThreads}): embedding scales out over
+ * threads and instances, the cores stay with the trainer, and the same bits come out wherever it runs.
  */
 public final class Embedder implements AutoCloseable {
     /**
@@ -30,10 +33,13 @@ public final class Embedder implements AutoCloseable {
         this.spec = spec;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.encoder = spec.newEncoder();
-        synchronized (ContrastiveTrainer.RANDOM_LOCK) { // see there: the draws are thrown away, but shared
-            encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
-        }
-        ContrastiveTrainer.loadInto(encoder, manager, parameters);
+        IntraOpThreads.withThreads(1, () -> {
+            synchronized (ContrastiveTrainer.RANDOM_LOCK) { // see there: the draws are thrown away, but shared
+                encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+            }
+            ContrastiveTrainer.loadInto(encoder, manager, parameters);
+            return null;
+        });
         encoder.freezeParameters(true);
         this.store = new ParameterStore(manager, false);
     }
@@ -44,6 +50,10 @@ public final class Embedder implements AutoCloseable {
 
     /** @param inputs N items, each {@link EncoderSpec#inputSize()} floats; returns (N, embeddingDim), unit rows */
     public float[][] embed(List<float[]> inputs) {
+        return IntraOpThreads.withThreads(1, () -> embedHere(inputs));
+    }
+
+    private float[][] embedHere(List<float[]> inputs) {
         float[][] out = new float[inputs.size()][];
         for (int from = 0; from < inputs.size(); from += CHUNK) {
             List<float[]> chunk = inputs.subList(from, Math.min(inputs.size(), from + CHUNK));

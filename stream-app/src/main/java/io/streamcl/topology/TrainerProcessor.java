@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
+import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
 import io.streamcl.learn.TrainerConfig;
@@ -56,6 +57,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     @Override
     public void init(ProcessorContext<String, ModelSnapshot> context) {
+        IntraOpThreads.setForThisThread(1); // a stream thread; the training loop's own thread has the cores
         this.context = context;
         this.checkpoints = context.getStateStore(LearnerTopology.checkpointStore(kind));
         KeyValueStore<String, ModelSnapshot> snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
