@@ -9,17 +9,13 @@ import io.streamcl.topology.PipelineMetrics;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
  * The training the pipeline does, without the pipeline: the same kind, encoder, optimizer, replay and
  * augmentation, fed from memory. What the pipeline is measured against.
  *
- * <p>It trains on a thread of its own, as the pipeline's trainer does: libtorch's OpenMP workers belong to
- * the thread that started them and live as long as it does. Training on the caller's thread would leave
- * them behind for the pipeline runs that follow (see {@link io.streamcl.learn.IntraOpThreads}).
+ * <p>It trains on a thread of its own ({@link OwnThread}), as the pipeline's trainer does.
  */
 public final class BareLoop {
 
@@ -56,36 +52,7 @@ public final class BareLoop {
     /** Learns every item fully (all its replay uses), as the pipeline's trainer would. */
     public static <I> Result run(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan, List<String> ids,
             List<I> items) {
-        CompletableFuture<Result> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(runHere(kind, trainer, plan, ids, items));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }, THREAD_NAME);
-        thread.start();
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        } finally {
-            joinUninterruptibly(thread);
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return OwnThread.call(THREAD_NAME, () -> runHere(kind, trainer, plan, ids, items));
     }
 
     private static <I> Result runHere(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan,

@@ -21,6 +21,9 @@ import java.util.function.BooleanSupplier;
  * three and deletes what they wrote.
  */
 public final class BenchPipeline implements AutoCloseable {
+    /** The group of the broker's threads. */
+    public static final ThreadGroup BROKER_THREADS = new ThreadGroup("streamcl-bench-broker");
+
     private final Path stateDir;
     private final EmbeddedKafkaBroker broker;
     private final Settings settings;
@@ -30,7 +33,9 @@ public final class BenchPipeline implements AutoCloseable {
 
     private BenchPipeline(Settings base, String applicationId) throws IOException {
         stateDir = Files.createTempDirectory("streamcl-bench-state");
-        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
+        // started in a thread group of its own, which every broker thread inherits: CpuByThread tells them apart
+        broker = OwnThread.call(BROKER_THREADS, "broker-start",
+                () -> EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()));
         settings = base.with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(),
                 Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
         app = LearnerApp.start(settings, metrics);

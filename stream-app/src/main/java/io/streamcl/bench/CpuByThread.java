@@ -1,7 +1,6 @@
 package io.streamcl.bench;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,14 +15,14 @@ public final class CpuByThread {
     /** The group of what is not a Java thread's own time. */
     public static final String NATIVE = "native workers, GC and JIT";
 
-    private final Function<String, String> groupOf;
+    private final Function<Thread, String> groupOf;
     private final Map<Long, Long> threadStart = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
     private long processStart;
     private long wallStart;
 
-    /** @param groupOf a thread's group from its name */
-    public CpuByThread(Function<String, String> groupOf) {
+    /** @param groupOf a live thread's group */
+    public CpuByThread(Function<Thread, String> groupOf) {
         this.groupOf = groupOf;
     }
 
@@ -47,15 +46,14 @@ public final class CpuByThread {
         double wall = System.nanoTime() - wallStart;
         Map<String, Double> byGroup = new HashMap<>();
         long javaThreads = 0;
-        for (long id : mx.getAllThreadIds()) {
-            long cpu = mx.getThreadCpuTime(id);
-            ThreadInfo info = mx.getThreadInfo(id);
-            if (cpu < 0 || info == null) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long cpu = mx.getThreadCpuTime(t.getId());
+            if (cpu < 0) {
                 continue;
             }
-            long used = cpu - threadStart.getOrDefault(id, 0L);
+            long used = cpu - threadStart.getOrDefault(t.getId(), 0L);
             javaThreads += used;
-            byGroup.merge(groupOf.apply(info.getThreadName()), used / wall, Double::sum);
+            byGroup.merge(groupOf.apply(t), used / wall, Double::sum);
         }
         byGroup.merge(NATIVE, Math.max(0, processCpuNanos() - processStart - javaThreads) / wall, Double::sum);
         Map<String, Double> sorted = new LinkedHashMap<>();

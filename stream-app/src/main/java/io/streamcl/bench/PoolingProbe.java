@@ -6,7 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import io.streamcl.learn.MaxPool2x2;
 import java.util.function.UnaryOperator;
 
-/** Times the image CNN's 2x2 max-pool in inference: libtorch's kernel against {@link MaxPool2x2}'s path. */
+/**
+ * Times the image CNN's 2x2 max-pool in inference, libtorch's kernel against {@link MaxPool2x2}'s path, on
+ * a thread of its own ({@link OwnThread}) with libtorch's default threads, as in the trainer's key encoder.
+ */
 public final class PoolingProbe {
     /** Median ms of each, and the largest difference between their outputs (0 when they agree). */
     public record Result(Shape input, double libtorchMillis, double oursMillis, float largestDifference) {}
@@ -15,6 +18,10 @@ public final class PoolingProbe {
 
     /** @param input (N, C, H, W), as after the first conv layer and its ReLU */
     public static Result run(Shape input, int repeats) {
+        return OwnThread.call("pooling-probe", () -> runHere(input, repeats));
+    }
+
+    private static Result runHere(Shape input, int repeats) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(input).maximum(0f);
             float difference = MaxPool2x2.libtorch(x).sub(MaxPool2x2.byMaximum(x)).abs().max().getFloat();

@@ -42,22 +42,34 @@ public final class Throughput {
 
     private Throughput() {}
 
-    /** The group of a thread of the bench's process, from its name. */
-    public static String threadGroup(String name) {
-        if (name.startsWith("trainer-")) {
-            return "trainer (its own thread)";
+    /** The group of the trainer's own thread. */
+    public static final String TRAINER = "trainer (its own thread)";
+
+    /** The group of a thread of the bench's process: the broker's by its thread group, the others by name. */
+    public static String threadGroup(Thread thread) {
+        String name = thread.getName();
+        if (thread.getThreadGroup() != null && isWithin(thread.getThreadGroup(), BenchPipeline.BROKER_THREADS)) {
+            return "broker";
         }
-        if (name.contains("StreamThread")) {
-            return "stream threads (decode, embed, publish)";
+        if (name.startsWith("trainer-")) {
+            return TRAINER;
+        }
+        if (name.contains("StreamThread") || name.contains("StateUpdater") || name.contains(" | streamcl-")) {
+            return "stream threads and their clients";
         }
         if (name.contains("kafka-producer")) {
             return "producer clients";
         }
-        if (name.contains("kafka") || name.contains("broker") || name.contains("raft") || name.contains("controller")
-                || name.contains("data-plane") || name.contains("Log") || name.contains("Replica")) {
-            return "broker";
-        }
         return "other Java threads";
+    }
+
+    private static boolean isWithin(ThreadGroup group, ThreadGroup ancestor) {
+        for (ThreadGroup g = group; g != null; g = g.getParent()) {
+            if (g == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -22,6 +22,7 @@ import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ImageKind;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.Devices;
+import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.learn.NativeAllocator;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -55,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String SHARED_FMNIST = "../shared/data/fashion-mnist/";
     private static final String COLD_RESULT = "cold-bare-run:";
     private static final int MEMORY_BACKLOG = 1024;
-    private static final String TRAINER_GROUP = Throughput.threadGroup("trainer-");
+    private static final String TRAINER_GROUP = Throughput.TRAINER;
 
     enum Section { throughput, latency, memory, quality, sweep, speedups }
 
@@ -149,6 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + " --latency-seconds must be positive (and large enough to train on)");
             return 2;
         }
+        // This thread evaluates (quality, sweep) between the pipeline runs. Single-threaded in libtorch it starts
+        // no OpenMP team of its own, and the trainer's stays the only one in the process, as in `run`.
+        IntraOpThreads.setForThisThread(1);
         try {
             settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME, Settings.SEED.name(),
                     Long.toString(seed)));
@@ -256,7 +260,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Double>> bareCores = new ArrayList<>();
         for (int r = 1; r <= repeats; r++) { // alternated, so that drift of the machine hits both alike
             System.out.printf("bench: throughput run %d of %d: bare loop, %d images%n", r, repeats, items);
-            CpuByThread cpu = new CpuByThread(name -> "other Java threads");
+            CpuByThread cpu = new CpuByThread(thread -> "other Java threads");
             cpu.start();
             long t0 = System.nanoTime();
             BareLoop.Result b = bare(s, raw);
@@ -591,6 +595,7 @@ public final class BenchCommand implements Callable<Integer> {
                     rate[on][r] = p.sustainedItemsPerSecond();
                     idle[on][r] = Runtime.getRuntime().availableProcessors()
                             - p.cores().values().stream().mapToDouble(Double::doubleValue).sum();
+                    System.out.printf("bench: pipeline %.1f items/s sustained, %.2f cores idle%n", rate[on][r], idle[on][r]);
                 }
             }
         } finally {
