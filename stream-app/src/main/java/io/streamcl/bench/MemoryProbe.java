@@ -5,6 +5,9 @@ import io.streamcl.schema.RawItem;
 import io.streamcl.topology.PipelineMetrics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,12 +64,22 @@ public final class MemoryProbe {
     }
 
     private static Sample measure(long items) throws InterruptedException {
-        for (int i = 0; i < 2; i++) {
-            System.gc();
-            Thread.sleep(200);
+        System.gc();
+        Thread.sleep(200);
+        return new Sample(items, residentBytes(), liveHeapBytes());
+    }
+
+    /**
+     * What the heap held just after the last collection, summed over its pools. Not the heap's use when it
+     * is read: the pipeline keeps allocating meanwhile (tens of MiB in the 200 ms after a collection).
+     */
+    static long liveHeapBytes() {
+        long live = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            live += afterGc == null ? 0 : afterGc.getUsed();
         }
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        return new Sample(items, residentBytes(), heap);
+        return live;
     }
 
     /** VmRSS of this process (Linux); -1 where /proc is not there. */
