@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the app's topics when missing and checks the ones that must have a single partition. */
 public final class TopicSetup {
@@ -64,8 +65,7 @@ public final class TopicSetup {
             List<String> singles = kinds.all().stream().map(k -> topics.train(k.name())).toList();
             List<String> checked = new ArrayList<>(singles);
             checked.add(topics.models());
-            Map<String, TopicDescription> described = admin.describeTopics(checked).allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = describeOnceKnown(admin, checked);
             for (String name : singles) {
                 int n = described.get(name).partitions().size();
                 if (n != 1) {
@@ -82,6 +82,25 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
+        }
+    }
+
+    /**
+     * A topic created a moment ago may not be in the answering broker's metadata yet; describing it then
+     * fails with UnknownTopicOrPartition, which Kafka marks retriable (it stopped one bench run here).
+     */
+    private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> names)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 }
