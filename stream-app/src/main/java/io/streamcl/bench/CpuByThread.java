@@ -17,7 +17,6 @@ public final class CpuByThread {
 
     private final Function<Thread, String> groupOf;
     private final Map<Long, Long> threadStart = new HashMap<>();
-    private final Map<Long, String> names = new HashMap<>();
     private long processStart;
     private long wallStart;
 

@@ -17,20 +17,20 @@ import org.slf4j.LoggerFactory;
  * How many threads libtorch's operators use on the calling thread (intra-op parallelism), set per thread.
  *
  * <p>Why: the CPU build of libtorch runs its operators on GNU OpenMP, and every thread that runs one starts
- * a team of workers of its own, sized to the machine. Once the process holds more OpenMP workers than
- * there are cores, libgomp stops spin-waiting between parallel regions (its "throttled" spin, 100 turns):
- * every worker sleeps on a futex after every region and must be woken for the next. A training step runs
- * hundreds of regions, so the trainer pays a wake-up each time. With two stream threads embedding beside
- * one trainer, that is three teams on two cores. The trainer keeps all cores; a thread that only serves
- * (embedding a few dozen rows at a time, in parallel with the other stream threads) runs single-threaded
- * and starts no team at all.
+ * a team of workers of its own, sized to the machine. A stream thread embedding a few dozen rows at a time
+ * gains little from a team, but its workers compete with the trainer's for the same cores; and once the
+ * process holds more OpenMP workers than cores, libgomp stops spin-waiting between parallel regions (its
+ * "throttled" spin, 100 turns), so the trainer's workers futex-sleep and wake on every region. So the
+ * trainer keeps all cores, and a thread that only serves runs single-threaded and starts no team. On the
+ * 2-core bench machine this took the pipeline's idle cores from 0.47 to 0.07 without a reliable change in
+ * throughput (BENCHMARKS.md); it also makes an embedding the same bits wherever it is computed.
  *
  * <p>PyTorch's own {@code set_num_threads} cannot do this: it sets a process-wide default and clears
- * oneDNN's kernel cache on every call. This sets only the calling thread's OpenMP and MKL counts
- * ({@code omp_set_num_threads}, {@code mkl_set_num_threads_local}), in the libraries libtorch loaded,
- * found through {@code /proc/self/maps}. Where those are not found (not Linux, another OpenMP) it does
- * nothing, and says so once. {@code -Dstreamcl.intraop.per-thread=false} turns it off (the benchmark
- * compares both).
+ * oneDNN's kernel cache on every call. This sets only the calling thread's OpenMP count
+ * ({@code omp_set_num_threads} in the libgomp libtorch loaded, found through {@code /proc/self/maps});
+ * MKL follows it (IntraOpThreadsTest: a matrix product starts no worker). Where libgomp is not found
+ * (not Linux, another OpenMP) it does nothing, and says so once. {@code -Dstreamcl.intraop.per-thread=false}
+ * turns it off (the benchmark compares both).
  */
 public final class IntraOpThreads {
     private static final Logger LOG = LoggerFactory.getLogger(IntraOpThreads.class);

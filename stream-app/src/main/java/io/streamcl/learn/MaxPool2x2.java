@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
 /**
  * 2x2 max-pooling with stride 2, (N, C, H, W) to (N, C, H/2, W/2) (floor mode: an odd last row or column
  * is dropped). The same values as DJL's {@code Pool.maxPool2dBlock(2x2, 2x2)}, saved the same way, but
- * about 9 times faster in inference (the MoCo key encoder, the embedders, evaluation).
+ * about ten times faster in inference (the MoCo key encoder, the embedders, evaluation; {@code bench} measures it).
  *
  * <p>Why: libtorch's NCHW max-pool kernel keeps an int64 index per output and walks each window one
  * element at a time; in the bench's profile it took a third of the trainer's CPU. In inference the

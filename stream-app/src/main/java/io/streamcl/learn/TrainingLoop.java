@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private volatile long learnerPendingUses;
     // offered items not yet counted in learnerPendingUses: an item leaves this count only after the learner's
     // count includes it, so pendingUses() never reads zero while an item is on its way in
-    private final java.util.concurrent.atomic.AtomicLong notYetCounted = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong notYetCounted = new AtomicLong();
     private volatile Throwable failure;
     private long lastSnapshotStep;
     private long lastCheckpointAt = System.nanoTime();
