@@ -437,8 +437,9 @@ public final class BenchCommand implements Callable<Integer> {
     private void quality() throws Exception {
         report.heading("Quality: what is learned, against the baselines");
         report.text("Each kind streamed through the whole pipeline (in-JVM broker, exactly-once), learned in full"
-                + " (`replay.max-backlog` = the stream's length), then its last published model against the untrained"
-                + " one (version 0) and the kind's baselines.%n%n");
+                + " (`replay.max-backlog` = the stream's length). Once the feed has converged, the embeddings topic"
+                + " itself and its served model are scored against the untrained model (version 0) and the kind's"
+                + " baselines.%n%n");
         List<List<String>> rates = new ArrayList<>();
         rates.add(quality(images(qualityItems, true)));
         rates.add(quality(new SentenceDemo(Path.of("data/brown/brown-genre.tsv.gz"), "sentence", "fileid", "genre",
@@ -460,9 +461,8 @@ public final class BenchCommand implements Callable<Integer> {
         EvalReport[] evaluation = new EvalReport[1];
         Throughput.Result t = Throughput.pipeline(runSettings, scenario.kind(), training,
                 "streamcl-bench-quality-" + scenario.kind(), Duration.ofSeconds(timeoutSeconds), p -> {
-                    List<ModelSnapshot> snapshots = DemoCommand.readSnapshots(p.settings(), scenario.kind(),
-                            p.metrics().trainerStep(scenario.kind()));
-                    evaluation[0] = scenario.evaluate(p.settings(), snapshots.get(0), snapshots.get(snapshots.size() - 1));
+                    evaluation[0] = DemoCommand.evaluateFeed(p.settings(), scenario, p.metrics().trainerStep(scenario.kind()),
+                            training.size(), Duration.ofSeconds(timeoutSeconds));
                 });
         System.out.println(evaluation[0].toText());
         report.text("**%s** (%s):%n%n", scenario.kind(), scenario.describe());

@@ -110,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("demo: Kafka broker (KRaft, in this JVM) at " + broker.bootstrapServers());
             PipelineMetrics metrics = new PipelineMetrics();
             Topics topics = Topics.from(settings);
-            List<ModelSnapshot> snapshots;
+            EvalReport report;
             try (LearnerApp app = LearnerApp.start(settings, metrics)) {
                 System.out.printf("demo: learner running on %s; method %s, batch %d, bank %d, replay %dx%n",
                         app.device(), settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
@@ -121,10 +121,15 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.println("demo: timed out after " + timeoutSeconds + " s");
                     return 1;
                 }
-                snapshots = readSnapshots(settings, scenario.kind(), metrics.trainerStep(scenario.kind()));
+                try {
+                    report = evaluateFeed(settings, scenario, metrics.trainerStep(scenario.kind()), items.size(),
+                            Duration.ofSeconds(timeoutSeconds));
+                } catch (IllegalStateException e) {
+                    System.err.println("demo: " + e.getMessage());
+                    return 1;
+                }
             }
             printDeadLetters(settings, topics);
-            EvalReport report = scenario.evaluate(settings, snapshots.get(0), snapshots.get(snapshots.size() - 1));
             System.out.println();
             System.out.println(report.toText());
             if (reportJson != null) {
@@ -194,13 +199,39 @@ public final class DemoCommand implements Callable<Integer> {
         return false;
     }
 
+    /**
+     * Waits for the feed to converge on the kind's {@code items} ids, then scores the served version and the
+     * feed itself against the untrained encoder and the kind's baselines.
+     *
+     * @param steps the trainer's step count once it was done: its snapshot must be on the models topic
+     * @throws IllegalStateException if the feed does not converge in time
+     */
+    static EvalReport evaluateFeed(Settings settings, DemoScenario scenario, long steps, int items, Duration timeout) {
+        List<ModelSnapshot> snapshots = readSnapshots(settings, scenario.kind(), steps);
+        Topics topics = Topics.from(settings);
+        String bootstrap = settings.get(Settings.BOOTSTRAP_SERVERS);
+        FeedReader.Feed feed = FeedReader.read(bootstrap, topics.embeddings(), topics.models(), topics.status(),
+                scenario.feedKind(), scenario.feedKind() == null ? 0 : items, true, timeout);
+        if (!feed.complete()) {
+            throw new IllegalStateException("the feed did not converge within " + timeout.toSeconds() + " s: "
+                    + String.join("; ", feed.missing()));
+        }
+        ModelSnapshot served = ModelRegistry.read(bootstrap, topics.models(), scenario.kind()).served(scenario.kind())
+                .orElseThrow();
+        System.out.printf("demo: the feed has converged on %s v%d (%d ids)%n", served.getName(), served.getVersion(),
+                feed.latest().size());
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        feed.latest().forEach((id, e) -> vectors.put(id, e.vector()));
+        return scenario.evaluate(settings, snapshots.get(0), served, vectors);
+    }
+
     /** The kind's snapshots, oldest first, once the one at {@code steps} is visible. */
     static List<ModelSnapshot> readSnapshots(Settings settings, String kind, long steps) {
         List<ModelSnapshot> all = new ArrayList<>();
         AvroSerde<ModelSnapshot> serde = AvroSerde.of(ModelSnapshot.class);
         boolean found = TopicScan.scan(settings.get(Settings.BOOTSTRAP_SERVERS), settings.get(Settings.TOPIC_MODELS),
                 serde.deserializer(), Duration.ofSeconds(60), r -> {
-                    if (kind.equals(r.value().getKind())) {
+                    if (kind.equals(r.value().getKind()) && io.streamcl.topology.ModelSnapshots.isCandidateKey(r.key())) {
                         all.add(r.value());
                     }
                 }, () -> all.stream().anyMatch(s -> s.getStep() >= steps));

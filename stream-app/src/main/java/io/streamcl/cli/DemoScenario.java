@@ -22,6 +22,14 @@ interface DemoScenario {
     /** Settings this demo needs unless the user overrides them. */
     Map<String, String> settingDefaults();
 
-    /** The final table: the trained snapshot against the untrained one and the kind's baselines. */
-    EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained);
+    /** The Embedding.kind of what it streams, whose ids the feed must hold (null: every kind). */
+    String feedKind();
+
+    /**
+     * The final table: the served snapshot against the untrained one and the kind's baselines, and the feed
+     * itself (the embeddings topic as a consumer holds it once it has converged).
+     *
+     * @param feed id to vector, from the converged embeddings topic; all on {@code served}'s version
+     */
+    EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot served, Map<String, float[]> feed);
 }

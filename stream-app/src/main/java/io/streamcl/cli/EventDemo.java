@@ -71,7 +71,13 @@ final class EventDemo implements DemoScenario {
     }
 
     @Override
-    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained) {
+    public String feedKind() {
+        return null;
+    }
+
+    @Override
+    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
+            Map<String, float[]> feed) {
         EventFeatures features = new EventFeatures(settings.get(Settings.EVENT_VOCAB), settings.get(Settings.EVENT_SLOTS),
                 settings.get(Settings.EVENT_FEATURES_PER_ITEM));
         NextItemComparison cmp = new NextItemComparison(features, histories, catalogue,

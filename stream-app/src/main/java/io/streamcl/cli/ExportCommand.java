@@ -3,10 +3,9 @@ package io.streamcl.cli;
 import io.streamcl.eval.EmbeddingFile;
 import io.streamcl.eval.ExportedEmbedding;
 import io.streamcl.schema.Embedding;
-import io.streamcl.schema.serde.AvroSerde;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,17 +37,25 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--kind", description = "only this kind (image, ...)")
     String kind;
 
+    @Option(names = "--converged", description = "also wait until the feed has converged: for each kind exported,"
+            + " every id on the kind's served version, that version marked complete on every partition, and the"
+            + " trainer with nothing left to learn")
+    boolean converged;
+
+    @Option(names = "--models-topic", defaultValue = "models", description = "with --converged (default: ${DEFAULT-VALUE})")
+    String modelsTopic;
+
+    @Option(names = "--status-topic", defaultValue = "embedding-status",
+            description = "with --converged (default: ${DEFAULT-VALUE})")
+    String statusTopic;
+
     @Override
     public Integer call() {
-        Map<String, ExportedEmbedding> latest = new LinkedHashMap<>();
-        AvroSerde<Embedding> serde = AvroSerde.of(Embedding.class);
-        boolean complete = TopicScan.scan(bootstrapServers, topic, serde.deserializer(),
-                Duration.ofSeconds(timeoutSeconds), r -> {
-                    Embedding e = r.value();
-                    if (kind == null || kind.equals(e.getKind())) {
-                        latest.put(e.getId(), toExported(e));
-                    }
-                }, () -> latest.size() >= waitFor);
+        FeedReader.Feed feed = FeedReader.read(bootstrapServers, topic, modelsTopic, statusTopic, kind, waitFor,
+                converged, Duration.ofSeconds(timeoutSeconds));
+        Map<String, ExportedEmbedding> latest = feed.latest();
+        List<String> missing = feed.missing();
+        boolean complete = feed.complete();
         EmbeddingFile.Format f = format != null ? format : EmbeddingFile.Format.ofPath(out);
         try {
             EmbeddingFile.write(out, f, latest.values());
@@ -58,11 +65,26 @@ public final class ExportCommand implements Callable<Integer> {
         }
         System.out.printf("exported %d embeddings to %s%n", latest.size(), out);
         if (!complete) {
-            System.err.printf("timed out after %d s with %d of the %d ids asked for%n", timeoutSeconds, latest.size(),
-                    waitFor);
+            if (latest.size() < waitFor) {
+                System.err.printf("timed out after %d s with %d of the %d ids asked for%n", timeoutSeconds,
+                        latest.size(), waitFor);
+            } else {
+                System.err.printf("timed out after %d s: the feed has not converged:%n", timeoutSeconds);
+                missing.forEach(m -> System.err.println("  " + m));
+            }
             return 1;
         }
+        if (converged) {
+            System.out.println("the feed has converged: " + versions(latest.values()));
+        }
         return 0;
+    }
+
+    /** Ids per model and version, e.g. "image-moco v7: 10000 ids". */
+    private static String versions(java.util.Collection<ExportedEmbedding> rows) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        rows.forEach(e -> counts.merge(e.modelName() + " v" + e.modelVersion(), 1L, Long::sum));
+        return String.join(", ", counts.entrySet().stream().map(c -> c.getKey() + ": " + c.getValue() + " ids").toList());
     }
 
     static ExportedEmbedding toExported(Embedding e) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes one snapshot as a DJL model directory, for {@code embed} or any DJL program. */
@@ -20,16 +21,13 @@ import picocli.CommandLine.Option;
         description = "Write a model snapshot from the models topic as a DJL model directory (encoder-0000.params and"
                 + " encoder.properties).")
 public final class ExportModelCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-    String bootstrapServers;
-
-    @Option(names = "--topic", defaultValue = "models", description = "default: ${DEFAULT-VALUE}")
-    String topic;
+    @Mixin
+    RegistryOptions where;
 
     @Option(names = "--kind", required = true, description = "image, sentence or event")
     String kind;
 
-    @Option(names = "--version", description = "the snapshot's version (default: the newest)")
+    @Option(names = "--version", description = "the snapshot's version (default: the served one, else the newest)")
     Long version;
 
     @Option(names = "--out", required = true, paramLabel = "DIR")
@@ -42,15 +40,16 @@ public final class ExportModelCommand implements Callable<Integer> {
             System.err.println("unknown kind " + kind + " (image, sentence or event)");
             return 2;
         }
-        List<ModelSnapshot> snapshots = ModelSnapshotsScan.all(bootstrapServers, topic, kind);
+        ModelRegistry registry = where.read(kind);
+        List<ModelSnapshot> snapshots = registry.candidates();
         if (snapshots.isEmpty()) {
-            System.err.println("no " + kind + " snapshot on " + topic + " at " + bootstrapServers);
+            System.err.println("no " + kind + " snapshot on " + where.topic + " at " + where.bootstrapServers);
             return 1;
         }
-        ModelSnapshot s = version == null ? snapshots.get(snapshots.size() - 1)
-                : snapshots.stream().filter(x -> x.getVersion() == version).findFirst().orElse(null);
+        ModelSnapshot s = version == null ? registry.served(kind).orElse(snapshots.get(snapshots.size() - 1))
+                : registry.candidate(kind, version).orElse(null);
         if (s == null) {
-            System.err.println(kind + " v" + version + " is not on " + topic + "; versions there: "
+            System.err.println(kind + " v" + version + " is not on " + where.topic + "; versions there: "
                     + snapshots.stream().map(x -> "v" + x.getVersion()).toList());
             return 1;
         }

@@ -126,7 +126,13 @@ final class ImageDemo implements DemoScenario {
     }
 
     @Override
-    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained) {
+    public String feedKind() {
+        return "image";
+    }
+
+    @Override
+    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
+            Map<String, float[]> feed) {
         ImageKind kind = new ImageKind(settings);
         EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
                 test.images(), test.labels(), test.ids(), seed + 1, 200);
@@ -140,6 +146,8 @@ final class ImageDemo implements DemoScenario {
         EvalReport report = new EvalReport(String.format("kNN accuracy (k=200, cosine, weighted)%s on %d held-out"
                 + " images; memory: %d streamed images", fullEvaluation ? " and linear probe" : "",
                 test.images().size(), train.images().size()), columns);
+        report.addRow("embeddings topic (the feed, v" + trained.getVersion() + ")",
+                withFeed(kind, trained, cmp, settings, train.ids().stream().map(feed::get).toArray(float[][]::new)));
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
                 + ")", withEncoder(kind, trained, cmp, settings));
         report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
@@ -152,6 +160,14 @@ final class ImageDemo implements DemoScenario {
         try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
                 Devices.resolve(settings.get(Settings.DEVICE)))) {
             return cmp.encoder(e);
+        }
+    }
+
+    private static Map<String, Double> withFeed(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
+            Settings settings, float[][] memory) {
+        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
+                Devices.resolve(settings.get(Settings.DEVICE)))) {
+            return cmp.feed(memory, e);
         }
     }
 

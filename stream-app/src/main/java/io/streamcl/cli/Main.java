@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "stream-app", mixinStandardHelpOptions = true, version = "streamcl 0.1.0",
         description = "Streaming online contrastive learning on Kafka Streams: raw items in, embeddings out.",
         subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, ProduceCommand.class,
-                ExportCommand.class, ModelsCommand.class, ExportModelCommand.class, EmbedCommand.class, EvalCommand.class, BenchCommand.class,
+                ExportCommand.class, ModelsCommand.class, PromoteCommand.class, ExportModelCommand.class, EmbedCommand.class, EvalCommand.class, BenchCommand.class,
                 SettingsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -28,19 +28,20 @@ final class Progress {
             long items = metrics.itemsEmbedded(kind);
             long vectors = metrics.embeddingsOut(kind);
             float loss = metrics.loss(kind);
-            b.append(String.format(" %s: in %d | embedded %d%s | steps %d (%.1f/s) | loss %s | model v%d (embedding with v%d)",
+            b.append(String.format(" %s: in %d | embedded %d%s | steps %d (%.1f/s) | loss %s | model v%d (serving v%d)",
                     kind, metrics.itemsIn(kind), items, vectors == items ? "" : " (" + vectors + " vectors)", steps, rate,
                     steps == 0 ? "-" : String.format("%.3f", loss),
                     Math.max(0, metrics.publishedVersion(kind)), Math.max(0, metrics.embeddingVersion(kind))));
+            PipelineMetrics.Backfill backfill = metrics.backfill(kind);
+            if (backfill != null && backfill.done() < backfill.total()) {
+                b.append(String.format(" | backfill to v%d: %,d of %,d", backfill.version(), backfill.done(),
+                        backfill.total()));
+            }
         }
         for (String kind : kinds) {
             if (metrics.swaps(kind) > 0) {
                 b.append(String.format(" | %s model swaps %d, p50 %.0f ms, p99 %.0f ms after publication", kind,
                         metrics.swaps(kind), metrics.swapLatencyMillis(kind, 0.5), metrics.swapLatencyMillis(kind, 0.99)));
-            }
-            if (metrics.reembedded(kind) > 0) {
-                b.append(String.format(" | %s re-embedded %d, drift (mean cosine old/new) %.3f", kind,
-                        metrics.reembedded(kind), metrics.drift(kind)));
             }
         }
         b.append(" | dead letters ").append(metrics.deadLetters());

@@ -81,7 +81,13 @@ final class SentenceDemo implements DemoScenario {
     }
 
     @Override
-    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained) {
+    public String feedKind() {
+        return "sentence";
+    }
+
+    @Override
+    public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
+            Map<String, float[]> feed) {
         SentenceKind kind = new SentenceKind(settings);
         Map<String, Integer> labelIds = new HashMap<>();
         int[] trainLabels = labels(train, labelIds);
@@ -92,6 +98,11 @@ final class SentenceDemo implements DemoScenario {
                 + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),
                 labelIds.size()),
                 List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
+        try (Embedder e = new Embedder(kind.encoderSpec(trained.getEncoderConfig()), ModelSnapshots.parameters(trained),
+                Devices.resolve(settings.get(Settings.DEVICE)))) {
+            report.addRow("embeddings topic (the feed, v" + trained.getVersion() + ")", cmp.feed(
+                    train.stream().map(t -> feed.get(t.id())).toArray(float[][]::new), e));
+        }
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
                 + ")", withEncoder(kind, trained, cmp, settings));
         report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));

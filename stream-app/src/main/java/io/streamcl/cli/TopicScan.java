@@ -24,6 +24,16 @@ final class TopicScan {
     /** @return true when {@code done} held, false on timeout */
     static <V> boolean scan(String bootstrap, String topic, Deserializer<V> values, Duration timeout,
             Consumer<ConsumerRecord<String, V>> onRecord, BooleanSupplier done) {
+        return scanWithTombstones(bootstrap, topic, values, timeout, r -> {
+            if (r.value() != null) {
+                onRecord.accept(r);
+            }
+        }, done);
+    }
+
+    /** As {@link #scan}, and hands over tombstones (null values) too. */
+    static <V> boolean scanWithTombstones(String bootstrap, String topic, Deserializer<V> values, Duration timeout,
+            Consumer<ConsumerRecord<String, V>> onRecord, BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -38,9 +48,7 @@ final class TopicScan {
             consumer.seekToBeginning(partitions);
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        onRecord.accept(r);
-                    }
+                    onRecord.accept(r);
                 }
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 boolean caughtUp = partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));

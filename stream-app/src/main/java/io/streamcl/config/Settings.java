@@ -48,6 +48,9 @@ public final class Settings {
             "output topic of Avro Embedding (key = item id)");
     public static final Setting<String> TOPIC_TRAIN_PREFIX = stringSetting("topic.train-prefix", "train-",
             "prefix of the one-partition topic per kind that feeds its single trainer");
+    public static final Setting<String> TOPIC_STATUS = stringSetting("topic.embedding-status", "embedding-status",
+            "compacted topic of Avro EmbeddingStatus (key = <kind>/<partition>): a partition's completion marker for"
+                    + " each served version");
     public static final Setting<Integer> TOPIC_PARTITIONS = intSetting("topic.partitions", 4, 1, 10_000,
             "partitions of raw-items and embeddings when the app creates them");
 
@@ -92,8 +95,27 @@ public final class Settings {
     public static final Setting<Integer> EMBED_BATCH_SIZE = intSetting("embed.batch.size", 64, 1, 65_536,
             "items embedded together");
     public static final Setting<Integer> REEMBED_RECENT = intSetting("reembed.recent-items", 0, 0, 1_000_000,
-            "per embed task: republish this many most recent embeddings under each new model version, so a consumer can"
-                    + " switch an index to one version; also measures drift (mean cosine old/new); 0: off");
+            "deprecated and ignored: every embed task now re-embeds its whole catalogue under each served version");
+    public static final Setting<Integer> CATALOGUE_MAX_ITEMS = intSetting("catalogue.max-items", 1_000_000, 1, MAX,
+            "per embed task: ids whose encoder input is kept for re-embedding; past it the least recently sent goes");
+    public static final Setting<Long> CATALOGUE_MAX_AGE_MS = new Setting<>("catalogue.max-age-ms",
+            "per embed task: ids not sent again for this long leave the catalogue; 0: no age limit", "0",
+            s -> Long.valueOf(s.strip()), v -> v >= 0, ">= 0");
+    public static final Setting<Integer> BACKFILL_RATE = intSetting("backfill.items-per-second", 0, 0, MAX,
+            "per embed task: the most catalogue entries re-embedded per second under a new served version; 0: no limit"
+                    + " (arriving items always go first)");
+    public static final Setting<Integer> PROMOTION_INTERVAL_MS = intSetting("promotion.interval.ms", 30_000, 0, MAX,
+            "at most one automatic promotion of a snapshot to the served version per interval (the trainer's last"
+                    + " snapshot when it goes idle is promoted at once)");
+    public static final Setting<Integer> PROMOTION_MAX_WAIT_MS = intSetting("promotion.max-wait-ms", 300_000, 0, MAX,
+            "a promotion waits for the served version to be complete on every partition, at most this long");
+    public static final Setting<Float> PROMOTION_TOLERANCE = new Setting<>("promotion.tolerance",
+            "how much worse than the served version a snapshot's probe figures (pair top-1, and alignment +"
+                    + " uniformity) may be, each in its own units, and still be promoted", "0.05", s -> Float.valueOf(s.strip()),
+            v -> !v.isNaN() && v >= 0f && v <= 10f, "in [0, 10]");
+    public static final Setting<Integer> PROMOTION_PROBE_ITEMS = intSetting("promotion.probe-items", 256, 2, 65_536,
+            "positive pairs, from the first items a trainer sees, that every snapshot is measured on (kept with its"
+                    + " checkpoint)");
     public static final Setting<Integer> EMBED_LINGER_MS = intSetting("embed.linger.ms", 50, 1, 60_000,
             "longest wait before a partial embedding batch goes out");
 
@@ -173,10 +195,12 @@ public final class Settings {
     /** Every setting, in the order of the README's table. */
     public static final List<Setting<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
-            TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_TRAIN_PREFIX, TOPIC_PARTITIONS,
+            TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_STATUS, TOPIC_TRAIN_PREFIX,
+            TOPIC_PARTITIONS,
             KINDS, DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
             LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
-            EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT,
+            EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
+            PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS,
             IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
             IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
             SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,

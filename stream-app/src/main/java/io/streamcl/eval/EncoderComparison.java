@@ -73,8 +73,23 @@ public final class EncoderComparison<I> {
         return scores(embedder::embed);
     }
 
+    /**
+     * The memory as a consumer of the embeddings topic holds it ({@code memory[i]} is memory item i's vector
+     * there), queried by the encoder of the version it is on: what a user of the feed gets.
+     */
+    public Map<String, Double> feed(float[][] memory, Embedder embedder) {
+        if (memory.length != memoryInputs.size()) {
+            throw new IllegalArgumentException("the feed has " + memory.length + " memory vectors, expected "
+                    + memoryInputs.size());
+        }
+        return scores(memory, embedder::embed);
+    }
+
     private Map<String, Double> scores(Function<List<float[]>, float[][]> represent) {
-        float[][] memory = represent.apply(memoryInputs);
+        return scores(represent.apply(memoryInputs), represent);
+    }
+
+    private Map<String, Double> scores(float[][] memory, Function<List<float[]>, float[][]> represent) {
         float[][] clean = represent.apply(queryInputs);
         float[][] augmented = represent.apply(augmentedQueryInputs);
         Map<String, Double> out = new LinkedHashMap<>();

@@ -97,6 +97,11 @@ public final class EventKind implements ItemKind<EventRow> {
     }
 
     @Override
+    public List<String> embeddingKinds() {
+        return List.of(ITEM, USER);
+    }
+
+    @Override
     public Optional<EntityHistory<EventRow>> entityHistory() {
         return Optional.of(new Users());
     }

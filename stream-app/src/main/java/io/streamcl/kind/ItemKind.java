@@ -36,6 +36,11 @@ public interface ItemKind<I> {
     /** What an item is published as: usually itself under its id, one input. */
     List<EmbeddingInput> embeddingInputs(String id, I item);
 
+    /** The Embedding.kind values it publishes (usually its own name; events: item and user). */
+    default List<String> embeddingKinds() {
+        return List.of(name());
+    }
+
     /** The entity its items describe and update, if any; then the embed path is partitioned by entity. */
     default Optional<EntityHistory<I>> entityHistory() {
         return Optional.empty();

@@ -265,6 +265,18 @@ public final class ContrastiveTrainer implements AutoCloseable {
         return out;
     }
 
+    /** Whether every parameter of the query encoder is a finite number (a diverged step leaves NaN or inf). */
+    public boolean parametersFinite() {
+        for (Parameter p : query.getParameters().values()) {
+            for (float v : p.getArray().toFloatArray()) { // on the JVM: no NDArray left in the model's manager
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The query encoder's parameters (backbone and head), as a snapshot carries them. */
     public byte[] saveParameters() {
         return saveParameters(query);

@@ -38,6 +38,12 @@ public interface ItemLearner<I> extends AutoCloseable {
     /** Training still owed to items already offered; 0 when all has been learned. */
     long pendingUses();
 
+    /** The fixed pairs every snapshot is measured on; it fills from the first examples held. */
+    ProbeSet probe();
+
+    /** Goes on with a probe saved earlier (with the trainer's checkpoint) instead of filling a new one. */
+    void restoreProbe(ProbeSet saved);
+
     /** Closes the trainer. */
     @Override
     void close();

@@ -27,6 +27,7 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
     private final ReplayBuffer<E> buffer;
     private final int batchSize;
     private final boolean logQ;
+    private ProbeSet probe;
     private long itemsSeen;
     private long usesDropped;
 
@@ -35,7 +36,11 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
         this.buffer = new ReplayBuffer<>(plan.capacity(), plan.usesPerItem(), plan.seed());
         this.batchSize = plan.batchSize();
         this.logQ = logQ;
+        this.probe = new ProbeSet(plan.probeItems());
     }
+
+    /** Never drawn in training: the probe's views are ones the encoder is not trained on. */
+    private static final int PROBE_USE = Integer.MAX_VALUE;
 
     /** The pair of an example's {@code use}-th draw. */
     abstract Pair pair(E example, int use);
@@ -47,6 +52,10 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
 
     /** Holds an example for training, making room if the buffer is full. */
     final void hold(E example) {
+        if (!probe.isFull() && probe.capacity() > 0) {
+            Pair p = pair(example, PROBE_USE);
+            probe.offer(p.query(), p.key());
+        }
         if (buffer.isFull()) {
             usesDropped += buffer.evictMostUsed();
         }
@@ -105,6 +114,16 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
     @Override
     public final long usesDropped() {
         return usesDropped;
+    }
+
+    @Override
+    public final ProbeSet probe() {
+        return probe;
+    }
+
+    @Override
+    public final void restoreProbe(ProbeSet saved) {
+        probe = saved;
     }
 
     @Override

@@ -32,9 +32,29 @@ public final class TrainingLoop<I> implements AutoCloseable {
      *
      * @param checkpoint the whole trainer state ({@link ContrastiveTrainer#checkpoint()}) when one was due,
      *     else null
+     * @param health how the parameters fare on the probe, beside the served version; null when not measured
+     * @param caughtUp nothing was left to train on when it was made (no pending uses, no item on its way in)
      */
     public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
-            long usesDropped, byte[] checkpoint) {}
+            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp) {}
+
+    /**
+     * What the promotion gate judges a snapshot on, measured on the loop's thread so that the stream
+     * thread never waits for it.
+     *
+     * @param figures the snapshot's figures on the probe; null while it has fewer than 2 pairs
+     * @param served the served version's figures on the same probe; null when none is served or the probe
+     *     is still filling
+     * @param servedVersion the version {@code served} belongs to, -1 when none
+     * @param probeFull whether the probe holds all its pairs (only then are figures compared)
+     * @param newlyFullProbe the probe's bytes, once, with the first snapshot after it filled (to be saved
+     *     with the checkpoint); else null
+     */
+    public record Health(boolean parametersFinite, ProbeFigures figures, ProbeFigures served, long servedVersion,
+            boolean probeFull, byte[] newlyFullProbe) {}
+
+    /** The version the gate compares against, as the feeder last told the loop. */
+    private record Served(long version, byte[] parameters) {}
 
     private record Offered<I>(String id, I item) {}
 
@@ -53,7 +73,13 @@ public final class TrainingLoop<I> implements AutoCloseable {
     // count includes it, so pendingUses() never reads zero while an item is on its way in
     private final AtomicLong notYetCounted = new AtomicLong();
     private volatile Throwable failure;
+    private volatile Served served;
+    private Served measuredServed;
+    private ProbeFigures servedFigures;
+    private boolean probeSaved;
     private long lastSnapshotStep;
+    /** Whether the last snapshot had nothing left to learn; an item offered since makes it false. */
+    private boolean lastSnapshotCaughtUp = true;
     private long lastCheckpointAt = System.nanoTime();
     private float lastLoss = Float.NaN;
 
@@ -80,6 +106,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         this.checkpointNanos = checkpointEvery.toNanos();
         this.onStep = onStep;
         this.lastSnapshotStep = learner.trainer().steps();
+        this.probeSaved = learner.probe().isFull(); // restored with the checkpoint, which already holds it
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -100,6 +127,11 @@ public final class TrainingLoop<I> implements AutoCloseable {
             out.add(s);
         }
         return out;
+    }
+
+    /** The version now served, which the next snapshots are measured beside; null parameters: none. */
+    public void served(long version, byte[] parameters) {
+        served = parameters == null ? null : new Served(version, parameters);
     }
 
     /** Training still owed: uses of items held by the learner, plus items not yet handed to it. */
@@ -128,8 +160,8 @@ public final class TrainingLoop<I> implements AutoCloseable {
                 if (r != null) {
                     afterStep(r);
                 } else {
-                    if (learner.trainer().steps() > lastSnapshotStep) {
-                        snapshot(true); // caught up: publish the last steps
+                    if (learner.trainer().steps() > lastSnapshotStep || !lastSnapshotCaughtUp) {
+                        snapshot(true); // caught up: publish the last steps, marked as all there is
                     }
                     learnerPendingUses = learner.pendingUses();
                     waitForItem(lingerNanos);
@@ -148,6 +180,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         Offered<I> o = incoming.poll(Math.max(1, nanos), TimeUnit.NANOSECONDS);
         if (o != null) {
             learner.offer(o.id(), o.item());
+            lastSnapshotCaughtUp = false;
             learnerPendingUses = learner.pendingUses();
             notYetCounted.decrementAndGet();
         }
@@ -162,6 +195,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
                 break;
             }
             learner.offer(o.id(), o.item());
+            lastSnapshotCaughtUp = false;
             n++;
         }
         learnerPendingUses = learner.pendingUses();
@@ -180,14 +214,46 @@ public final class TrainingLoop<I> implements AutoCloseable {
 
     private void snapshot(boolean withCheckpoint) {
         long step = learner.trainer().steps();
+        long pending = notYetCounted.get() + learner.pendingUses(); // the learner's count is fresh on its thread
+        boolean caughtUp = pending == 0;
         byte[] checkpoint = null;
         if (withCheckpoint) {
             checkpoint = learner.trainer().checkpoint();
             lastCheckpointAt = System.nanoTime();
         }
-        snapshots.add(new Snapshot(step, learner.trainer().saveParameters(), lastLoss, learner.itemsSeen(),
-                learner.pendingUses(), learner.usesDropped(), checkpoint));
+        byte[] parameters = learner.trainer().saveParameters();
+        snapshots.add(new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
+                learner.usesDropped(), checkpoint, health(parameters), caughtUp));
         lastSnapshotStep = step;
+        lastSnapshotCaughtUp = caughtUp;
+    }
+
+    private Health health(byte[] parameters) {
+        ProbeSet probe = learner.probe();
+        boolean full = probe.isFull();
+        ProbeFigures figures = probe.size() >= 2 ? measure(probe, parameters) : null;
+        Served now = served;
+        if (!full || now == null) {
+            servedFigures = null;
+            measuredServed = null;
+        } else if (measuredServed != now) { // a new served version, or the probe just filled
+            servedFigures = measure(probe, now.parameters());
+            measuredServed = now;
+        }
+        byte[] newlyFull = null;
+        if (full && !probeSaved) {
+            newlyFull = probe.toBytes();
+            probeSaved = true;
+        }
+        return new Health(learner.trainer().parametersFinite(), figures, servedFigures,
+                now == null ? -1 : now.version(), full, newlyFull);
+    }
+
+    private ProbeFigures measure(ProbeSet probe, byte[] parameters) {
+        ContrastiveTrainer t = learner.trainer();
+        try (Embedder e = new Embedder(t.spec(), parameters, t.device())) {
+            return probe.measure(e);
+        }
     }
 
     private void throwIfFailed() {

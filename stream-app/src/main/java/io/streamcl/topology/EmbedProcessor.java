@@ -6,7 +6,10 @@ import io.streamcl.kind.EmbeddingInput;
 import io.streamcl.kind.EntityHistory;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.Embedder;
+import io.streamcl.schema.BackfillProgress;
+import io.streamcl.schema.CatalogueEntry;
 import io.streamcl.schema.Embedding;
+import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelInfo;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -29,207 +32,344 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embed path, one per input partition: items wait in a changelogged store (so none is lost in a
- * crash) until a batch is full or the linger passes, then are embedded with the newest snapshot of their
- * kind found in the global models store and published, stamped with its version. Items of a kind with
- * no snapshot yet simply wait.
+ * The embed path, one per input partition. An arriving item is decoded once into its encoder input, kept
+ * in the task's {@link Catalogue} and queued; queued items are embedded in batches with the served version
+ * of their kind (see {@link ServedModels}) and published, stamped with it. Items of a kind with nothing
+ * served yet simply wait.
+ *
+ * <p>When another version becomes the served one, the task re-embeds its whole catalogue under it in the
+ * background (a backfill), a little on every punctuation and only once the queue is empty, so an arriving
+ * item never waits behind it. Its progress is kept in a changelogged store and resumes after a restart.
+ * When every entry of a kind is on the served version, the task publishes a completion marker ({@link
+ * EmbeddingStatus}) for its partition.
  *
  * <p>For a kind with an {@link EntityHistory} (events), records arrive keyed by entity (user), each
- * entity's history lives in a changelogged store of this task, updated as items arrive, and a flush also
- * publishes each entity that had items in it, from its history at that moment.
+ * entity's history lives in a changelogged store of this task, and the entity is catalogued and published
+ * like an item, from its history at that moment.
  */
-final class EmbedProcessor implements Processor<String, RawItem, String, Embedding> {
+final class EmbedProcessor implements Processor<String, RawItem, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
+    /** The most a punctuation spends on a backfill: an arriving item waits at most about this long for it. */
+    private static final long BACKFILL_SLICE_NANOS = Duration.ofMillis(20).toNanos();
+    private static final long PROGRESS_LOG_NANOS = Duration.ofSeconds(5).toNanos();
 
-    /** A loaded snapshot: the frozen encoder and what to stamp on its embeddings. */
+    /** A loaded served version: the frozen encoder and what to stamp on its embeddings. */
     private record Loaded(ModelInfo info, Embedder embedder) {}
 
     /**
-     * The stores this processor uses.
+     * The stores this processor uses; all changelogged.
      *
      * @param histories the entity history store; null for kinds without entities
      */
-    record StoreNames(String pending, String histories) {}
+    record StoreNames(String catalogue, String order, String queue, String backfill, String histories) {
+        static StoreNames withSuffix(String suffix, boolean histories) {
+            return new StoreNames(LearnerTopology.CATALOGUE_STORE + suffix, LearnerTopology.CATALOGUE_ORDER_STORE
+                    + suffix, LearnerTopology.QUEUE_STORE + suffix, LearnerTopology.BACKFILL_STORE + suffix,
+                    histories ? LearnerTopology.HISTORIES_STORE + suffix : null);
+        }
+    }
+
+    /**
+     * How the processor works, from the settings.
+     *
+     * @param maxAgeMillis catalogue entries not sent again for this long are evicted; 0: never
+     * @param backfillPerSecond the most catalogue entries re-embedded per second; 0: as fast as it can
+     * @param partitions how many partitions this processor's input has, for the completion markers
+     */
+    record Plan(int batchSize, Duration linger, Duration modelRefresh, long maxItems, long maxAgeMillis,
+            double backfillPerSecond, int partitions) {}
 
     private final List<ItemKind<?>> kinds;
     private final StoreNames storeNames;
     private final PipelineMetrics metrics;
     private final Device device;
-    private final int batchSize;
-    private final Duration linger;
-    private final Duration modelRefresh;
+    private final Plan plan;
     private final Map<String, Loaded> models = new HashMap<>();
-    private final RecentEmbeddings recent;
-    private ProcessorContext<String, Embedding> context;
-    private KeyValueStore<String, RawItem> pending;
+    private final Map<String, BackfillProgress> progress = new HashMap<>();
+    private ProcessorContext<String, Object> context;
+    private Catalogue catalogue;
+    private KeyValueStore<String, byte[]> queue;
+    private KeyValueStore<String, BackfillProgress> backfills;
     private KeyValueStore<String, byte[]> histories;
     private KeyValueStore<String, ModelSnapshot> snapshots;
-    private long pendingCount;
+    private long queued;
+    /** Items arrived since the queue was last empty, per kind: they count as embedded once it empties. */
+    private final Map<String, Integer> arrivedUnembedded = new HashMap<>();
     private long lastRefresh;
+    private long lastBackfillNanos = System.nanoTime();
+    private double backfillAllowance;
+    private long lastProgressLog = System.nanoTime();
 
-    /** @param reembedRecent how many recent embeddings to republish under each new version (0: none) */
-    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, Device device,
-            int batchSize, Duration linger, Duration modelRefresh, int reembedRecent) {
-        this.recent = new RecentEmbeddings(reembedRecent);
+    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, Device device, Plan plan) {
         this.kinds = List.copyOf(kinds);
         this.storeNames = storeNames;
         this.metrics = metrics;
         this.device = device;
-        this.batchSize = batchSize;
-        this.linger = linger;
-        this.modelRefresh = modelRefresh;
+        this.plan = plan;
     }
 
     @Override
-    public void init(ProcessorContext<String, Embedding> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.pending = context.getStateStore(storeNames.pending());
+        this.catalogue = new Catalogue(context.getStateStore(storeNames.catalogue()),
+                context.getStateStore(storeNames.order()), plan.maxItems(), plan.maxAgeMillis(),
+                () -> metrics.catalogueEvicted(1));
+        this.queue = context.getStateStore(storeNames.queue());
+        this.backfills = context.getStateStore(storeNames.backfill());
         this.histories = storeNames.histories() == null ? null : context.getStateStore(storeNames.histories());
         this.snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
-        try (KeyValueIterator<String, RawItem> it = pending.all()) {
+        try (KeyValueIterator<String, byte[]> it = queue.all()) {
             while (it.hasNext()) {
                 it.next();
-                pendingCount++;
+                queued++;
             }
         }
-        context.schedule(linger, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        for (ItemKind<?> kind : kinds) {
+            BackfillProgress p = backfills.get(kind.name());
+            if (p != null) {
+                progress.put(kind.name(), p);
+            }
+            metrics.catalogueSize(taskKey(kind), catalogue.count(kind.name()));
+        }
+        context.schedule(plan.linger(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
     }
 
     @Override
     public void process(Record<String, RawItem> record) {
         RawItem item = record.value();
-        kindOf(item).ifPresent(k -> k.entityHistory().ifPresent(h -> recordInHistory(k, h, item)));
-        pending.put(item.getId(), item);
-        pendingCount++;
-        if (pendingCount >= batchSize && !models.isEmpty()) {
-            flush();
+        kindOf(item).ifPresent(k -> catalogueItem(k, item));
+        if (queued >= plan.batchSize() && !models.isEmpty()) {
+            embedQueued();
         }
     }
 
-    private <I> void recordInHistory(ItemKind<?> anyKind, EntityHistory<I> history, RawItem item) {
-        @SuppressWarnings("unchecked") // the history came from this very kind
-        ItemKind<I> kind = (ItemKind<I>) anyKind;
+    private <I> void catalogueItem(ItemKind<I> kind, RawItem item) {
+        I decoded;
         try {
-            I decoded = kind.decode(item);
-            String entity = history.entityId(decoded);
-            history.update(Optional.ofNullable(histories.get(entity)), decoded)
-                    .ifPresentOrElse(bytes -> histories.put(entity, bytes), () -> metrics.lateItem(kind.name()));
+            decoded = kind.decode(item);
         } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
-            LOG.warn("item {} no longer decodes ({}); its entity's history is left as it was", item.getId(),
-                    e.getMessage());
-        }
-    }
-
-    private void flush() {
-        refreshModels();
-        if (pendingCount == 0 || models.isEmpty()) {
+            LOG.warn("item {} no longer decodes ({}); not embedded", item.getId(), e.getMessage());
+            metrics.deadLetter("embed");
             return;
         }
-        // bounded, so one call stays well inside the transaction timeout even with a large backlog
-        int budget = batchSize * 8;
-        Map<ItemKind<?>, List<RawItem>> byKind = new LinkedHashMap<>();
-        try (KeyValueIterator<String, RawItem> it = pending.all()) {
-            while (it.hasNext() && budget > 0) {
-                KeyValue<String, RawItem> kv = it.next();
-                kindOf(kv.value).filter(k -> models.containsKey(k.name()))
-                        .ifPresent(k -> byKind.computeIfAbsent(k, n -> new ArrayList<>()).add(kv.value));
-                budget--;
-            }
+        Instant now = Instant.now();
+        for (EmbeddingInput in : kind.embeddingInputs(item.getId(), decoded)) {
+            arrived(kind, in, item.getEventTime(), now);
         }
-        byKind.forEach(this::embedAndPublish);
+        kind.entityHistory().ifPresent(h -> entityArrived(kind, h, decoded, item.getEventTime(), now));
+        if (kind.entityHistory().isPresent()) {
+            arrivedUnembedded.merge(kind.name(), 1, Integer::sum);
+        }
+        metrics.catalogueSize(taskKey(kind), catalogue.count(kind.name()));
+    }
+
+    private void arrived(ItemKind<?> kind, EmbeddingInput in, Instant eventTime, Instant now) {
+        String key = Catalogue.key(kind.name(), in.key());
+        catalogue.arrived(key, in.kind(), in.input(), eventTime, now);
+        if (queue.get(key) == null) {
+            queue.put(key, new byte[0]);
+            queued++;
+        }
+    }
+
+    /** Updates the entity's history with the item, and catalogues the entity as it now is. */
+    private <I> void entityArrived(ItemKind<I> kind, EntityHistory<I> history, I item, Instant eventTime,
+            Instant now) {
+        String entity = history.entityId(item);
+        byte[] stored = history.update(Optional.ofNullable(histories.get(entity)), item).orElse(null);
+        if (stored != null) {
+            histories.put(entity, stored);
+        } else {
+            metrics.lateItem(kind.name());
+            stored = histories.get(entity);
+        }
+        if (stored != null) {
+            arrived(kind, history.embeddingInput(entity, stored), eventTime, now);
+        }
+    }
+
+    private boolean hasEntities(String kind) {
+        return kinds.stream().anyMatch(k -> k.name().equals(kind) && k.entityHistory().isPresent());
     }
 
     private Optional<ItemKind<?>> kindOf(RawItem item) {
         return kinds.stream().filter(k -> k.handles(item.getPayload())).findFirst();
     }
 
-    private <I> void embedAndPublish(ItemKind<I> kind, List<RawItem> items) {
-        List<EmbeddingInput> inputs = new ArrayList<>();
-        List<Instant> eventTimes = new ArrayList<>();
-        Map<String, Instant> entities = new LinkedHashMap<>(); // each published once per flush, newest time
-        Optional<EntityHistory<I>> history = kind.entityHistory();
-        for (RawItem item : items) {
-            try {
-                I decoded = kind.decode(item);
-                for (EmbeddingInput in : kind.embeddingInputs(item.getId(), decoded)) {
-                    inputs.add(in);
-                    eventTimes.add(item.getEventTime());
-                }
-                history.ifPresent(h -> entities.merge(h.entityId(decoded), item.getEventTime(),
-                        (a, b) -> a.isAfter(b) ? a : b));
-            } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
-                LOG.warn("item {} no longer decodes ({}); dropped from the embed queue", item.getId(), e.getMessage());
-                metrics.deadLetter("embed");
-            }
+    private void punctuate() {
+        refreshModels();
+        embedQueued();
+        if (queued == 0) {
+            backfill();
         }
-        history.ifPresent(h -> entities.forEach((entity, time) -> {
-            byte[] stored = histories.get(entity);
-            if (stored != null) {
-                inputs.add(h.embeddingInput(entity, stored));
-                eventTimes.add(time);
-            }
-        }));
-        Loaded model = models.get(kind.name());
-        float[][] vectors = model.embedder().embed(inputs.stream().map(EmbeddingInput::input).toList());
-        Instant now = Instant.now();
-        for (int i = 0; i < vectors.length; i++) {
-            publish(kind.name(), inputs.get(i), vectors[i], model.info(), eventTimes.get(i), now);
-        }
-        for (RawItem item : items) {
-            pending.delete(item.getId());
-            pendingCount--;
-        }
-        metrics.embeddingsOut(kind.name(), vectors.length, items.size());
+        catalogue.evictExpired(Instant.now());
     }
 
-    private void publish(String modelKind, EmbeddingInput in, float[] vector, ModelInfo info, Instant eventTime,
-            Instant now) {
+    /** Embeds queued items with their kind's served version; bounded, to stay well inside a transaction. */
+    private void embedQueued() {
+        refreshModels();
+        if (queued == 0 || models.isEmpty()) {
+            return;
+        }
+        int budget = plan.batchSize() * 8;
+        Map<String, List<KeyValue<String, CatalogueEntry>>> byKind = new LinkedHashMap<>();
+        List<String> done = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = queue.all()) {
+            while (it.hasNext() && budget > 0) {
+                String key = it.next().key;
+                String kind = Catalogue.modelKind(key);
+                if (!models.containsKey(kind)) {
+                    continue; // waits for its kind's first served version
+                }
+                CatalogueEntry entry = catalogue.get(key);
+                if (entry != null) { // null: evicted while it waited
+                    byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(KeyValue.pair(key, entry));
+                }
+                done.add(key);
+                budget--;
+            }
+        }
+        byKind.forEach((kind, entries) -> {
+            embedAndPublish(kind, entries);
+            // an item of a standalone kind is one entry; an event's vectors (its item, its user) are counted below
+            metrics.embeddingsOut(kind, entries.size(), hasEntities(kind) ? 0 : entries.size());
+        });
+        for (String key : done) {
+            queue.delete(key);
+            queued--;
+        }
+        if (queued == 0) { // every queued vector is out, so every item that arrived is embedded
+            arrivedUnembedded.forEach((kind, n) -> metrics.embeddingsOut(kind, 0, n));
+            arrivedUnembedded.clear();
+        }
+    }
+
+    private void embedAndPublish(String kind, List<KeyValue<String, CatalogueEntry>> entries) {
+        Loaded model = models.get(kind);
+        float[][] vectors = model.embedder().embed(entries.stream().map(kv -> Catalogue.input(kv.value)).toList());
+        Instant now = Instant.now();
+        for (int i = 0; i < vectors.length; i++) {
+            KeyValue<String, CatalogueEntry> kv = entries.get(i);
+            publish(Catalogue.id(kv.key), kv.value, vectors[i], model.info(), now);
+            catalogue.published(kv.key, kv.value, model.info().getVersion());
+        }
+    }
+
+    private void publish(String id, CatalogueEntry entry, float[] vector, ModelInfo info, Instant now) {
         List<Float> values = new ArrayList<>(vector.length);
         for (float v : vector) {
             values.add(v);
         }
         Embedding e = Embedding.newBuilder()
-                .setId(in.key())
-                .setKind(in.kind())
+                .setId(id)
+                .setKind(entry.getKind())
                 .setVector(values)
                 .setDim(vector.length)
                 .setModel(info)
-                .setEventTime(eventTime)
+                .setEventTime(entry.getEventTime())
                 .setProducedTime(now)
                 .build();
-        context.forward(new Record<>(in.key(), e, eventTime.toEpochMilli()));
-        recent.published(modelKind, in, vector, eventTime);
+        context.forward(new Record<>(id, e, entry.getEventTime().toEpochMilli()), LearnerTopology.EMBEDDINGS_SINK);
     }
 
     /**
-     * Republishes this task's recent embeddings of a kind under its new version, so that a consumer finds
-     * them all in one version, and records how far they moved (mean cosine of old and new vector).
+     * Re-embeds the next slice of each kind's catalogue that is not on its served version yet; when a kind's
+     * catalogue is done, publishes its completion marker.
      */
-    private void reembedRecent(String kind, Loaded model) {
-        List<RecentEmbeddings.Entry> entries = recent.of(kind);
-        if (entries.isEmpty()) {
-            return;
+    private void backfill() {
+        long start = System.nanoTime();
+        if (plan.backfillPerSecond() > 0) { // at most a second's worth saved up
+            backfillAllowance = Math.min(plan.backfillPerSecond(),
+                    backfillAllowance + plan.backfillPerSecond() * (start - lastBackfillNanos) / 1e9);
         }
-        float[][] vectors = model.embedder().embed(entries.stream().map(e -> e.input().input()).toList());
-        metrics.drift(kind, RecentEmbeddings.meanCosine(entries, vectors));
-        Instant now = Instant.now();
-        for (int i = 0; i < vectors.length; i++) {
-            publish(kind, entries.get(i).input(), vectors[i], model.info(), entries.get(i).eventTime(), now);
+        lastBackfillNanos = start;
+        boolean logNow = start - lastProgressLog >= PROGRESS_LOG_NANOS;
+        for (ItemKind<?> kind : kinds) {
+            Loaded model = models.get(kind.name());
+            BackfillProgress p = progress.get(kind.name());
+            if (model == null || p == null || p.getComplete()) {
+                continue;
+            }
+            backfillSlice(kind, model, p, start);
+            backfills.put(kind.name(), p);
+            metrics.backfill(taskKey(kind), p.getVersion(), p.getDone(), catalogue.count(kind.name()));
+            if (p.getComplete()) {
+                LOG.info("{} backfill to v{} complete on partition {}: {} items", kind.name(), p.getVersion(),
+                        context.taskId().partition(), catalogue.count(kind.name()));
+            } else if (logNow) {
+                LOG.info("{} backfill to v{}: {} of {} (partition {})", kind.name(), p.getVersion(),
+                        String.format("%,d", p.getDone()), String.format("%,d", catalogue.count(kind.name())),
+                        context.taskId().partition());
+            }
         }
-        metrics.reembedded(kind, vectors.length);
+        if (logNow) {
+            lastProgressLog = start;
+        }
     }
 
-    /** Hot-swaps to a newer snapshot of any kind; checked at most every {@code modelRefresh}. */
+    private void backfillSlice(ItemKind<?> kind, Loaded model, BackfillProgress p, long start) {
+        long version = model.info().getVersion();
+        boolean limited = plan.backfillPerSecond() > 0;
+        while (System.nanoTime() - start < BACKFILL_SLICE_NANOS && (!limited || backfillAllowance >= 1)) {
+            List<KeyValue<String, CatalogueEntry>> slice = new ArrayList<>();
+            String cursor = p.getCursor();
+            long passed = 0;
+            boolean end;
+            int room = limited ? (int) Math.min(plan.batchSize(), backfillAllowance) : plan.batchSize();
+            try (KeyValueIterator<String, CatalogueEntry> it = catalogue.after(kind.name(), p.getCursor())) {
+                while (slice.size() < room && passed < 16L * plan.batchSize() && it.hasNext()) {
+                    KeyValue<String, CatalogueEntry> kv = it.next();
+                    cursor = kv.key;
+                    passed++;
+                    // -1: queued, it goes out fresh under the served version anyway
+                    if (kv.value.getVersion() != version && kv.value.getVersion() != -1) {
+                        slice.add(kv);
+                    }
+                }
+                end = !it.hasNext();
+            }
+            if (!slice.isEmpty()) {
+                embedAndPublish(kind.name(), slice);
+                metrics.backfilled(kind.name(), slice.size());
+                backfillAllowance -= slice.size();
+            }
+            p.setCursor(cursor);
+            p.setDone(p.getDone() + passed);
+            if (end) {
+                p.setComplete(true);
+                publishComplete(kind, model);
+                return;
+            }
+        }
+    }
+
+    private void publishComplete(ItemKind<?> kind, Loaded model) {
+        int partition = context.taskId().partition();
+        EmbeddingStatus s = EmbeddingStatus.newBuilder()
+                .setKind(kind.name())
+                .setEmbeddingKinds(kind.embeddingKinds())
+                .setModelName(model.info().getName())
+                .setVersion(model.info().getVersion())
+                .setPartition(partition)
+                .setPartitions(plan.partitions())
+                .setItems(catalogue.count(kind.name()))
+                .setTime(Instant.now())
+                .build();
+        context.forward(new Record<>(EmbeddingStatuses.key(kind.name(), partition), s, System.currentTimeMillis()),
+                LearnerTopology.STATUS_SINK);
+    }
+
+    /** Loads a kind's served version when it changed (promoted, pinned or unpinned), and starts its backfill. */
     private void refreshModels() {
         long now = System.currentTimeMillis();
-        if (now - lastRefresh < modelRefresh.toMillis() && !models.isEmpty()) {
+        if (now - lastRefresh < plan.modelRefresh().toMillis() && !models.isEmpty()) {
             return;
         }
         lastRefresh = now;
         for (ItemKind<?> kind : kinds) {
-            ModelSnapshot s = snapshots.get(kind.name());
+            ModelSnapshot s = ServedModels.served(snapshots, kind.name()).orElse(null);
             Loaded current = models.get(kind.name());
-            if (s == null || (current != null && current.info().getVersion() >= s.getVersion())) {
+            if (s == null || (current != null && current.info().getVersion() == s.getVersion())) {
                 continue;
             }
             Embedder embedder = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
@@ -239,16 +379,27 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Embeddi
             models.put(kind.name(), new Loaded(info, embedder));
             if (current != null) {
                 current.embedder().close();
+                metrics.modelSwapped(kind.name(), now - servedSince(s));
             }
             metrics.modelInUse(kind.name(), s.getVersion());
-            if (current != null) { // a swap, not the start: how long the new version took to reach this embedder
-                metrics.modelSwapped(kind.name(), now - s.getCreatedTime().toEpochMilli());
-                if (recent.enabled()) {
-                    reembedRecent(kind.name(), models.get(kind.name()));
-                }
+            BackfillProgress p = progress.get(kind.name());
+            if (p == null || p.getVersion() != s.getVersion()) { // else a backfill that a restart interrupted
+                p = BackfillProgress.newBuilder().setVersion(s.getVersion()).setCursor(null).setDone(0)
+                        .setComplete(false).build();
+                progress.put(kind.name(), p);
+                backfills.put(kind.name(), p);
             }
             LOG.debug("task {} embeds {} with model {} v{}", context.taskId(), kind.name(), s.getName(), s.getVersion());
         }
+    }
+
+    /** When the version became the served one (the snapshot's own time on records older than promotions). */
+    private static long servedSince(ModelSnapshot s) {
+        return s.getPromotion() != null ? s.getPromotion().getTime().toEpochMilli() : s.getCreatedTime().toEpochMilli();
+    }
+
+    private String taskKey(ItemKind<?> kind) {
+        return kind.name() + "/" + context.taskId();
     }
 
     @Override

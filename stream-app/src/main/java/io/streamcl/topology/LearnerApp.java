@@ -31,9 +31,13 @@ public final class LearnerApp implements AutoCloseable {
     public static LearnerApp start(Settings settings, PipelineMetrics metrics) {
         ItemKinds kinds = ItemKinds.fromSettings(settings);
         Device device = Devices.resolve(settings.get(Settings.DEVICE));
-        TopicSetup.ensureTopics(settings, kinds);
+        java.util.Map<String, Integer> partitions = TopicSetup.ensureTopics(settings, kinds);
+        if (settings.get(Settings.REEMBED_RECENT) > 0) {
+            LOG.warn("reembed.recent-items is deprecated and ignored: every embed task re-embeds its whole catalogue"
+                    + " under each served version (catalogue.max-items bounds it)");
+        }
         KafkaStreams streams = new KafkaStreams(
-                LearnerTopology.buildTopology(settings, kinds, metrics, device), streamsConfig(settings));
+                LearnerTopology.buildTopology(settings, kinds, metrics, device, partitions), streamsConfig(settings));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             metrics.threadReplaced();

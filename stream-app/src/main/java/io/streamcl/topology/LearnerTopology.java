@@ -7,7 +7,10 @@ import io.streamcl.kind.ItemKinds;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.Similarity;
 import io.streamcl.learn.TrainerConfig;
+import io.streamcl.schema.BackfillProgress;
+import io.streamcl.schema.CatalogueEntry;
 import io.streamcl.schema.DeadLetter;
+import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -36,8 +39,9 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * raw-items ─> decode ─bad─> raw-items-dlq
  *                 ├─> train-&lt;kind&gt; (1 partition) ─> trainer-&lt;kind&gt; ─> models
- *                 ├─> embed (all partitions; newest snapshot per kind from the global models store) ─> embeddings
- *                 └─> raw-items-&lt;kind&gt;-by-&lt;entity&gt; ─> embed-&lt;kind&gt; (+ entity histories) ─> embeddings
+ *                 ├─> embed (all partitions; catalogue; served version per kind from the global models store)
+ *                 │     ─> embeddings, and embedding-status when a backfill completes
+ *                 └─> raw-items-&lt;kind&gt;-by-&lt;entity&gt; ─> embed-&lt;kind&gt; (+ entity histories) ─> the same
  * </pre>
  *
  * The last branch is for kinds with an entity (events: users), keyed by entity so that each entity's
@@ -46,8 +50,16 @@ import org.apache.kafka.streams.state.Stores;
  * No model maths here: processors coordinate, {@code learn} computes.
  */
 public final class LearnerTopology {
-    public static final String PENDING_STORE = "embed-pending";
+    /** Prefixes of each embed processor's stores: its catalogue, its arrival order, its queue, its backfill. */
+    public static final String CATALOGUE_STORE = "embed-catalogue";
+    public static final String CATALOGUE_ORDER_STORE = "embed-catalogue-order";
+    public static final String QUEUE_STORE = "embed-queue";
+    public static final String BACKFILL_STORE = "embed-backfill";
     public static final String MODELS_STORE = "models-store";
+    /** The global store of completion markers, from the status topic. */
+    public static final String STATUS_STORE = "embedding-status-store";
+    static final String EMBEDDINGS_SINK = "embeddings-sink";
+    static final String STATUS_SINK = "status-sink";
     /** Prefix of each trainer's store of its whole state; see {@link #checkpointStore}. */
     public static final String CHECKPOINTS_STORE = "trainer-checkpoints";
     /** Prefix of the store of each entity's history, per kind with entities. */
@@ -55,7 +67,17 @@ public final class LearnerTopology {
 
     private LearnerTopology() {}
 
+    /** The topology for a broker whose input topics have one partition each (tests). */
     public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device) {
+        return buildTopology(settings, kinds, metrics, device, Map.of());
+    }
+
+    /**
+     * @param partitions the partitions of each topic the embedders read, as {@link TopicSetup#ensureTopics}
+     *     found them (a topic not listed has one): the completion markers say how many there are
+     */
+    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device,
+            Map<String, Integer> partitions) {
         Topics topics = Topics.from(settings);
         AvroSerde<RawItem> rawSerde = AvroSerde.of(RawItem.class);
         AvroSerde<ModelSnapshot> snapshotSerde = AvroSerde.of(ModelSnapshot.class);
@@ -66,6 +88,12 @@ public final class LearnerTopology {
                         .withLoggingDisabled(), // the models topic is its changelog
                 "models-source", Serdes.String().deserializer(), snapshotSerde.deserializer(), topics.models(),
                 "models-store-updater", NewestSnapshotKeeper::new);
+        AvroSerde<EmbeddingStatus> statusSerde = AvroSerde.of(EmbeddingStatus.class);
+        t.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STATUS_STORE), Serdes.String(), statusSerde)
+                        .withLoggingDisabled(), // the status topic is its changelog
+                "status-source", Serdes.String().deserializer(), statusSerde.deserializer(), topics.status(),
+                "status-store-updater", StatusKeeper::new);
 
         t.addSource("raw-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.rawItems());
@@ -79,13 +107,10 @@ public final class LearnerTopology {
         t.addSink("entity-router", (key, value, ctx) -> entityTopic(kinds, topics, (RawItem) value),
                 Serdes.String().serializer(), upcast(rawSerde.serializer()), "decode");
 
-        int embedBatch = settings.get(Settings.EMBED_BATCH_SIZE);
-        Duration embedLinger = Duration.ofMillis(settings.get(Settings.EMBED_LINGER_MS));
-        int reembed = settings.get(Settings.REEMBED_RECENT);
         List<ItemKind<?>> standalone = kinds.all().stream().filter(k -> k.entityHistory().isEmpty()).toList();
         List<String> embedders = new ArrayList<>();
-        t.addProcessor("embed", new EmbedSupplier(standalone, new EmbedProcessor.StoreNames(PENDING_STORE, null),
-                metrics, device, embedBatch, embedLinger, reembed, rawSerde), "decode");
+        t.addProcessor("embed", new EmbedSupplier(standalone, EmbedProcessor.StoreNames.withSuffix("", false),
+                metrics, device, embedPlan(settings, partitions.getOrDefault(topics.rawItems(), 1))), "decode");
         embedders.add("embed");
         for (ItemKind<?> kind : kinds.all()) {
             if (kind.entityHistory().isEmpty()) {
@@ -93,14 +118,17 @@ public final class LearnerTopology {
             }
             String source = "entity-source-" + kind.name();
             String embedder = "embed-" + kind.name();
-            t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), entityTopic(topics, kind));
-            t.addProcessor(embedder, new EmbedSupplier(List.of(kind), new EmbedProcessor.StoreNames(
-                    PENDING_STORE + "-" + kind.name(), HISTORIES_STORE + "-" + kind.name()),
-                    metrics, device, embedBatch, embedLinger, reembed, rawSerde), source);
+            String topic = entityTopic(topics, kind);
+            t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), topic);
+            t.addProcessor(embedder, new EmbedSupplier(List.of(kind), EmbedProcessor.StoreNames.withSuffix(
+                    "-" + kind.name(), true), metrics, device, embedPlan(settings, partitions.getOrDefault(topic, 1))),
+                    source);
             embedders.add(embedder);
         }
-        t.addSink("embeddings-sink", topics.embeddings(), Serdes.String().serializer(),
-                AvroSerde.of(Embedding.class).serializer(), embedders.toArray(String[]::new));
+        t.addSink(EMBEDDINGS_SINK, topics.embeddings(), Serdes.String().serializer(),
+                upcast(AvroSerde.of(Embedding.class).serializer()), embedders.toArray(String[]::new));
+        t.addSink(STATUS_SINK, topics.status(), Serdes.String().serializer(), upcast(statusSerde.serializer()),
+                embedders.toArray(String[]::new));
 
         for (ItemKind<?> kind : kinds.all()) {
             String source = "train-source-" + kind.name();
@@ -130,7 +158,7 @@ public final class LearnerTopology {
     /** How every trainer turns its stream into steps, from the settings. */
     public static ReplayPlan replayPlan(Settings s) {
         return new ReplayPlan(s.get(Settings.BATCH_SIZE), s.get(Settings.REPLAY_CAPACITY),
-                s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED));
+                s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED), s.get(Settings.PROMOTION_PROBE_ITEMS));
     }
 
     static TrainerProcessor.Plan plan(Settings s, ItemKind<?> kind, Device device) {
@@ -138,7 +166,19 @@ public final class LearnerTopology {
         ReplayPlan replay = replayPlan(s);
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
                 s.get(Settings.REPLAY_MAX_BACKLOG), s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)),
-                Duration.ofMillis(s.get(Settings.CHECKPOINT_INTERVAL_MS)));
+                Duration.ofMillis(s.get(Settings.CHECKPOINT_INTERVAL_MS)), promotionPlan(s));
+    }
+
+    static PromotionPolicy.Plan promotionPlan(Settings s) {
+        return new PromotionPolicy.Plan(s.get(Settings.PROMOTION_TOLERANCE),
+                Duration.ofMillis(s.get(Settings.PROMOTION_INTERVAL_MS)),
+                Duration.ofMillis(s.get(Settings.PROMOTION_MAX_WAIT_MS)));
+    }
+
+    static EmbedProcessor.Plan embedPlan(Settings s, int partitions) {
+        return new EmbedProcessor.Plan(s.get(Settings.EMBED_BATCH_SIZE), Duration.ofMillis(s.get(Settings.EMBED_LINGER_MS)),
+                Duration.ofMillis(200), s.get(Settings.CATALOGUE_MAX_ITEMS), s.get(Settings.CATALOGUE_MAX_AGE_MS),
+                s.get(Settings.BACKFILL_RATE), partitions);
     }
 
     private static <I> ProcessorSupplier<String, RawItem, String, ModelSnapshot> trainerSupplier(
@@ -169,21 +209,25 @@ public final class LearnerTopology {
         return (Serializer) s;
     }
 
-    /** The embed processor and the store it owns (the global models store is shared by all). */
+    /** The embed processor and the stores it owns (the global stores are shared by all). */
     private record EmbedSupplier(List<ItemKind<?>> kinds, EmbedProcessor.StoreNames storeNames, PipelineMetrics metrics,
-            Device device, int batch, Duration linger, int reembedRecent, AvroSerde<RawItem> rawSerde)
-            implements ProcessorSupplier<String, RawItem, String, Embedding> {
+            Device device, EmbedProcessor.Plan plan) implements ProcessorSupplier<String, RawItem, String, Object> {
         @Override
-        public Processor<String, RawItem, String, Embedding> get() {
-            return new EmbedProcessor(kinds, storeNames, metrics, device, batch, linger, Duration.ofMillis(200),
-                    reembedRecent);
+        public Processor<String, RawItem, String, Object> get() {
+            return new EmbedProcessor(kinds, storeNames, metrics, device, plan);
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
             Set<StoreBuilder<?>> stores = new HashSet<>();
-            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.pending()),
-                    Serdes.String(), rawSerde));
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.catalogue()),
+                    Serdes.String(), AvroSerde.of(CatalogueEntry.class)));
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.order()),
+                    Serdes.Long(), Serdes.String()));
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.queue()),
+                    Serdes.String(), Serdes.ByteArray()));
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.backfill()),
+                    Serdes.String(), AvroSerde.of(BackfillProgress.class)));
             if (storeNames.histories() != null) {
                 stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.histories()),
                         Serdes.String(), Serdes.ByteArray()));
@@ -192,7 +236,11 @@ public final class LearnerTopology {
         }
     }
 
-    /** Keeps the newest snapshot per kind (a restarted trainer may re-publish an older one last). */
+    /**
+     * Keeps the newest snapshot per key: a kind's candidate and its gate-served version (a restarted trainer
+     * may re-publish an older one last). A pinned version is whatever was pinned last, or none after a
+     * tombstone.
+     */
     private static final class NewestSnapshotKeeper implements Processor<String, ModelSnapshot, Void, Void> {
         private KeyValueStore<String, ModelSnapshot> store;
 
@@ -203,11 +251,39 @@ public final class LearnerTopology {
 
         @Override
         public void process(Record<String, ModelSnapshot> record) {
-            if (record.key() == null || record.value() == null) {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.key().endsWith(ModelSnapshots.pinnedKey(""))) {
+                if (record.value() == null) {
+                    store.delete(record.key());
+                } else {
+                    store.put(record.key(), record.value());
+                }
+                return;
+            }
+            if (record.value() == null) {
                 return;
             }
             ModelSnapshot current = store.get(record.key());
             if (current == null || current.getVersion() <= record.value().getVersion()) {
+                store.put(record.key(), record.value());
+            }
+        }
+    }
+
+    /** Keeps the newest completion marker per kind and partition. */
+    private static final class StatusKeeper implements Processor<String, EmbeddingStatus, Void, Void> {
+        private KeyValueStore<String, EmbeddingStatus> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(STATUS_STORE);
+        }
+
+        @Override
+        public void process(Record<String, EmbeddingStatus> record) {
+            if (record.key() != null && record.value() != null) {
                 store.put(record.key(), record.value());
             }
         }

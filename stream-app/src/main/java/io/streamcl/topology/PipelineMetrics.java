@@ -26,6 +26,7 @@ public final class PipelineMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> phases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> taskGauges = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -124,23 +125,78 @@ public final class PipelineMetrics {
                 .distributionStatisticBufferLength(1).register(registry);
     }
 
-    /** Mean cosine between the old and new vectors of the embeddings republished under a new version. */
-    public void drift(String kind, double meanCosine) {
-        gauge("streamcl.model.drift.cosine.milli", kind).set(Math.round(meanCosine * 1000));
+    /** Catalogue entries evicted (over the size or age limit): they are no longer re-embedded. */
+    public void catalogueEvicted(int n) {
+        counter("streamcl.catalogue.evicted", "reason", "limit").increment(n);
     }
 
-    /** The last drift, or NaN before any. */
-    public double drift(String kind) {
-        long milli = gauge("streamcl.model.drift.cosine.milli", kind).get();
-        return reembedded(kind) == 0 ? Double.NaN : milli / 1000.0;
+    public long catalogueEvicted() {
+        return count("streamcl.catalogue.evicted", "reason", "limit");
     }
 
-    public void reembedded(String kind, int n) {
-        counter("streamcl.embeddings.reembedded", "kind", kind).increment(n);
+    /** One embed task's catalogue size; {@code task} is {@code <kind>/<task id>}. */
+    public void catalogueSize(String task, long entries) {
+        taskGauge("streamcl.catalogue.size", task).set(entries);
     }
 
-    public long reembedded(String kind) {
-        return count("streamcl.embeddings.reembedded", "kind", kind);
+    /** One embed task's backfill: entries done of its catalogue under the version. */
+    public void backfill(String task, long version, long done, long total) {
+        taskGauge("streamcl.backfill.version", task).set(version);
+        taskGauge("streamcl.backfill.done", task).set(Math.min(done, total));
+        taskGauge("streamcl.backfill.total", task).set(total);
+    }
+
+    /** Entries re-embedded by backfills. */
+    public void backfilled(String kind, int n) {
+        counter("streamcl.embeddings.backfilled", "kind", kind).increment(n);
+    }
+
+    public long backfilled(String kind) {
+        return count("streamcl.embeddings.backfilled", "kind", kind);
+    }
+
+    /**
+     * A kind's backfill over this process's tasks: the lowest version being backfilled, and entries done
+     * and held; null when no task of this process has backfilled the kind.
+     */
+    public Backfill backfill(String kind) {
+        long version = Long.MAX_VALUE;
+        long done = 0;
+        long total = 0;
+        for (Map.Entry<String, AtomicLong> e : taskGauges.entrySet()) {
+            String[] parts = e.getKey().split("\\|", 2); // name|kind/task
+            if (!parts[1].startsWith(kind + "/")) {
+                continue;
+            }
+            switch (parts[0]) {
+                case "streamcl.backfill.version" -> version = Math.min(version, e.getValue().get());
+                case "streamcl.backfill.done" -> done += e.getValue().get();
+                case "streamcl.backfill.total" -> total += e.getValue().get();
+                default -> { }
+            }
+        }
+        return version == Long.MAX_VALUE ? null : new Backfill(version, done, total);
+    }
+
+    /** A backfill's progress. */
+    public record Backfill(long version, long done, long total) {}
+
+    /** The version a kind's embedders serve, as its trainer last promoted or saw pinned. */
+    public void modelServed(String kind, long version) {
+        gauge("streamcl.model.served.version", kind).set(version);
+    }
+
+    public long servedVersion(String kind) {
+        return gauge("streamcl.model.served.version", kind).get();
+    }
+
+    /** A snapshot the promotion gate refused. */
+    public void promotionRefused(String kind) {
+        counter("streamcl.model.refused", "kind", kind).increment();
+    }
+
+    public long promotionsRefused(String kind) {
+        return count("streamcl.model.refused", "kind", kind);
     }
 
     /** A stream thread died of an error and was replaced: never expected, always worth a look. */
@@ -252,5 +308,13 @@ public final class PipelineMetrics {
             return v;
         };
         return gauges.computeIfAbsent(name + '|' + kind, create);
+    }
+
+    private AtomicLong taskGauge(String name, String task) {
+        return taskGauges.computeIfAbsent(name + '|' + task, k -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder(name, v, AtomicLong::get).tag("task", task).register(registry);
+            return v;
+        });
     }
 }

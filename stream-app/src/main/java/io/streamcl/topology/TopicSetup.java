@@ -42,6 +42,8 @@ public final class TopicSetup {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(java.time.Duration.ofDays(7).toMillis()),
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
+        wanted.add(new NewTopic(topics.status(), 1, (short) -1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         for (ItemKind<?> kind : kinds.all()) {
             wanted.add(new NewTopic(topics.train(kind.name()), 1, (short) -1));
             if (kind.entityHistory().isPresent()) {
@@ -51,7 +53,13 @@ public final class TopicSetup {
         return wanted;
     }
 
-    public static void ensureTopics(Settings settings, ItemKinds kinds) {
+    /**
+     * Creates what is missing and checks the rest.
+     *
+     * @return the partitions of each topic the embedders read (raw-items and the by-entity topics), as the
+     *     broker has them
+     */
+    public static Map<String, Integer> ensureTopics(Settings settings, ItemKinds kinds) {
         Topics topics = Topics.from(settings);
         List<NewTopic> wanted = wanted(settings, kinds);
         try (Admin admin = Admin.create(Map.of(
@@ -63,8 +71,12 @@ public final class TopicSetup {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
             List<String> singles = kinds.all().stream().map(k -> topics.train(k.name())).toList();
+            List<String> embedded = new ArrayList<>(List.of(topics.rawItems()));
+            kinds.all().stream().filter(k -> k.entityHistory().isPresent())
+                    .forEach(k -> embedded.add(LearnerTopology.entityTopic(topics, k)));
             List<String> checked = new ArrayList<>(singles);
             checked.add(topics.models());
+            checked.addAll(embedded);
             Map<String, TopicDescription> described = describeOnceKnown(admin, checked);
             for (String name : singles) {
                 int n = described.get(name).partitions().size();
@@ -73,6 +85,9 @@ public final class TopicSetup {
                             + " must have exactly 1 so that exactly one trainer runs");
                 }
             }
+            Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
+            embedded.forEach(name -> partitions.put(name, described.get(name).partitions().size()));
+            return partitions;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot set up topics on " + settings.get(Settings.BOOTSTRAP_SERVERS)
                     + ": " + e.getCause().getMessage(), e.getCause());

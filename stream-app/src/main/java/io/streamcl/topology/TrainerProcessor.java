@@ -5,15 +5,20 @@ import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.IntraOpThreads;
+import io.streamcl.learn.ItemLearner;
+import io.streamcl.learn.ProbeSet;
+import io.streamcl.learn.PromotionGate;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
 import io.streamcl.learn.TrainerConfig;
 import io.streamcl.learn.TrainingLoop;
+import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,7 +42,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     /** What the trainer needs beyond the kind: settings already validated. */
     record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int maxBacklog,
-            int snapshotEvery, Duration linger, Duration checkpointEvery) {}
+            int snapshotEvery, Duration linger, Duration checkpointEvery, PromotionPolicy.Plan promotion) {}
 
     private final ItemKind<I> kind;
     private final Plan plan;
@@ -48,6 +53,18 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private ContrastiveTrainer trainer;
     private long version;
     private TrainingLoop.Snapshot untrained;
+    private KeyValueStore<String, ModelSnapshot> snapshots;
+    private KeyValueStore<String, EmbeddingStatus> statuses;
+    private PromotionGate gate;
+    private boolean resumedFromCheckpoint;
+    /** The newest snapshot that passed the gate and is not served yet, and whether it was made idle. */
+    private ModelSnapshot candidate;
+    private boolean candidateIdle;
+    /** What this trainer promoted last: the global store shows it only once it has read it back. */
+    private ModelSnapshot promoted;
+    private long servedToLoop = Long.MIN_VALUE;
+    private PromotionPolicy.Decision lastDecision;
+    private ModelSnapshot lastPublished;
 
     TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics) {
         this.kind = kind;
@@ -60,7 +77,9 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         IntraOpThreads.setForThisThread(1); // a stream thread; the training loop's own thread has the cores
         this.context = context;
         this.checkpoints = context.getStateStore(LearnerTopology.checkpointStore(kind));
-        KeyValueStore<String, ModelSnapshot> snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
+        snapshots = context.getStateStore(LearnerTopology.MODELS_STORE);
+        statuses = context.getStateStore(LearnerTopology.STATUS_STORE);
+        gate = new PromotionGate(plan.promotion().tolerance());
         ModelSnapshot last = snapshots.get(kind.name());
         version = last == null ? -1 : last.getVersion(); // versions go on from the newest, whatever happens below
         trainer = restoreFromCheckpoint();
@@ -72,14 +91,42 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
         if (trainer == null) { // a changed encoder starts over, and versions still go on
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
-            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null);
+            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null, null, false);
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
                     kind.encoderSpec(), trainer.parameterCount(), plan.trainer());
         }
-        loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(),
-                kind.learner(trainer, plan.replay()), plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
-                plan.checkpointEvery(), this::onStep);
+        ItemLearner<I> learner = kind.learner(trainer, plan.replay());
+        restoreProbe(learner);
+        loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(), learner, plan.maxBacklog(),
+                plan.snapshotEvery(), plan.linger(), plan.checkpointEvery(), this::onStep);
+        ModelSnapshot served = served();
+        if (last != null && last.getGate() != null && last.getGate().startsWith("passed")
+                && (served == null || last.getVersion() > served.getVersion())) {
+            candidate = last; // passed before a restart, and not promoted yet
+        }
+        tellLoopServed();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    private String probeKey() {
+        return kind.name() + "/probe";
+    }
+
+    /** The probe kept with the checkpoint, when the trainer resumed from that checkpoint. */
+    private void restoreProbe(ItemLearner<I> learner) {
+        byte[] stored = checkpoints.get(probeKey());
+        if (stored == null || !resumedFromCheckpoint) {
+            return;
+        }
+        try {
+            ProbeSet probe = ProbeSet.fromBytes(stored);
+            if (probe.capacity() == plan.replay().probeItems()) {
+                learner.restoreProbe(probe);
+                LOG.info("{} trainer measures its snapshots on its saved probe of {} pairs", kind.name(), probe.size());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{} trainer cannot read its saved probe ({}); it samples a new one", kind.name(), e.getMessage());
+        }
     }
 
     /** The trainer exactly as it was at its last checkpoint, or null when there is none it can use. */
@@ -98,6 +145,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             ContrastiveTrainer t = ContrastiveTrainer.fromCheckpoint(kind.encoderSpec(), plan.trainer(),
                     plan.device(), c.trainer());
             version = Math.max(version, c.version());
+            resumedFromCheckpoint = true;
             LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",
                     kind.name(), c.version(), t.steps(), plan.device());
             return t;
@@ -118,7 +166,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             metrics.deadLetter("train");
             return;
         }
-        publishSnapshots(); // version 0 goes out with the first item
+        publishSnapshots(); // version 0 goes out with the first item, and is served at once
+        maybePromote(context.currentSystemTimeMs());
         loop.offer(record.value().getId(), input);
         // before the item counts as offered: whoever sees it offered must not see a stale "nothing pending"
         metrics.pendingTraining(kind.name(), loop.pendingUses());
@@ -137,7 +186,67 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     private void tick(long now) {
         publishSnapshots();
+        maybePromote(now);
+        tellLoopServed();
         metrics.pendingTraining(kind.name(), loop.pendingUses());
+    }
+
+    /** The served version: pinned by hand, else the gate's, counting a promotion not read back yet. */
+    private ModelSnapshot served() {
+        Optional<ModelSnapshot> inStore = ServedModels.served(snapshots, kind.name());
+        if (ServedModels.pinned(snapshots, kind.name())) {
+            return inStore.get();
+        }
+        if (promoted != null && inStore.map(s -> s.getVersion() < promoted.getVersion()).orElse(true)) {
+            return promoted;
+        }
+        return inStore.orElse(null);
+    }
+
+    private void tellLoopServed() {
+        ModelSnapshot s = served();
+        if (s != null && s.getVersion() != servedToLoop) {
+            loop.served(s.getVersion(), ModelSnapshots.parameters(s));
+            servedToLoop = s.getVersion();
+            metrics.modelServed(kind.name(), s.getVersion());
+        }
+    }
+
+    private void maybePromote(long now) {
+        if (candidate == null) {
+            return;
+        }
+        ModelSnapshot served = served();
+        if (served != null && candidate.getVersion() <= served.getVersion()) {
+            candidate = null; // e.g. pinned to a newer version, then handed back
+            return;
+        }
+        long since = served == null ? -1 : served.getPromotion() == null ? served.getCreatedTime().toEpochMilli()
+                : served.getPromotion().getTime().toEpochMilli();
+        boolean complete = served != null && EmbeddingStatuses.complete(statuses, kind.name(), served.getVersion());
+        PromotionPolicy.Decision d = PromotionPolicy.decide(plan.promotion(),
+                ServedModels.pinned(snapshots, kind.name()), since, complete, candidateIdle, now);
+        if (d != PromotionPolicy.Decision.PROMOTE) {
+            if (d != lastDecision) {
+                LOG.info("{}: v{} passed the gate and waits {}; v{} is served", kind.name(), candidate.getVersion(),
+                        switch (d) {
+                            case WAIT_FOR_BACKFILL -> "for the served version's backfill to complete";
+                            case WAIT_FOR_INTERVAL -> "for promotion.interval.ms to pass";
+                            default -> "while a version is pinned";
+                        }, served.getVersion());
+            }
+            lastDecision = d;
+            return;
+        }
+        String mode = candidateIdle ? "idle" : "auto";
+        String reason = served == null ? "first version" : complete
+                ? "passed the gate; v" + served.getVersion() + " is complete on every partition"
+                : "passed the gate; v" + served.getVersion() + " waited the longest allowed for its backfill";
+        promoted = ModelSnapshots.promoted(candidate, mode, reason, java.time.Instant.ofEpochMilli(now));
+        context.forward(new Record<>(ModelSnapshots.servedKey(kind.name()), promoted, now));
+        LOG.info("{}: v{} promoted ({}): {}", kind.name(), candidate.getVersion(), mode, reason);
+        candidate = null;
+        lastDecision = null;
     }
 
     private void publishSnapshots() {
@@ -148,7 +257,33 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         loop.takeSnapshots().forEach(this::publish);
     }
 
+    /** The gate's verdict, with the figures it was given put in the snapshot's metrics. */
+    private PromotionGate.Verdict judge(TrainingLoop.Snapshot snapshot, Map<String, Double> m) {
+        TrainingLoop.Health h = snapshot.health();
+        if (h == null) { // the untrained encoder, published before the loop measured anything
+            return gate.judge(snapshot.step(), snapshot.loss(), true, null, null);
+        }
+        if (h.figures() != null) {
+            m.put("probe_alignment", h.figures().alignment());
+            m.put("probe_uniformity", h.figures().uniformity());
+            m.put("probe_top1", h.figures().top1());
+            m.put("probe_pairs", (double) h.figures().pairs());
+        }
+        if (h.served() != null) {
+            m.put("served_version", (double) h.servedVersion());
+            m.put("served_probe_alignment", h.served().alignment());
+            m.put("served_probe_uniformity", h.served().uniformity());
+            m.put("served_probe_top1", h.served().top1());
+        }
+        return gate.judge(snapshot.step(), snapshot.loss(), h.parametersFinite(), h.probeFull() ? h.figures() : null,
+                h.served());
+    }
+
     private void publish(TrainingLoop.Snapshot snapshot) {
+        if (lastPublished != null && snapshot.caughtUp() && snapshot.step() == lastPublished.getStep()) {
+            confirmCaughtUp(snapshot);
+            return;
+        }
         version++;
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", (double) snapshot.loss());
@@ -157,16 +292,55 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         m.put("uses_dropped", (double) snapshot.usesDropped());
         long owed = snapshot.itemsSeen() * plan.replay().usesPerItem();
         m.put("uses_kept_fraction", owed == 0 ? 1.0 : 1.0 - (double) snapshot.usesDropped() / owed);
-        ModelSnapshot s = ModelSnapshots.of(kind.name(), plan.modelName(), version, snapshot.step(),
-                kind.encoderSpec().config(), snapshot.parameters(), m);
+        m.put("caught_up", snapshot.caughtUp() ? 1.0 : 0.0);
+        PromotionGate.Verdict verdict = judge(snapshot, m);
+        ModelSnapshot s = ModelSnapshot.newBuilder(ModelSnapshots.of(kind.name(), plan.modelName(), version,
+                snapshot.step(), kind.encoderSpec().config(), snapshot.parameters(), m))
+                .setGate(verdict.toString()).build();
         context.forward(new Record<>(kind.name(), s, System.currentTimeMillis()));
+        lastPublished = s;
         if (snapshot.checkpoint() != null) { // in the same transaction as the snapshot
             checkpoints.put(kind.name(), new StoredCheckpoint(version, kind.encoderSpec().config(),
                     snapshot.checkpoint()).toBytes());
         }
+        TrainingLoop.Health h = snapshot.health();
+        if (h != null && h.newlyFullProbe() != null) {
+            checkpoints.put(probeKey(), h.newlyFullProbe());
+        }
+        if (verdict.passed()) {
+            candidate = s;
+            candidateIdle = snapshot.caughtUp();
+        } else {
+            metrics.promotionRefused(kind.name());
+            LOG.info("{}: v{} not promoted, the gate {}", kind.name(), version, verdict);
+        }
         metrics.modelPublished(kind.name(), version, snapshot.step());
         metrics.usesDropped(kind.name(), snapshot.usesDropped());
         LOG.debug("{} published {} v{} at step {}", kind.name(), plan.modelName(), version, snapshot.step());
+    }
+
+    /**
+     * The trainer caught up without a step since its last snapshot (the last use left over was dropped):
+     * the same version, republished as all there is to learn, rather than a new version with the same
+     * parameters (which would make every embedder re-embed its catalogue for nothing).
+     */
+    private void confirmCaughtUp(TrainingLoop.Snapshot snapshot) {
+        Map<String, Double> m = new LinkedHashMap<>(lastPublished.getMetrics());
+        m.put("pending_uses", 0.0);
+        m.put("caught_up", 1.0);
+        lastPublished = ModelSnapshot.newBuilder(lastPublished).setMetrics(m).build();
+        context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
+        if (snapshot.checkpoint() != null) {
+            checkpoints.put(kind.name(), new StoredCheckpoint(version, kind.encoderSpec().config(),
+                    snapshot.checkpoint()).toBytes());
+        }
+        if (lastPublished.getGate() != null && lastPublished.getGate().startsWith("passed")) {
+            ModelSnapshot served = served();
+            if (served == null || served.getVersion() < lastPublished.getVersion()) {
+                candidate = lastPublished;
+                candidateIdle = true;
+            }
+        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.streamcl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.schema.Embedding;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.testing.JarProcesses;
@@ -10,8 +9,6 @@ import io.streamcl.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,7 +16,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +43,7 @@ class CrashRestartIT {
             try {
                 String bootstrap = procs.startBroker();
                 String[] run = Stream.of(new String[] {"run", "--bootstrap-servers", bootstrap, "--progress-seconds", "5"},
-                        settings("state.dir=" + tmp.resolve("state"), "kinds=image", "batch.size=32",
+                        JarProcesses.settings("state.dir=" + tmp.resolve("state"), "kinds=image", "batch.size=32",
                                 "replay.capacity=128", "replay.updates-per-item=4", "snapshot.every-steps=5",
                                 "checkpoint.interval.ms=1000", "image.conv-channels=8,16", "embedding.dim=32",
                                 "projection.dim=16", "bank.size=256", "batch.linger.ms=300", "topic.partitions=2",
@@ -78,16 +74,7 @@ class CrashRestartIT {
                 IntStream.range(0, AFTER).forEach(i -> expected.add("b-" + i));
                 assertThat(ids).as("every item embedded").isEqualTo(expected);
 
-                List<ConsumerRecord<String, Embedding>> embeddings = TopicReader.readUntil(bootstrap, "embeddings",
-                        AvroSerde.of(Embedding.class).deserializer(), got -> true, Duration.ofSeconds(60));
-                Set<String> pairs = new HashSet<>();
-                List<String> repeated = new ArrayList<>();
-                for (ConsumerRecord<String, Embedding> r : embeddings) {
-                    String pair = r.value().getId() + "@v" + r.value().getModel().getVersion();
-                    if (!pairs.add(pair)) {
-                        repeated.add(pair);
-                    }
-                }
+                List<String> repeated = TopicReader.repeatedPairs(bootstrap, "embeddings");
                 assertThat(repeated).as("(id, version) pairs published twice").isEmpty();
 
                 List<Long> versions = TopicReader.readUntil(bootstrap, "models",
@@ -108,9 +95,6 @@ class CrashRestartIT {
         }
     }
 
-    private static String[] settings(String... values) {
-        return Stream.of(values).flatMap(v -> Stream.of("--set", v)).toArray(String[]::new);
-    }
 
     /** Waits until the image model has a version of at least {@code min}; returns the newest. */
     private static long awaitImageVersion(String bootstrap, long min) {

@@ -152,4 +152,10 @@ public final class JarProcesses implements AutoCloseable {
             return s.getLocalPort();
         }
     }
+
+    /** {@code --set name=value} for each of the values, as `run` takes them. */
+    public static String[] settings(String... values) {
+        return java.util.stream.Stream.of(values).flatMap(v -> java.util.stream.Stream.of("--set", v))
+                .toArray(String[]::new);
+    }
 }

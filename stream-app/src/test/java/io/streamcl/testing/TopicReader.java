@@ -46,4 +46,23 @@ public final class TopicReader {
         }
         return got;
     }
+
+    /** The (id, version) pairs published more than once on an embeddings topic, as "id@vN". */
+    public static List<String> repeatedPairs(String bootstrap, String topic) {
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        List<String> repeated = new ArrayList<>();
+        for (ConsumerRecord<String, io.streamcl.schema.Embedding> r : embeddings(bootstrap, topic)) {
+            String pair = r.value().getId() + "@v" + r.value().getModel().getVersion();
+            if (!pairs.add(pair)) {
+                repeated.add(pair);
+            }
+        }
+        return repeated;
+    }
+
+    /** Everything on an embeddings topic now. */
+    public static List<ConsumerRecord<String, io.streamcl.schema.Embedding>> embeddings(String bootstrap, String topic) {
+        return readUntil(bootstrap, topic, io.streamcl.schema.serde.AvroSerde.of(io.streamcl.schema.Embedding.class)
+                .deserializer(), got -> true, Duration.ofSeconds(60));
+    }
 }

@@ -8,6 +8,7 @@ import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
+import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.SentenceItem;
@@ -23,6 +24,7 @@ import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -168,6 +170,11 @@ class LearnerTopologyTest {
         assertThat(snapshots).hasSizeGreaterThanOrEqualTo(3);
         assertThat(snapshots.get(0).getVersion()).isZero();
         assertThat(snapshots.get(0).getStep()).isZero();
+        // the last may come twice: once more as all there is to learn (caught_up), with the same version
+        snapshots.removeIf(x -> x != snapshots.get(snapshots.size() - 1)
+                && x.getVersion() == snapshots.get(snapshots.size() - 1).getVersion());
+        assertThat(snapshots.get(snapshots.size() - 1).getMetrics()).containsEntry("caught_up", 1.0)
+                .containsEntry("pending_uses", 0.0);
         for (int i = 1; i < snapshots.size(); i++) {
             assertThat(snapshots.get(i).getVersion()).isEqualTo(snapshots.get(i - 1).getVersion() + 1);
             assertThat(snapshots.get(i).getStep()).isGreaterThan(snapshots.get(i - 1).getStep());
@@ -272,9 +279,12 @@ class LearnerTopologyTest {
     private List<ModelSnapshot> awaitSnapshots(String kind, long step) {
         List<ModelSnapshot> snapshots = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (snapshots.stream().noneMatch(s -> s.getStep() >= step) && System.nanoTime() < deadline) {
+        // the trainer's last snapshot, made (or confirmed) when it had nothing left to learn
+        while (snapshots.stream().noneMatch(s -> s.getStep() >= step && s.getMetrics().get("caught_up") == 1.0)
+                && System.nanoTime() < deadline) {
             driver.advanceWallClockTime(Duration.ofMillis(100));
-            models.readValuesToList().stream().filter(s -> s.getKind().equals(kind)).forEach(snapshots::add);
+            models.readValuesToList().stream().filter(s -> s.getKind().equals(kind) && s.getPromotion() == null)
+                    .forEach(snapshots::add);
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -301,43 +311,118 @@ class LearnerTopologyTest {
     }
 
     @Test
-    void shouldRepublishRecentEmbeddingsUnderEachNewVersionAndMeasureTheDrift() {
+    void shouldReembedTheWholeCatalogueUnderEachServedVersionAndMarkItComplete() {
         driver.close();
-        Settings reembedding = Settings.defaults().with(SMALL).with(Map.of("reembed.recent-items", "100"));
-        Properties props = LearnerApp.streamsConfig(reembedding);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("reembed").toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(reembedding, ItemKinds.fromSettings(reembedding),
+        Settings promoting = Settings.defaults().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
+        Properties props = LearnerApp.streamsConfig(promoting);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("backfill").toString());
+        driver = new TopologyTestDriver(LearnerTopology.buildTopology(promoting, ItemKinds.fromSettings(promoting),
                 metrics, Device.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
                 AvroSerde.of(Embedding.class).deserializer());
         models = driver.createOutputTopic("models", new StringDeserializer(),
                 AvroSerde.of(ModelSnapshot.class).deserializer());
+        TestOutputTopic<String, EmbeddingStatus> status = driver.createOutputTopic("embedding-status",
+                new StringDeserializer(), AvroSerde.of(EmbeddingStatus.class).deserializer());
         Random random = new Random(4);
         for (int i = 0; i < 24; i++) {
             RawItem item = image("img-" + i, 12, 12, random);
             raw.pipeInput(key(item.getId()), rawSerde.encode(item));
         }
-        List<ModelSnapshot> snapshots = awaitSnapshots("image", 12);
-        long last = snapshots.get(snapshots.size() - 1).getVersion();
-        Map<String, java.util.Set<Long>> versions = new java.util.HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && (versions.size() < 24
-                || versions.values().stream().anyMatch(v -> !v.contains(last)))) {
-            driver.advanceWallClockTime(Duration.ofMillis(300)); // embedders look for new versions every 200 ms
+        Map<String, java.util.List<Long>> versions = new java.util.HashMap<>();
+        Map<String, ModelSnapshot> served = new java.util.TreeMap<>();
+        Map<Long, EmbeddingStatus> complete = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && !converged(versions, served, complete)) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
             embeddings.readValuesToList().forEach(e -> versions.computeIfAbsent(e.getId(),
-                    k -> new java.util.TreeSet<>()).add(e.getModel().getVersion()));
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+                    k -> new java.util.ArrayList<>()).add(e.getModel().getVersion()));
+            models.readKeyValuesToList().stream().filter(kv -> kv.key.equals("image@served"))
+                    .forEach(kv -> served.put(String.format("%09d", kv.value.getVersion()), kv.value));
+            status.readKeyValuesToList().forEach(kv -> complete.put(kv.value.getVersion(), kv.value));
+            sleep(20);
         }
+        assertThat(served).as("promoted versions").hasSizeGreaterThanOrEqualTo(2);
+        long last = served.values().stream().mapToLong(ModelSnapshot::getVersion).max().orElseThrow();
         assertThat(versions).hasSize(24);
-        assertThat(versions.values()).as("every recent item republished under the newest version")
-                .allSatisfy(v -> assertThat(v).contains(last).hasSizeGreaterThanOrEqualTo(2));
-        assertThat(metrics.reembedded("image")).isPositive();
-        assertThat(metrics.drift("image")).isBetween(-1.0, 1.0);
+        assertThat(versions.values()).as("every item re-embedded under the last served version, each version once")
+                .allSatisfy(v -> assertThat(v).contains(last).doesNotHaveDuplicates());
+        assertThat(complete.get(last).getItems()).isEqualTo(24);
+        assertThat(complete.get(last).getPartitions()).isEqualTo(1);
+        assertThat(metrics.backfilled("image")).isPositive();
+        served.values().forEach(s -> assertThat(s.getPromotion().getReason()).isNotBlank());
+    }
+
+    @Test
+    void shouldServeAPinnedVersionToEveryItemAndHandBackToTheGateWhenUnpinned() {
+        Random random = new Random(5);
+        for (int i = 0; i < 12; i++) {
+            RawItem item = image("img-" + i, 10, 10, random);
+            raw.pipeInput(key(item.getId()), rawSerde.encode(item));
+        }
+        Map<String, Long> latest = new java.util.HashMap<>();
+        List<ModelSnapshot> candidates = new java.util.ArrayList<>();
+        List<ModelSnapshot> served = new java.util.ArrayList<>();
+        // until the gate serves the trainer's idle snapshot and every item is on it
+        advanceUntil(() -> !served.isEmpty() && "idle".equals(served.get(served.size() - 1).getPromotion().getMode())
+                && latest.size() == 12 && latest.values().stream().allMatch(
+                        v -> v == served.get(served.size() - 1).getVersion()), latest, candidates, served);
+        long gateVersion = served.get(served.size() - 1).getVersion();
+        assertThat(gateVersion).isPositive();
+        ModelSnapshot untrained = candidates.stream().filter(c -> c.getVersion() == 0).findFirst().orElseThrow();
+
+        TestInputTopic<String, ModelSnapshot> registry = driver.createInputTopic("models", new StringSerializer(),
+                AvroSerde.of(ModelSnapshot.class).serializer());
+        registry.pipeInput("image@pinned", ModelSnapshots.promoted(untrained, "pinned", "test",
+                Instant.now()));
+        // a snapshot nobody promoted, with garbage for parameters: embedders never load it
+        registry.pipeInput("image", ModelSnapshot.newBuilder(untrained).setVersion(999)
+                .setParameters(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
+        advanceUntil(() -> latest.values().stream().allMatch(v -> v == 0), latest, candidates, served);
+        assertThat(latest.values()).as("every item re-embedded under the pinned v0").containsOnly(0L);
+
+        registry.pipeInput("image@pinned", (ModelSnapshot) null);
+        advanceUntil(() -> latest.values().stream().allMatch(v -> v == gateVersion), latest, candidates, served);
+        assertThat(latest.values()).as("back on the gate's version once unpinned").containsOnly(gateVersion);
+        assertThat(served).extracting(ModelSnapshot::getVersion).as("nothing promoted over the pin")
+                .doesNotContain(999L).last().isEqualTo(gateVersion);
+    }
+
+    private void advanceUntil(java.util.function.BooleanSupplier done, Map<String, Long> latest,
+            List<ModelSnapshot> candidates, List<ModelSnapshot> served) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            embeddings.readValuesToList().forEach(e -> latest.put(e.getId(), e.getModel().getVersion()));
+            models.readKeyValuesToList().forEach(kv -> (kv.key.equals("image@served") ? served : kv.key.equals("image")
+                    ? candidates : new java.util.ArrayList<ModelSnapshot>()).add(kv.value));
+            if (done.getAsBoolean()) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("timed out; latest versions " + latest + ", served "
+                + served.stream().map(ModelSnapshot::getVersion).toList());
+    }
+
+    /** Every item on the newest served version, which is the trainer's last, idle snapshot, marked complete. */
+    private static boolean converged(Map<String, java.util.List<Long>> versions, Map<String, ModelSnapshot> served,
+            Map<Long, EmbeddingStatus> complete) {
+        if (served.isEmpty() || versions.size() < 24) {
+            return false;
+        }
+        ModelSnapshot last = served.values().stream().reduce((a, b) -> b).orElseThrow();
+        return "idle".equals(last.getPromotion().getMode()) && complete.containsKey(last.getVersion())
+                && versions.values().stream().allMatch(v -> v.get(v.size() - 1) == last.getVersion());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static RawItem image(String id, int width, int height, Random random) {

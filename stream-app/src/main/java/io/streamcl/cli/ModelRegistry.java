@@ -1,0 +1,101 @@
+package io.streamcl.cli;
+
+import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.serde.AvroSerde;
+import io.streamcl.topology.ModelSnapshots;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The models topic as a registry, read whole: every snapshot a trainer published (its candidates), the
+ * versions the gate promoted, and the version pinned by hand, per kind.
+ */
+final class ModelRegistry {
+    private static final Comparator<ModelSnapshot> BY_KIND_AND_VERSION =
+            Comparator.comparing(ModelSnapshot::getKind).thenComparingLong(ModelSnapshot::getVersion);
+
+    private final List<ModelSnapshot> candidates = new ArrayList<>();
+    private final Map<String, List<ModelSnapshot>> promotions = new HashMap<>();
+    private final Map<String, ModelSnapshot> pinned = new HashMap<>();
+
+    ModelRegistry() {}
+
+    /** @param kind only this kind; null: all */
+    static ModelRegistry read(String bootstrapServers, String topic, String kind) {
+        ModelRegistry r = new ModelRegistry();
+        TopicScan.scanWithTombstones(bootstrapServers, topic, AvroSerde.of(ModelSnapshot.class).deserializer(),
+                Duration.ofSeconds(30), rec -> r.add(rec.key(), rec.value(), kind), () -> true);
+        return r;
+    }
+
+    /** Takes one record of the topic, in order; {@code s} null is a tombstone. */
+    void add(String key, ModelSnapshot s, String kind) {
+        if (key == null) {
+            return;
+        }
+        if (key.endsWith(ModelSnapshots.pinnedKey(""))) {
+            String k = key.substring(0, key.length() - ModelSnapshots.pinnedKey("").length());
+            if (kind == null || kind.equals(k)) {
+                if (s == null) {
+                    pinned.remove(k);
+                } else {
+                    pinned.put(k, s);
+                }
+            }
+            return;
+        }
+        if (s == null || (kind != null && !kind.equals(s.getKind()))) {
+            return;
+        }
+        if (ModelSnapshots.isCandidateKey(key)) {
+            candidates.add(s);
+            candidates.sort(BY_KIND_AND_VERSION);
+        } else {
+            promotions.computeIfAbsent(s.getKind(), k -> new ArrayList<>()).add(s);
+        }
+    }
+
+    /** Every snapshot still on the topic, by kind and version. */
+    List<ModelSnapshot> candidates() {
+        return candidates;
+    }
+
+    /** The gate's promotions of a kind still on the topic, oldest first. */
+    List<ModelSnapshot> promotions(String kind) {
+        List<ModelSnapshot> out = new ArrayList<>(promotions.getOrDefault(kind, List.of()));
+        out.sort(Comparator.comparingLong(ModelSnapshot::getVersion));
+        return out;
+    }
+
+    Optional<ModelSnapshot> pinned(String kind) {
+        return Optional.ofNullable(pinned.get(kind));
+    }
+
+    /** What the kind's embedders serve: the pinned version, else the gate's newest promotion. */
+    Optional<ModelSnapshot> served(String kind) {
+        List<ModelSnapshot> p = promotions(kind);
+        return pinned(kind).or(() -> p.isEmpty() ? Optional.empty() : Optional.of(p.get(p.size() - 1)));
+    }
+
+    Optional<ModelSnapshot> candidate(String kind, long version) {
+        return candidates.stream().filter(s -> s.getKind().equals(kind) && s.getVersion() == version).findFirst();
+    }
+
+    Optional<ModelSnapshot> newest(String kind) {
+        return candidates.stream().filter(s -> s.getKind().equals(kind)).reduce((a, b) -> b);
+    }
+
+    /** The kind whose model has this name (as an Embedding's model info carries it). */
+    Optional<String> kindOfModel(String name) {
+        return candidates.stream().filter(s -> s.getName().equals(name)).map(ModelSnapshot::getKind).findFirst();
+    }
+
+    List<String> kinds() {
+        return candidates.stream().map(ModelSnapshot::getKind).distinct().toList();
+    }
+}
