@@ -3,6 +3,7 @@ package io.streamcl.topology;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the app's topics when missing and checks the ones that must have a single partition. */
 public final class TopicSetup {
     /** Snapshots are one record each and may be several MB. */
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
+    /** The topics were created a moment ago: the broker answering may not know them yet. */
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
     private TopicSetup() {}
 
@@ -77,7 +79,8 @@ public final class TopicSetup {
             List<String> checked = new ArrayList<>(singles);
             checked.add(topics.models());
             checked.addAll(embedded);
-            Map<String, TopicDescription> described = describeOnceKnown(admin, checked);
+            Map<String, TopicDescription> described = TopicDescriptions.describeOnceKnown(admin, checked,
+                    DESCRIBE_TIMEOUT, Duration.ofMillis(100), notYet -> { });
             for (String name : singles) {
                 int n = described.get(name).partitions().size();
                 if (n != 1) {
@@ -97,25 +100,6 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
-        }
-    }
-
-    /**
-     * A topic created a moment ago may not be in the answering broker's metadata yet; describing it then
-     * fails with UnknownTopicOrPartition, which Kafka marks retriable (it stopped one bench run here).
-     */
-    private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> names)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
         }
     }
 }
