@@ -2,15 +2,22 @@ package io.streamcl.cli;
 
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.schema.RawItem;
+import io.streamcl.topology.TopicDescriptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +28,8 @@ import picocli.CommandLine.Option;
                 "Events are replayed in time order, ids <id-prefix><user>:<timestamp ms>:<index>, each user's on one"
                         + " partition."})
 public final class ProduceCommand implements Callable<Integer> {
+    /** How often to ask again while the topic is missing. */
+    private static final Duration TOPIC_POLL = Duration.ofMillis(500);
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
     String bootstrapServers;
@@ -28,19 +37,24 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = "raw-items", description = "default: ${DEFAULT-VALUE}")
     String topic;
 
+    @Option(names = "--topic-timeout", defaultValue = "120", paramLabel = "S",
+            description = "wait up to S seconds for the topic (and the broker) to appear, as `run` creates it;"
+                    + " 0: fail at once if it is missing (default ${DEFAULT-VALUE})")
+    int topicTimeoutSeconds;
+
     @Mixin
     ItemSource source;
 
+    private boolean announced;
+
     @Override
     public Integer call() {
-        String problem = source.problem();
-        if (problem == null) {
-            problem = missingTopic();
-        }
+        String problem = topicTimeoutSeconds < 0 ? "--topic-timeout must be >= 0" : source.problem();
         if (problem != null) {
             System.err.println(problem);
             return 2;
         }
+        awaitTopic();
         long start = System.nanoTime();
         long[] skipped = {0};
         long sent = 0;
@@ -68,18 +82,68 @@ public final class ProduceCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Null when the topic exists, else what to do about it (the broker does not auto-create topics). */
-    private String missingTopic() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                return null;
+    /**
+     * `produce` typed right after `run &` may start before the learner has created its topics, or even before
+     * the broker listens. Sending at once is no way to wait: a producer's metadata requests ask the broker to
+     * auto-create the topic (no client setting turns that off), and a broker that allows it would make the topic
+     * with its default partition count, not the learner's. So nothing is sent until the topic is described.
+     */
+    private void awaitTopic() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(topicTimeoutSeconds);
+        String brokerAndTopic = "a Kafka broker at " + bootstrapServers + " and topic " + topic + " on it";
+        try {
+            if (!ListeningBroker.await(bootstrapServers, deadline, TOPIC_POLL, () -> announce(brokerAndTopic))) {
+                throw new IllegalStateException(noBroker());
             }
-            return "topic " + topic + " does not exist on " + bootstrapServers
-                    + ": start the learner first (`run` creates its topics)";
-        } catch (Exception e) {
-            return "no Kafka broker answered at " + bootstrapServers + ": " + e;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                TopicDescriptions.describeOnceKnown(admin, List.of(topic), left, TOPIC_POLL, notYet -> announce(
+                        isMissingTopic(notYet) ? "topic " + topic + " on " + bootstrapServers : brokerAndTopic));
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(whyNotThere(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(whyNotThere(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+        } catch (KafkaException e) { // from Admin.create, which wraps what is wrong with an address not HOST:PORT
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot use --bootstrap-servers " + bootstrapServers + ": "
+                    + why.getMessage(), e);
         }
+    }
+
+    /** Says once what `produce` waits for: a second line would only repeat it. */
+    private void announce(String awaited) {
+        if (!announced) {
+            announced = true;
+            System.err.println("waiting for " + awaited + " (the learner's `run` creates it) for up to "
+                    + topicTimeoutSeconds + " s");
+        }
+    }
+
+    private String whyNotThere(Throwable error) {
+        if (isMissingTopic(error)) {
+            return "topic " + topic + " did not appear on " + bootstrapServers + within()
+                    + ": start the learner first (`run` creates it), or check --bootstrap-servers and --topic";
+        }
+        if (error instanceof org.apache.kafka.common.errors.TimeoutException || error instanceof TimeoutException) {
+            return noBroker();
+        }
+        return "cannot describe topic " + topic + " on " + bootstrapServers + ": " + error.getMessage();
+    }
+
+    private String noBroker() {
+        return "no Kafka broker answered at " + bootstrapServers + within()
+                + ": start the broker and the learner (`run`) first, or check --bootstrap-servers";
+    }
+
+    private String within() {
+        return " within " + topicTimeoutSeconds + " s (--topic-timeout)";
+    }
+
+    private static boolean isMissingTopic(Throwable error) {
+        return error instanceof UnknownTopicOrPartitionException;
     }
 }

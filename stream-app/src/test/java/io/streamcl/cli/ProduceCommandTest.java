@@ -30,6 +30,7 @@ class ProduceCommandTest {
         "--kind event --format csv --input FILE --items FILE | --items goes with --format movielens",
         "--kind event --format movielens --input FILE --items nope.csv | items file not found",
         "--kind sentence --format tsv --input FILE           | --format tsv needs --text-column",
+        "--kind event --synthetic --topic-timeout -1         | --topic-timeout must be >= 0",
     })
     void shouldRefuseOptionsThatDoNotFitTogether(String args, String expected) throws Exception {
         Path file = Files.writeString(tmp.resolve("events.csv"), "u1,i1,1700000000\n");
