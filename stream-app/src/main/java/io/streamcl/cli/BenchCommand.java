@@ -462,7 +462,7 @@ public final class BenchCommand implements Callable<Integer> {
         Throughput.Result t = Throughput.pipeline(runSettings, scenario.kind(), training,
                 "streamcl-bench-quality-" + scenario.kind(), Duration.ofSeconds(timeoutSeconds), p -> {
                     evaluation[0] = DemoCommand.evaluateFeed(p.settings(), scenario, p.metrics().trainerStep(scenario.kind()),
-                            training.size(), Duration.ofSeconds(timeoutSeconds));
+                            Duration.ofSeconds(timeoutSeconds));
                 });
         System.out.println(evaluation[0].toText());
         report.text("**%s** (%s):%n%n", scenario.kind(), scenario.describe());

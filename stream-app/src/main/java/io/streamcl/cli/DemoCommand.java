@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 try {
-                    report = evaluateFeed(settings, scenario, metrics.trainerStep(scenario.kind()), items.size(),
+                    report = evaluateFeed(settings, scenario, metrics.trainerStep(scenario.kind()),
                             Duration.ofSeconds(timeoutSeconds));
                 } catch (IllegalStateException e) {
                     System.err.println("demo: " + e.getMessage());
@@ -200,18 +200,18 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for the feed to converge on the kind's {@code items} ids, then scores the served version and the
+     * Waits for the feed to converge on the scenario's ids, then scores the served version and the
      * feed itself against the untrained encoder and the kind's baselines.
      *
      * @param steps the trainer's step count once it was done: its snapshot must be on the models topic
      * @throws IllegalStateException if the feed does not converge in time
      */
-    static EvalReport evaluateFeed(Settings settings, DemoScenario scenario, long steps, int items, Duration timeout) {
+    static EvalReport evaluateFeed(Settings settings, DemoScenario scenario, long steps, Duration timeout) {
         List<ModelSnapshot> snapshots = readSnapshots(settings, scenario.kind(), steps);
         Topics topics = Topics.from(settings);
         String bootstrap = settings.get(Settings.BOOTSTRAP_SERVERS);
         FeedReader.Feed feed = FeedReader.read(bootstrap, topics.embeddings(), topics.models(), topics.status(),
-                scenario.feedKind(), scenario.feedKind() == null ? 0 : items, true, timeout);
+                scenario.feedKind(), scenario.feedIds(), true, timeout);
         if (!feed.complete()) {
             throw new IllegalStateException("the feed did not converge within " + timeout.toSeconds() + " s: "
                     + String.join("; ", feed.missing()));

@@ -22,8 +22,11 @@ interface DemoScenario {
     /** Settings this demo needs unless the user overrides them. */
     Map<String, String> settingDefaults();
 
-    /** The Embedding.kind of what it streams, whose ids the feed must hold (null: every kind). */
+    /** The Embedding.kind of what it streams whose ids the feed must hold before it counts as converged. */
     String feedKind();
+
+    /** How many ids of {@link #feedKind()} the streamed items give. */
+    int feedIds();
 
     /**
      * The final table: the served snapshot against the untrained one and the kind's baselines, and the feed

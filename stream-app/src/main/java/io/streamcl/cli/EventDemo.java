@@ -72,7 +72,12 @@ final class EventDemo implements DemoScenario {
 
     @Override
     public String feedKind() {
-        return null;
+        return io.streamcl.kind.EventKind.ITEM;
+    }
+
+    @Override
+    public int feedIds() {
+        return (int) streamed.stream().map(EventRow::itemId).distinct().count();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.streamcl.cli;
 
 import io.streamcl.eval.ExportedEmbedding;
+import io.streamcl.kind.EventKind;
 import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.serde.AvroSerde;
@@ -24,8 +25,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Whether what a consumer holds of the embeddings topic has converged, by what the app itself publishes:
  * for each kind, every id is on the kind's served version (models topic), every partition has marked that
  * version complete (status topic), and the trainer has nothing left to learn (its newest snapshot was made
- * idle, with no uses pending, and is served, refused by the gate, or held back by a pin). It follows both
- * topics as they grow.
+ * with no uses pending, after at least as many items as there are ids, and is served, refused by the
+ * gate, or held back by a pin). It follows both topics as they grow.
  */
 final class FeedConvergence implements AutoCloseable {
     private final KafkaConsumer<String, ModelSnapshot> models;
@@ -96,12 +97,19 @@ final class FeedConvergence implements AutoCloseable {
             missing.add(String.format("%s: v%d is marked complete on %d of %s partitions", kind, v, complete,
                     first == null ? "its" : Integer.toString(partitions)));
         }
+        // every id was given to the trainer at least once (an event gives one item and one user)
+        long given = Math.max(rows.stream().filter(e -> !e.kind().equals(EventKind.USER)).count(),
+                rows.stream().filter(e -> e.kind().equals(EventKind.USER)).count());
         registry.newest(kind).ifPresent(n -> {
             double pending = n.getMetrics().getOrDefault("pending_uses", 0.0);
+            double offered = n.getMetrics().getOrDefault("items_offered", 0.0);
             boolean idle = n.getMetrics().getOrDefault("caught_up", 0.0) == 1.0 && pending == 0;
             if (!idle) {
                 missing.add(String.format("%s: the trainer is still learning (v%d, %.0f uses pending)", kind,
                         n.getVersion(), pending));
+            } else if (offered < given) {
+                missing.add(String.format("%s: the trainer's newest snapshot v%d learned from %.0f items; %d ids are"
+                        + " exported", kind, n.getVersion(), offered, given));
             } else if (n.getVersion() > v && registry.pinned(kind).isEmpty() && n.getGate() != null
                     && n.getGate().startsWith("passed")) {
                 missing.add(String.format("%s: v%d passed the gate and waits to be promoted", kind, n.getVersion()));

@@ -131,6 +131,11 @@ final class ImageDemo implements DemoScenario {
     }
 
     @Override
+    public int feedIds() {
+        return train.images().size();
+    }
+
+    @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed) {
         ImageKind kind = new ImageKind(settings);

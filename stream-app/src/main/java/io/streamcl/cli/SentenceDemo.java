@@ -86,6 +86,11 @@ final class SentenceDemo implements DemoScenario {
     }
 
     @Override
+    public int feedIds() {
+        return train.size();
+    }
+
+    @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed) {
         SentenceKind kind = new SentenceKind(settings);

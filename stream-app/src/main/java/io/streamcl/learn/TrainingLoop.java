@@ -34,9 +34,11 @@ public final class TrainingLoop<I> implements AutoCloseable {
      *     else null
      * @param health how the parameters fare on the probe, beside the served version; null when not measured
      * @param caughtUp nothing was left to train on when it was made (no pending uses, no item on its way in)
+     * @param itemsOffered items ever offered to this kind's trainer when it was made, counting those offered
+     *     before a restart (see {@link #TrainingLoop}'s {@code offeredBefore})
      */
     public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
-            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp) {}
+            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp, long itemsOffered) {}
 
     /**
      * What the promotion gate judges a snapshot on, measured on the loop's thread so that the stream
@@ -72,6 +74,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     // offered items not yet counted in learnerPendingUses: an item leaves this count only after the learner's
     // count includes it, so pendingUses() never reads zero while an item is on its way in
     private final AtomicLong notYetCounted = new AtomicLong();
+    private final AtomicLong offered = new AtomicLong();
     private volatile Throwable failure;
     private volatile Served served;
     private Served measuredServed;
@@ -95,6 +98,15 @@ public final class TrainingLoop<I> implements AutoCloseable {
      */
     public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
             Duration checkpointEvery, Consumer<StepResult> onStep) {
+        this(name, learner, maxBacklog, snapshotEvery, linger, checkpointEvery, onStep, 0);
+    }
+
+    /**
+     * @param offeredBefore items offered to this kind's trainer before it (re)started: snapshots count every
+     *     item ever offered, so that a reader can tell they have seen all it was given
+     */
+    public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
+            Duration checkpointEvery, Consumer<StepResult> onStep, long offeredBefore) {
         if (snapshotEvery < 1 || maxBacklog < 0) {
             throw new IllegalArgumentException("need snapshotEvery >= 1 and maxBacklog >= 0, got " + snapshotEvery
                     + ", " + maxBacklog);
@@ -105,6 +117,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         this.lingerNanos = linger.toNanos();
         this.checkpointNanos = checkpointEvery.toNanos();
         this.onStep = onStep;
+        this.offered.set(offeredBefore);
         this.lastSnapshotStep = learner.trainer().steps();
         this.probeSaved = learner.probe().isFull(); // restored with the checkpoint, which already holds it
         this.thread = new Thread(this::run, name);
@@ -116,6 +129,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     public void offer(String id, I item) {
         throwIfFailed();
         notYetCounted.incrementAndGet();
+        offered.incrementAndGet();
         incoming.add(new Offered<>(id, item));
     }
 
@@ -214,6 +228,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
 
     private void snapshot(boolean withCheckpoint) {
         long step = learner.trainer().steps();
+        long offeredNow = offered.get(); // first: an item offered after this is pending below, or in a later snapshot
         long pending = notYetCounted.get() + learner.pendingUses(); // the learner's count is fresh on its thread
         boolean caughtUp = pending == 0;
         byte[] checkpoint = null;
@@ -223,7 +238,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         }
         byte[] parameters = learner.trainer().saveParameters();
         snapshots.add(new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
-                learner.usesDropped(), checkpoint, health(parameters), caughtUp));
+                learner.usesDropped(), checkpoint, health(parameters), caughtUp, offeredNow));
         lastSnapshotStep = step;
         lastSnapshotCaughtUp = caughtUp;
     }

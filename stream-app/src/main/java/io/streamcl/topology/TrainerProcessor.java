@@ -65,6 +65,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private long servedToLoop = Long.MIN_VALUE;
     private PromotionPolicy.Decision lastDecision;
     private ModelSnapshot lastPublished;
+    private long offered;
 
     TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics) {
         this.kind = kind;
@@ -91,14 +92,17 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
         if (trainer == null) { // a changed encoder starts over, and versions still go on
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
-            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null, null, false);
+            untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null, null, false,
+                    0);
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
                     kind.encoderSpec(), trainer.parameterCount(), plan.trainer());
         }
         ItemLearner<I> learner = kind.learner(trainer, plan.replay());
         restoreProbe(learner);
+        byte[] offeredBytes = checkpoints.get(offeredKey());
+        offered = offeredBytes == null ? 0 : java.nio.ByteBuffer.wrap(offeredBytes).getLong();
         loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(), learner, plan.maxBacklog(),
-                plan.snapshotEvery(), plan.linger(), plan.checkpointEvery(), this::onStep);
+                plan.snapshotEvery(), plan.linger(), plan.checkpointEvery(), this::onStep, offered);
         ModelSnapshot served = served();
         if (last != null && last.getGate() != null && last.getGate().startsWith("passed")
                 && (served == null || last.getVersion() > served.getVersion())) {
@@ -106,6 +110,11 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
         tellLoopServed();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    /** Where the count of items ever offered lives, updated with every item (so exactly-once keeps it exact). */
+    private String offeredKey() {
+        return kind.name() + "/offered";
     }
 
     private String probeKey() {
@@ -169,6 +178,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         publishSnapshots(); // version 0 goes out with the first item, and is served at once
         maybePromote(context.currentSystemTimeMs());
         loop.offer(record.value().getId(), input);
+        offered++;
+        checkpoints.put(offeredKey(), java.nio.ByteBuffer.allocate(Long.BYTES).putLong(offered).array());
         // before the item counts as offered: whoever sees it offered must not see a stale "nothing pending"
         metrics.pendingTraining(kind.name(), loop.pendingUses());
         metrics.itemTrained(kind.name());
@@ -293,6 +304,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         long owed = snapshot.itemsSeen() * plan.replay().usesPerItem();
         m.put("uses_kept_fraction", owed == 0 ? 1.0 : 1.0 - (double) snapshot.usesDropped() / owed);
         m.put("caught_up", snapshot.caughtUp() ? 1.0 : 0.0);
+        m.put("items_offered", (double) snapshot.itemsOffered());
         PromotionGate.Verdict verdict = judge(snapshot, m);
         ModelSnapshot s = ModelSnapshot.newBuilder(ModelSnapshots.of(kind.name(), plan.modelName(), version,
                 snapshot.step(), kind.encoderSpec().config(), snapshot.parameters(), m))
@@ -328,6 +340,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         Map<String, Double> m = new LinkedHashMap<>(lastPublished.getMetrics());
         m.put("pending_uses", 0.0);
         m.put("caught_up", 1.0);
+        m.put("items_offered", (double) snapshot.itemsOffered());
         lastPublished = ModelSnapshot.newBuilder(lastPublished).setMetrics(m).build();
         context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
         if (snapshot.checkpoint() != null) {
