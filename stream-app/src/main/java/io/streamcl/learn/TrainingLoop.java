@@ -82,7 +82,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private boolean probeSaved;
     private long lastSnapshotStep;
     /** Whether the last snapshot had nothing left to learn; an item offered since makes it false. */
-    private boolean lastSnapshotCaughtUp = true;
+    private volatile boolean lastSnapshotCaughtUp = true;
     private long lastCheckpointAt = System.nanoTime();
     private float lastLoss = Float.NaN;
 
@@ -141,6 +141,14 @@ public final class TrainingLoop<I> implements AutoCloseable {
             out.add(s);
         }
         return out;
+    }
+
+    /**
+     * Makes the loop publish a snapshot once it has nothing to learn, even without a step: the newest
+     * snapshot on record (from before a restart) still claims training that the restart dropped.
+     */
+    public void snapshotWhenIdle() {
+        lastSnapshotCaughtUp = false;
     }
 
     /** The version now served, which the next snapshots are measured beside; null parameters: none. */

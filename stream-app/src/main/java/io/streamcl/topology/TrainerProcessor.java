@@ -103,6 +103,9 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         offered = offeredBytes == null ? 0 : java.nio.ByteBuffer.wrap(offeredBytes).getLong();
         loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(), learner, plan.maxBacklog(),
                 plan.snapshotEvery(), plan.linger(), plan.checkpointEvery(), this::onStep, offered);
+        if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
+            loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
+        }
         ModelSnapshot served = served();
         if (last != null && last.getGate() != null && last.getGate().startsWith("passed")
                 && (served == null || last.getVersion() > served.getVersion())) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The learner killed hard (SIGKILL) mid-stream and started again on the same state directory: the trainer
- * goes on from its checkpoint (encoders, optimizer, bank, step), model versions keep increasing, every item
+ * goes on from its checkpoint (encoders, optimizer, bank, step), model versions never go down, every item
  * gets an embedding, and no (id, version) pair is published twice.
  */
 @Timeout(value = 420)
@@ -82,8 +82,9 @@ class CrashRestartIT {
                         .filter(r -> r.key().equals("image")).map(r -> r.value().getVersion()).toList();
                 System.out.printf("[CrashRestartIT] versions %s; killed after v%d, resumed from the checkpoint of v%d%n",
                         versions, versionBefore, resumedFrom);
+                // a version comes again only to confirm it as all there was to learn (caught_up), never lower
                 for (int i = 1; i < versions.size(); i++) {
-                    assertThat(versions.get(i)).as("versions %s", versions).isGreaterThan(versions.get(i - 1));
+                    assertThat(versions.get(i)).as("versions %s", versions).isGreaterThanOrEqualTo(versions.get(i - 1));
                 }
                 assertThat(versions.get(versions.size() - 1)).as("versions went on after the restart")
                         .isGreaterThan(versionBefore);

@@ -63,9 +63,7 @@ class ProcessesIT {
                     // a small encoder so that training keeps up on a 2-core machine
                     "--set", "image.conv-channels=8,16", "--set", "embedding.dim=32", "--set", "projection.dim=16",
                     "--set", "bank.size=512", "--set", "batch.linger.ms=300", "--set", "topic.partitions=2",
-                    "--set", "device=cpu",
-                    // republished under each new version: the export then holds trained versions too
-                    "--set", "reembed.recent-items=1000");
+                    "--set", "device=cpu");
             // topics are not auto-created: the learner creates them, so produce only once it has started
             procs.awaitLine(run, LEARNER_STARTED, APP_READY);
 
@@ -124,23 +122,24 @@ class ProcessesIT {
             Process models = procs.start("models", "models", "--bootstrap-servers", bootstrap, "--kind", "image");
             procs.awaitSuccess(models, Duration.ofSeconds(60));
             assertThat(procs.output(models)).contains("image-moco").containsPattern("image\\s+image-moco\\s+0\\s+0");
-            // once training has moved on, the recent items are republished under trained versions
-            long[] newest = {-1};
-            io.streamcl.testing.TopicReader.readUntil(bootstrap, "models",
-                    io.streamcl.schema.serde.AvroSerde.of(io.streamcl.schema.ModelSnapshot.class).deserializer(), got -> {
-                        got.stream().filter(r -> r.key().equals("image"))
-                                .forEach(r -> newest[0] = Math.max(newest[0], r.value().getVersion()));
-                        return newest[0] >= 3;
-                    }, Duration.ofSeconds(120));
-            Thread.sleep(3_000);
+            // once the trainer is done, every item is re-embedded under the version the gate serves last
             Path later = tmp.resolve("later.csv");
-            procs.awaitSuccess(procs.start("export-later", "export", "--bootstrap-servers", bootstrap, "--out",
-                    later.toString(), "--wait-for", Integer.toString(ITEMS)), Duration.ofSeconds(150));
+            Process converged = procs.start("export-converged", "export", "--bootstrap-servers", bootstrap, "--out",
+                    later.toString(), "--wait-for", Integer.toString(ITEMS), "--converged", "--timeout", "240");
+            procs.awaitSuccess(converged, Duration.ofSeconds(260));
+            assertThat(procs.output(converged)).contains("the feed has converged");
             lines = Files.readAllLines(later);
             Map<String, Long> count = new java.util.TreeMap<>();
             lines.subList(1, lines.size()).forEach(l -> count.merge(l.split(",", 3)[1], 1L, Long::sum));
-            System.out.println("[ProcessesIT] ids per model version, later: " + count);
-            String version = count.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            System.out.println("[ProcessesIT] ids per model version, converged: " + count);
+            assertThat(count).as("every id on one version").hasSize(1);
+            String version = count.keySet().iterator().next();
+            assertThat(Long.parseLong(version)).as("a trained version").isPositive();
+            Process servedList = procs.start("models-served", "models", "--bootstrap-servers", bootstrap, "--kind",
+                    "image");
+            procs.awaitSuccess(servedList, Duration.ofSeconds(60));
+            assertThat(procs.output(servedList)).containsPattern("image\\s+image-moco\\s+" + version
+                    + "\\s+\\d+\\s+\\S+\\s+SERVED").contains("image serves v" + version);
             Path modelDir = tmp.resolve("model-v" + version);
             procs.awaitSuccess(procs.start("export-model", "export-model", "--bootstrap-servers", bootstrap, "--kind",
                     "image", "--version", version, "--out", modelDir.toString()), Duration.ofSeconds(60));
