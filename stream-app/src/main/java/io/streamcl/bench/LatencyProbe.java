@@ -84,8 +84,11 @@ public final class LatencyProbe {
         return new Result(perSecond, sorted.length, sorted);
     }
 
-    /** Sends on schedule for the duration; records send times when {@code sentAt} is given. */
-    private static int send(BenchPipeline p, List<RawItem> pool, double perSecond, Duration duration, String prefix,
+    /**
+     * Sends on schedule for the duration; records send times when {@code sentAt} is given. Package-visible:
+     * {@link FreshItems} times items with the same clock while a backfill runs.
+     */
+    static int send(BenchPipeline p, List<RawItem> pool, double perSecond, Duration duration, String prefix,
             Map<String, Long> sentAt) {
         int n = (int) Math.round(perSecond * duration.toNanos() / 1e9);
         long t0 = System.nanoTime();
@@ -106,7 +109,8 @@ public final class LatencyProbe {
         return n;
     }
 
-    private static void read(Settings s, Map<String, Long> sentAt, List<Double> latencies, AtomicBoolean stop) {
+    /** Until {@code stop}, times every embedding read whose id is in {@code sentAt}, and forgets the id. */
+    static void read(Settings s, Map<String, Long> sentAt, List<Double> latencies, AtomicBoolean stop) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(Settings.BOOTSTRAP_SERVERS),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

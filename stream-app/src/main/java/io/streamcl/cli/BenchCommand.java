@@ -2,7 +2,9 @@ package io.streamcl.cli;
 
 import ai.djl.ndarray.types.Shape;
 import io.streamcl.augment.ImageTensor;
+import io.streamcl.bench.BackfillProbe;
 import io.streamcl.bench.BareLoop;
+import io.streamcl.bench.BenchPipeline;
 import io.streamcl.bench.CpuByThread;
 import io.streamcl.bench.LatencyProbe;
 import io.streamcl.bench.MemoryProbe;
@@ -38,7 +40,9 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.LongPredicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,18 +53,19 @@ import picocli.CommandLine.Option;
  * baselines, and what the hyperparameters buy. Writes BENCHMARKS.md and a CSV of every figure.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark throughput (pipeline against a bare training loop), latency, memory, quality and a"
-                + " hyperparameter sweep.", "Writes BENCHMARKS.md, a CSV of every figure and a PNG of the sweep."})
+        description = {"Benchmark throughput (pipeline against a bare training loop), latency, memory, a backfill,"
+                + " quality and a hyperparameter sweep.", "Writes BENCHMARKS.md, a CSV of every figure and a PNG of the sweep."})
 public final class BenchCommand implements Callable<Integer> {
     private static final String FMNIST = "data/fashion-mnist/";
     private static final String SHARED_FMNIST = "../shared/data/fashion-mnist/";
     private static final String COLD_RESULT = "cold-bare-run:";
-    private static final int MEMORY_BACKLOG = 1024;
+    /** The trainer's backlog in the memory and backfill runs: small, so that it samples from early on. */
+    private static final int SAMPLED_BACKLOG = 1024;
     private static final String TRAINER_GROUP = Throughput.TRAINER;
 
-    enum Section { throughput, latency, memory, quality, sweep, speedups }
+    enum Section { throughput, latency, memory, backfill, quality, sweep, speedups }
 
-    @Option(names = "--sections", split = ",", defaultValue = "throughput,latency,memory,quality,sweep,speedups",
+    @Option(names = "--sections", split = ",", defaultValue = "throughput,latency,memory,backfill,quality,sweep,speedups",
             description = "what to measure: ${COMPLETION-CANDIDATES} (default: all)")
     EnumSet<Section> sections;
 
@@ -84,6 +89,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--memory-items", defaultValue = "100000",
             description = "items for the memory run, sampled at 10%%, 25%%, 50%%, 75%% and 100%% (default: ${DEFAULT-VALUE})")
     int memoryItems;
+
+    @Option(names = "--backfill-items", defaultValue = "100000",
+            description = "items in the catalogue that the backfill run re-embeds (default: ${DEFAULT-VALUE})")
+    int backfillItems;
+
+    @Option(names = "--backfill-rate", defaultValue = "0", paramLabel = "PER_S",
+            description = "fresh items/s offered during the backfill (default: half the pipeline's sustained rate)")
+    double backfillRate;
 
     @Option(names = "--train-images", defaultValue = SHARED_FMNIST + "train-images-idx3-ubyte.gz", paramLabel = "IDX",
             description = "quality and sweep: labelled images streamed (default: ${DEFAULT-VALUE}; if missing, the"
@@ -144,10 +157,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (items < 2 || repeats < 1 || memoryItems < 10 || qualityItems < 2 || qualitySentences < 2 || qualityUsers < 2
-                || sweepItems < 2 || latencySeconds < 1) {
-            System.err.println("bench: --items, --repeats, --memory-items, --quality-items, --sweep-items and"
-                    + " --latency-seconds must be positive (and large enough to train on)");
+        if (items < 2 || repeats < 1 || memoryItems < 10 || backfillItems < 2 || qualityItems < 2 || qualitySentences < 2
+                || qualityUsers < 2 || sweepItems < 2 || latencySeconds < 1) {
+            System.err.println("bench: --items, --repeats, --memory-items, --backfill-items, --quality-items,"
+                    + " --sweep-items and --latency-seconds must be positive (and large enough to train on)");
             return 2;
         }
         // This thread evaluates (quality, sweep) between the pipeline runs. Single-threaded in libtorch it starts
@@ -178,6 +191,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (sections.contains(Section.memory)) {
             memory();
+        }
+        if (sections.contains(Section.backfill)) {
+            backfill();
         }
         if (sections.contains(Section.quality)) {
             quality();
@@ -375,14 +391,25 @@ public final class BenchCommand implements Callable<Integer> {
         return cells;
     }
 
-    private void latency() throws InterruptedException {
-        double rate = latencyRate > 0 ? latencyRate : pipelineSustained / 2;
-        if (!(rate > 0)) {
-            System.out.println("bench: latency needs a rate: measuring the pipeline's sustained rate first");
-            Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items)));
-            rate = Throughput.pipeline(s, ImageKind.NAME, pool.subList(0, items), "streamcl-bench-rate",
-                    Duration.ofSeconds(timeoutSeconds), x -> { }).sustainedItemsPerSecond() / 2;
+    /**
+     * The rate fresh items are offered at: as given, else half the pipeline's sustained rate, measured here
+     * once if the throughput section did not run.
+     */
+    private double offeredRate(double given) throws InterruptedException {
+        if (given > 0) {
+            return given;
         }
+        if (!(pipelineSustained > 0)) {
+            System.out.println("bench: measuring the pipeline's sustained rate first (half of it is offered)");
+            Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Integer.toString(items)));
+            pipelineSustained = Throughput.pipeline(s, ImageKind.NAME, pool.subList(0, items), "streamcl-bench-rate",
+                    Duration.ofSeconds(timeoutSeconds), x -> { }).sustainedItemsPerSecond();
+        }
+        return pipelineSustained / 2;
+    }
+
+    private void latency() throws InterruptedException {
+        double rate = offeredRate(latencyRate);
         System.out.printf("bench: latency at %.0f items/s for %d s (after a 10 s warm-up)%n", rate, latencySeconds);
         LatencyProbe.Result r = LatencyProbe.run(settings, "streamcl-bench-latency", pool, rate, Duration.ofSeconds(10),
                 Duration.ofSeconds(latencySeconds));
@@ -408,7 +435,7 @@ public final class BenchCommand implements Callable<Integer> {
         long[] at = {first, memoryItems / 4, memoryItems / 2, memoryItems * 3L / 4, memoryItems};
         System.out.printf("bench: memory over %d images%n", memoryItems);
         // a bounded queue filling up is not a leak: let the trainer start sampling long before the first sample
-        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(MEMORY_BACKLOG)));
+        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(SAMPLED_BACKLOG)));
         List<MemoryProbe.Sample> samples = MemoryProbe.run(s, "streamcl-bench-memory", ImageKind.NAME, pool, at,
                 Duration.ofSeconds(timeoutSeconds));
         report.heading("Memory: flat as items keep coming");
@@ -416,7 +443,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + " training on; `replay.max-backlog` is %d, so the trainer samples from early on and its queue of"
                         + " waiting images stops growing before the first sample. One process"
                         + " holds the broker, the app and the producer: resident set from /proc, live heap after two"
-                        + " full collections.%n%n", memoryItems, pool.size(), images, MEMORY_BACKLOG);
+                        + " full collections.%n%n", memoryItems, pool.size(), images, SAMPLED_BACKLOG);
         List<List<String>> rows = new ArrayList<>();
         for (MemoryProbe.Sample m : samples) {
             String subject = "after " + m.items() + " items";
@@ -432,6 +459,67 @@ public final class BenchCommand implements Callable<Integer> {
                 report.figure("memory", "growth", "resident_percent", 100.0 * (b.residentBytes() - a.residentBytes())
                         / a.residentBytes()),
                 report.figure("memory", "growth", "heap_percent", 100.0 * (b.heapBytes() - a.heapBytes()) / a.heapBytes()));
+    }
+
+    private void backfill() throws Exception {
+        double rate = offeredRate(backfillRate);
+        System.out.printf("bench: backfill of %d images, fresh images at %.0f items/s meanwhile%n", backfillItems, rate);
+        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(SAMPLED_BACKLOG)));
+        BackfillProbe.Result r = BackfillProbe.run(s, "streamcl-bench-backfill", ImageKind.NAME, pool, backfillItems,
+                rate, BenchCommand::pinAnotherVersion, Duration.ofSeconds(timeoutSeconds));
+        report.heading("Backfill: the whole catalogue re-embedded while training");
+        report.text("%d images streamed (the %d of `%s` cycled under fresh ids) and embedded, training on"
+                        + " (`replay.max-backlog` %d: the trainer samples); once the served version was complete on every"
+                        + " partition, v%d was pinned as `promote --kind image --version %d` does, so that every embed task"
+                        + " re-embeds its whole catalogue. Meanwhile fresh images were offered at a fixed %.0f items/s (%s),"
+                        + " timed as in the latency section: to a `read_committed` consumer of `embeddings`, which reads"
+                        + " the backfill's records too. The backfill's time runs from the pin until every partition's"
+                        + " `EmbeddingStatus` for v%d was read. Rerun: `java -jar stream-app/target/stream-app.jar bench"
+                        + " --sections backfill --backfill-items %d%s`.%n%n",
+                backfillItems, pool.size(), images, SAMPLED_BACKLOG, r.version(), r.version(),
+                report.figure("backfill", "fresh items", "offered_items_per_second", rate),
+                backfillRate > 0 ? "as given" : "half the pipeline's sustained rate", r.version(), backfillItems,
+                backfillRate > 0 ? String.format(java.util.Locale.ROOT, " --backfill-rate %s", backfillRate) : "");
+        report.table(List.of("items streamed", "re-embedded", "in the catalogues after", "backfill (s)",
+                "backfill (items/s)", "training steps/s"), List.of(List.of(
+                Integer.toString(r.items()),
+                Long.toString((long) report.figure("backfill", "catalogue", "reembedded", r.reembedded())),
+                Long.toString((long) report.figure("backfill", "catalogue", "catalogued", r.catalogued())),
+                BenchReport.f1(report.figure("backfill", "catalogue", "seconds", r.seconds())),
+                BenchReport.f1(report.figure("backfill", "catalogue", "items_per_second", r.itemsPerSecond())),
+                BenchReport.f2(report.figure("backfill", "trainer", "steps_per_second", r.stepsPerSecond())))));
+        LatencyProbe.Result fresh = r.fresh();
+        report.table(List.of("fresh items timed", "p50 (ms)", "p99 (ms)", "max (ms)"), List.of(List.of(
+                Long.toString((long) report.figure("backfill", "fresh items", "timed", fresh.measured())),
+                BenchReport.f1(report.figure("backfill", "fresh items", "p50_ms", fresh.percentile(50))),
+                BenchReport.f1(report.figure("backfill", "fresh items", "p99_ms", fresh.percentile(99))),
+                BenchReport.f1(report.figure("backfill", "fresh items", "max_ms", fresh.max())))));
+        report.text("Target: p99 of the fresh items at most 500 ms during the backfill.%n");
+        System.out.printf("bench: backfill of %d entries to v%d in %.1f s (%.0f items/s, %.2f training steps/s); fresh"
+                        + " items p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d%n", r.reembedded(), r.version(),
+                r.seconds(), r.itemsPerSecond(), r.stepsPerSecond(), fresh.percentile(50), fresh.percentile(99),
+                fresh.max(), fresh.measured());
+    }
+
+    /**
+     * Pins, as `promote --version` does, a version that the catalogue is not on, so that every entry is
+     * re-embedded. Only once the served version is complete on every partition: then every entry is on it. The
+     * version pinned is v0, the untrained encoder, when a trained one is served (the oldest left, should
+     * compaction have removed v0), else the newest.
+     */
+    private static OptionalLong pinAnotherVersion(BenchPipeline p, LongPredicate complete) throws Exception {
+        String bootstrap = p.settings().get(Settings.BOOTSTRAP_SERVERS);
+        String topic = p.settings().get(Settings.TOPIC_MODELS);
+        ModelRegistry registry = ModelRegistry.read(bootstrap, topic, ImageKind.NAME);
+        long served = registry.served(ImageKind.NAME).map(ModelSnapshot::getVersion).orElse(-1L);
+        // with v0 served, the first trained snapshot may still be in the trainer's open transaction
+        List<ModelSnapshot> others = registry.candidates().stream().filter(c -> c.getVersion() != served).toList();
+        if (served < 0 || !complete.test(served) || others.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        ModelSnapshot pinned = served > 0 ? others.get(0) : others.get(others.size() - 1);
+        PromoteCommand.writePin(bootstrap, topic, ImageKind.NAME, pinned, "pinned by bench to time a backfill");
+        return OptionalLong.of(pinned.getVersion());
     }
 
     private void quality() throws Exception {

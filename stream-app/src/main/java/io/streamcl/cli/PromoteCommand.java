@@ -49,7 +49,7 @@ public final class PromoteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ModelRegistry registry = where.read(kind);
-        byte[] value = null;
+        ModelSnapshot pinned = null;
         if (!target.auto) {
             Optional<ModelSnapshot> s = registry.candidate(kind, target.version);
             if (s.isEmpty()) {
@@ -57,15 +57,10 @@ public final class PromoteCommand implements Callable<Integer> {
                         registry.candidates().stream().map(x -> "v" + x.getVersion()).toList());
                 return 1;
             }
-            value = AvroSerde.of(ModelSnapshot.class).encode(
-                    ModelSnapshots.promoted(s.get(), "pinned", "pinned by hand with promote", Instant.now()));
+            pinned = s.get();
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_MESSAGE_BYTES),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(where.topic, ModelSnapshots.pinnedKey(kind), value)).get(30, TimeUnit.SECONDS);
+        try {
+            writePin(where.bootstrapServers, where.topic, kind, pinned, "pinned by hand with promote");
         } catch (ExecutionException | TimeoutException e) {
             System.err.println("cannot write to " + where.topic + " at " + where.bootstrapServers + ": " + e.getMessage());
             return 1;
@@ -80,5 +75,22 @@ public final class PromoteCommand implements Callable<Integer> {
                     + " nothing until `promote --kind %s --auto`%n", kind, target.version, kind);
         }
         return 0;
+    }
+
+    /**
+     * Writes a kind's pin to the models topic: a promoted copy of {@code snapshot} under the pinned key, or,
+     * for null, a tombstone there, which hands serving back to the gate. Also what {@code bench} pins with.
+     */
+    static void writePin(String bootstrapServers, String topic, String kind, ModelSnapshot snapshot, String reason)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        byte[] value = snapshot == null ? null : AvroSerde.of(ModelSnapshot.class).encode(
+                ModelSnapshots.promoted(snapshot, "pinned", reason, Instant.now()));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_MESSAGE_BYTES),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, ModelSnapshots.pinnedKey(kind), value)).get(30, TimeUnit.SECONDS);
+        }
     }
 }

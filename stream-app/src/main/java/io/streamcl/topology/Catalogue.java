@@ -13,14 +13,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * What one embed task has published, per id: the encoder input it came from (decoded once), so that every
  * newly served version can re-embed the whole catalogue. Keys are {@code <model kind>|<id>}, so a kind's
- * entries are one key range. Two changelogged stores: the entries, and their arrival order (sequence
- * number to key), by which the least recently sent entry is evicted first when the catalogue is over its
- * size or age.
+ * entries are one key range. Three changelogged stores: the entries (written when an item arrives), the
+ * version each was last published under (rewritten by every backfill, so small), and their arrival order
+ * (sequence number to key), by which the least recently sent entry is evicted first when the catalogue is
+ * over its size or age.
  */
 final class Catalogue {
     private static final char SEPARATOR = '|';
+    /** The version of an entry that waits to be embedded (it arrived, or arrived again). */
+    static final long WAITING = -1;
 
     private final KeyValueStore<String, CatalogueEntry> entries;
+    private final KeyValueStore<String, Long> versions;
     private final KeyValueStore<Long, String> order;
     private final long maxItems;
     private final long maxAgeMillis;
@@ -33,9 +37,10 @@ final class Catalogue {
      * @param maxAgeMillis entries not sent again for this long are evicted; 0: no age limit
      * @param onEvicted told of every eviction
      */
-    Catalogue(KeyValueStore<String, CatalogueEntry> entries, KeyValueStore<Long, String> order, long maxItems,
-            long maxAgeMillis, Runnable onEvicted) {
+    Catalogue(KeyValueStore<String, CatalogueEntry> entries, KeyValueStore<String, Long> versions,
+            KeyValueStore<Long, String> order, long maxItems, long maxAgeMillis, Runnable onEvicted) {
         this.entries = entries;
+        this.versions = versions;
         this.order = order;
         this.maxItems = maxItems;
         this.maxAgeMillis = maxAgeMillis;
@@ -73,7 +78,8 @@ final class Catalogue {
         }
         long seen = nextSeen++;
         entries.put(key, CatalogueEntry.newBuilder().setKind(embeddingKind).setInput(encode(input))
-                .setEventTime(eventTime).setSeen(seen).setSeenTime(now).setVersion(-1).build());
+                .setEventTime(eventTime).setSeen(seen).setSeenTime(now).build());
+        versions.put(key, WAITING);
         order.put(seen, key);
         while (size > maxItems) {
             evictOldest();
@@ -108,6 +114,7 @@ final class Catalogue {
         }
         order.delete(oldest.key);
         entries.delete(oldest.value);
+        versions.delete(oldest.value);
         counts.merge(modelKind(oldest.value), -1L, Long::sum);
         size--;
         onEvicted.run();
@@ -118,15 +125,17 @@ final class Catalogue {
     }
 
     /** Records that the entry's embedding went out under this version. */
-    void published(String key, CatalogueEntry entry, long version) {
-        entry.setVersion(version);
-        entries.put(key, entry);
+    void published(String key, long version) {
+        versions.put(key, version);
     }
 
-    /** A kind's entries after the given key (from its first when null), in key order. */
-    KeyValueIterator<String, CatalogueEntry> after(String modelKind, String cursor) {
+    /**
+     * The version each of a kind's entries was last published under ({@link #WAITING}: not yet), for the
+     * keys after the given one (from its first when null), in key order.
+     */
+    KeyValueIterator<String, Long> versionsAfter(String modelKind, String cursor) {
         String from = cursor == null ? modelKind + SEPARATOR : cursor + '\0';
-        return entries.range(from, modelKind + (char) (SEPARATOR + 1));
+        return versions.range(from, modelKind + (char) (SEPARATOR + 1));
     }
 
     long count(String modelKind) {

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 final class EmbedProcessor implements Processor<String, RawItem, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
     /** The most a punctuation spends on a backfill: an arriving item waits at most about this long for it. */
-    private static final long BACKFILL_SLICE_NANOS = Duration.ofMillis(20).toNanos();
+    private static final long BACKFILL_SLICE_NANOS = Duration.ofMillis(10).toNanos();
     private static final long PROGRESS_LOG_NANOS = Duration.ofSeconds(5).toNanos();
 
     /** A loaded served version: the frozen encoder and what to stamp on its embeddings. */
@@ -61,10 +61,12 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
      *
      * @param histories the entity history store; null for kinds without entities
      */
-    record StoreNames(String catalogue, String order, String queue, String backfill, String histories) {
+    record StoreNames(String catalogue, String versions, String order, String queue, String backfill,
+            String histories) {
         static StoreNames withSuffix(String suffix, boolean histories) {
-            return new StoreNames(LearnerTopology.CATALOGUE_STORE + suffix, LearnerTopology.CATALOGUE_ORDER_STORE
-                    + suffix, LearnerTopology.QUEUE_STORE + suffix, LearnerTopology.BACKFILL_STORE + suffix,
+            return new StoreNames(LearnerTopology.CATALOGUE_STORE + suffix,
+                    LearnerTopology.CATALOGUE_VERSIONS_STORE + suffix, LearnerTopology.CATALOGUE_ORDER_STORE + suffix,
+                    LearnerTopology.QUEUE_STORE + suffix, LearnerTopology.BACKFILL_STORE + suffix,
                     histories ? LearnerTopology.HISTORIES_STORE + suffix : null);
         }
     }
@@ -112,7 +114,8 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.catalogue = new Catalogue(context.getStateStore(storeNames.catalogue()),
-                context.getStateStore(storeNames.order()), plan.maxItems(), plan.maxAgeMillis(),
+                context.getStateStore(storeNames.versions()), context.getStateStore(storeNames.order()),
+                plan.maxItems(), plan.maxAgeMillis(),
                 () -> metrics.catalogueEvicted(1));
         this.queue = context.getStateStore(storeNames.queue());
         this.backfills = context.getStateStore(storeNames.backfill());
@@ -251,7 +254,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
         for (int i = 0; i < vectors.length; i++) {
             KeyValue<String, CatalogueEntry> kv = entries.get(i);
             publish(Catalogue.id(kv.key), kv.value, vectors[i], model.info(), now);
-            catalogue.published(kv.key, kv.value, model.info().getVersion());
+            catalogue.published(kv.key, model.info().getVersion());
         }
     }
 
@@ -316,14 +319,14 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
             long passed = 0;
             boolean end;
             int room = limited ? (int) Math.min(plan.batchSize(), backfillAllowance) : plan.batchSize();
-            try (KeyValueIterator<String, CatalogueEntry> it = catalogue.after(kind.name(), p.getCursor())) {
+            try (KeyValueIterator<String, Long> it = catalogue.versionsAfter(kind.name(), p.getCursor())) {
                 while (slice.size() < room && passed < 16L * plan.batchSize() && it.hasNext()) {
-                    KeyValue<String, CatalogueEntry> kv = it.next();
+                    KeyValue<String, Long> kv = it.next();
                     cursor = kv.key;
                     passed++;
-                    // -1: queued, it goes out fresh under the served version anyway
-                    if (kv.value.getVersion() != version && kv.value.getVersion() != -1) {
-                        slice.add(kv);
+                    // WAITING: queued, it goes out fresh under the served version anyway
+                    if (kv.value != version && kv.value != Catalogue.WAITING) {
+                        slice.add(KeyValue.pair(kv.key, catalogue.get(kv.key)));
                     }
                 }
                 end = !it.hasNext();

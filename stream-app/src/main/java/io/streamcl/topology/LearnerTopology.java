@@ -50,8 +50,12 @@ import org.apache.kafka.streams.state.Stores;
  * No model maths here: processors coordinate, {@code learn} computes.
  */
 public final class LearnerTopology {
-    /** Prefixes of each embed processor's stores: its catalogue, its arrival order, its queue, its backfill. */
+    /**
+     * Prefixes of each embed processor's stores: its catalogue, the versions its entries were published
+     * under, their arrival order, its queue, its backfill.
+     */
     public static final String CATALOGUE_STORE = "embed-catalogue";
+    public static final String CATALOGUE_VERSIONS_STORE = "embed-catalogue-versions";
     public static final String CATALOGUE_ORDER_STORE = "embed-catalogue-order";
     public static final String QUEUE_STORE = "embed-queue";
     public static final String BACKFILL_STORE = "embed-backfill";
@@ -222,6 +226,8 @@ public final class LearnerTopology {
             Set<StoreBuilder<?>> stores = new HashSet<>();
             stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.catalogue()),
                     Serdes.String(), AvroSerde.of(CatalogueEntry.class)));
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.versions()),
+                    Serdes.String(), Serdes.Long()));
             stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.order()),
                     Serdes.Long(), Serdes.String()));
             stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeNames.queue()),

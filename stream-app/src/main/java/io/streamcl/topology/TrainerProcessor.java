@@ -340,7 +340,12 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
      * parameters (which would make every embedder re-embed its catalogue for nothing).
      */
     private void confirmCaughtUp(TrainingLoop.Snapshot snapshot) {
-        Map<String, Double> m = new LinkedHashMap<>(lastPublished.getMetrics());
+        Map<String, Double> was = lastPublished.getMetrics();
+        if (was.getOrDefault("caught_up", 0.0) == 1.0
+                && was.getOrDefault("items_offered", 0.0) == snapshot.itemsOffered()) {
+            return; // already said
+        }
+        Map<String, Double> m = new LinkedHashMap<>(was);
         m.put("pending_uses", 0.0);
         m.put("caught_up", 1.0);
         m.put("items_offered", (double) snapshot.itemsOffered());

@@ -89,8 +89,8 @@ class TwoInstancesIT {
                 List<Long> versions = TopicReader.readUntil(bootstrap, "models",
                         AvroSerde.of(ModelSnapshot.class).deserializer(), got -> true, Duration.ofSeconds(60)).stream()
                         .filter(r -> r.key().equals("image")).map(r -> r.value().getVersion()).toList();
-                for (int i = 1; i < versions.size(); i++) {
-                    assertThat(versions.get(i)).as("versions %s", versions).isGreaterThan(versions.get(i - 1));
+                for (int i = 1; i < versions.size(); i++) { // a version comes again only to confirm it (caught_up)
+                    assertThat(versions.get(i)).as("versions %s", versions).isGreaterThanOrEqualTo(versions.get(i - 1));
                 }
                 assertThat(other.isAlive()).isTrue();
             } catch (Throwable t) {

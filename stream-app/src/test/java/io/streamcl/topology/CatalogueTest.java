@@ -21,6 +21,9 @@ class CatalogueTest {
     private final KeyValueStore<String, CatalogueEntry> entries = store("entries",
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("entries"), Serdes.String(),
                     AvroSerde.of(CatalogueEntry.class)).withLoggingDisabled().build());
+    private final KeyValueStore<String, Long> versions = store("versions",
+            Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("versions"), Serdes.String(), Serdes.Long())
+                    .withLoggingDisabled().build());
     private final KeyValueStore<Long, String> order = store("order",
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("order"), Serdes.Long(), Serdes.String())
                     .withLoggingDisabled().build());
@@ -33,32 +36,33 @@ class CatalogueTest {
 
     @Test
     void shouldKeepTheNewestInputOfAnItemSentAgainAndItsDecodedValues() {
-        Catalogue c = new Catalogue(entries, order, 10, 0, evicted::incrementAndGet);
+        Catalogue c = new Catalogue(entries, versions, order, 10, 0, evicted::incrementAndGet);
         c.arrived("image|a", "image", new float[] {1, 2}, T0, T0);
-        c.published("image|a", c.get("image|a"), 3);
+        c.published("image|a", 3);
         c.arrived("image|a", "image", new float[] {0.5f, -7}, T0.plusSeconds(1), T0.plusSeconds(1));
         CatalogueEntry e = c.get("image|a");
         assertThat(Catalogue.input(e)).containsExactly(0.5f, -7);
-        assertThat(e.getVersion()).as("waits to be embedded again").isEqualTo(-1);
+        assertThat(versions.get("image|a")).as("waits to be embedded again").isEqualTo(Catalogue.WAITING);
         assertThat(c.count("image")).isEqualTo(1);
         assertThat(order.approximateNumEntries()).isEqualTo(1);
     }
 
     @Test
     void shouldEvictTheLeastRecentlySentPastItsSizeAndCountIt() {
-        Catalogue c = new Catalogue(entries, order, 3, 0, evicted::incrementAndGet);
+        Catalogue c = new Catalogue(entries, versions, order, 3, 0, evicted::incrementAndGet);
         for (String id : List.of("a", "b", "c")) {
             c.arrived("image|" + id, "image", new float[] {1}, T0, T0);
         }
         c.arrived("image|a", "image", new float[] {2}, T0, T0); // a is now the most recent
         c.arrived("sentence|d", "sentence", new float[] {3}, T0, T0);
         assertThat(c.get("image|b")).isNull();
+        assertThat(versions.get("image|b")).isNull();
         assertThat(c.get("image|a")).isNotNull();
         assertThat(evicted).hasValue(1);
         assertThat(c.count("image")).isEqualTo(2);
         assertThat(c.count("sentence")).isEqualTo(1);
 
-        Catalogue reopened = new Catalogue(entries, order, 3, 0, evicted::incrementAndGet);
+        Catalogue reopened = new Catalogue(entries, versions, order, 3, 0, evicted::incrementAndGet);
         assertThat(reopened.count("image")).as("counted again from the stores").isEqualTo(2);
         reopened.arrived("image|e", "image", new float[] {4}, T0, T0);
         assertThat(reopened.get("image|c")).as("the order survives a restart").isNull();
@@ -66,7 +70,7 @@ class CatalogueTest {
 
     @Test
     void shouldEvictEntriesNotSentAgainWithinTheAgeLimit() {
-        Catalogue c = new Catalogue(entries, order, 100, 60_000, evicted::incrementAndGet);
+        Catalogue c = new Catalogue(entries, versions, order, 100, 60_000, evicted::incrementAndGet);
         c.arrived("image|old", "image", new float[] {1}, T0, T0);
         c.arrived("image|new", "image", new float[] {1}, T0, T0.plusSeconds(50));
         c.evictExpired(T0.plusSeconds(70));
@@ -77,16 +81,16 @@ class CatalogueTest {
 
     @Test
     void shouldIterateOneKindInKeyOrderFromACursor() {
-        Catalogue c = new Catalogue(entries, order, 100, 0, evicted::incrementAndGet);
+        Catalogue c = new Catalogue(entries, versions, order, 100, 0, evicted::incrementAndGet);
         for (String key : List.of("image|b", "sentence|a", "image|a", "image|c", "event|z")) {
             c.arrived(key, "x", new float[] {1}, T0, T0);
         }
-        assertThat(keys(c.after("image", null))).containsExactly("image|a", "image|b", "image|c");
-        assertThat(keys(c.after("image", "image|a"))).containsExactly("image|b", "image|c");
-        assertThat(keys(c.after("image", "image|c"))).isEmpty();
+        assertThat(keys(c.versionsAfter("image", null))).containsExactly("image|a", "image|b", "image|c");
+        assertThat(keys(c.versionsAfter("image", "image|a"))).containsExactly("image|b", "image|c");
+        assertThat(keys(c.versionsAfter("image", "image|c"))).isEmpty();
     }
 
-    private static List<String> keys(KeyValueIterator<String, CatalogueEntry> it) {
+    private static List<String> keys(KeyValueIterator<String, Long> it) {
         List<String> out = new ArrayList<>();
         try (it) {
             it.forEachRemaining(kv -> out.add(kv.key));
