@@ -49,8 +49,15 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbedProcessor implements Processor<String, RawItem, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
-    /** The most a punctuation spends on a backfill: an arriving item waits at most about this long for it. */
+    /** The most a punctuation spends on a backfill, beyond its first batch (which is one forward pass). */
     private static final long BACKFILL_SLICE_NANOS = Duration.ofMillis(10).toNanos();
+    /**
+     * The share of its time a task may spend backfilling: after a slice it rests four times as long. A
+     * forward pass is 64 rows however few are real, and a stream thread shares its cores with the trainer,
+     * so one slice can take a hundred milliseconds or more; without the rest, slices back to back kept the
+     * stream threads busy and fresh items waited seconds behind them (measured by bench's backfill section).
+     */
+    private static final double BACKFILL_DUTY = 0.2;
     private static final long PROGRESS_LOG_NANOS = Duration.ofSeconds(5).toNanos();
 
     /** A loaded served version: the frozen encoder and what to stamp on its embeddings. */
@@ -99,6 +106,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private final Map<String, Integer> arrivedUnembedded = new HashMap<>();
     private long lastRefresh;
     private long lastBackfillNanos = System.nanoTime();
+    private long nextBackfillNanos;
     private double backfillAllowance;
     private long lastProgressLog = System.nanoTime();
 
@@ -281,6 +289,9 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
      */
     private void backfill() {
         long start = System.nanoTime();
+        if (start < nextBackfillNanos) {
+            return; // resting: see BACKFILL_DUTY
+        }
         if (plan.backfillPerSecond() > 0) { // at most a second's worth saved up
             backfillAllowance = Math.min(plan.backfillPerSecond(),
                     backfillAllowance + plan.backfillPerSecond() * (start - lastBackfillNanos) / 1e9);
@@ -308,6 +319,8 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
         if (logNow) {
             lastProgressLog = start;
         }
+        long end = System.nanoTime();
+        nextBackfillNanos = end + (long) ((end - start) * (1 / BACKFILL_DUTY - 1));
     }
 
     private void backfillSlice(ItemKind<?> kind, Loaded model, BackfillProgress p, long start) {
