@@ -464,13 +464,17 @@ public final class BenchCommand implements Callable<Integer> {
     private void backfill() throws Exception {
         double rate = offeredRate(backfillRate);
         System.out.printf("bench: backfill of %d images, fresh images at %.0f items/s meanwhile%n", backfillItems, rate);
-        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(SAMPLED_BACKLOG)));
+        // the gate promotes nothing during the load (v0 stays served), so the pin comes while the trainer is still
+        // learning from it: the backfill is timed beside training
+        Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(SAMPLED_BACKLOG),
+                Settings.PROMOTION_INTERVAL_MS.name(), Integer.toString(3_600_000)));
         BackfillProbe.Result r = BackfillProbe.run(s, "streamcl-bench-backfill", ImageKind.NAME, pool, backfillItems,
                 rate, BenchCommand::pinAnotherVersion, Duration.ofSeconds(timeoutSeconds));
         report.heading("Backfill: the whole catalogue re-embedded while training");
         report.text("%d images streamed (the %d of `%s` cycled under fresh ids) and embedded, training on"
-                        + " (`replay.max-backlog` %d: the trainer samples); once the served version was complete on every"
-                        + " partition, v%d was pinned as `promote --kind image --version %d` does, so that every embed task"
+                        + " (`replay.max-backlog` %d: the trainer samples; `promotion.interval.ms` one hour, so v0 stays"
+                        + " served through the load and the trainer is still learning from it when the pin comes); once"
+                        + " the served version was complete on every partition, v%d was pinned as `promote --kind image --version %d` does, so that every embed task"
                         + " re-embeds its whole catalogue. Meanwhile fresh images were offered at a fixed %.0f items/s (%s),"
                         + " timed as in the latency section: to a `read_committed` consumer of `embeddings`, which reads"
                         + " the backfill's records too. The backfill's time runs from the pin until every partition's"

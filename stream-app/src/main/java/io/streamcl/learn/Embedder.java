@@ -22,7 +22,7 @@ public final class Embedder implements AutoCloseable {
      * then run in the same order whatever else is in the batch, so an item's vector does not depend on its
      * neighbours: the stream and {@code embed} give the same bits for the same version.
      */
-    private static final int CHUNK = 64;
+    public static final int CHUNK = 64;
 
     private final EncoderSpec spec;
     private final NDManager manager;

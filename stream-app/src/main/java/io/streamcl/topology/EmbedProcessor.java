@@ -52,12 +52,15 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     /** The most a punctuation spends on a backfill, beyond its first batch (which is one forward pass). */
     private static final long BACKFILL_SLICE_NANOS = Duration.ofMillis(10).toNanos();
     /**
-     * The share of its time a task may spend backfilling: after a slice it rests four times as long. A
-     * forward pass is 64 rows however few are real, and a stream thread shares its cores with the trainer,
-     * so one slice can take a hundred milliseconds or more; without the rest, slices back to back kept the
-     * stream threads busy and fresh items waited seconds behind them (measured by bench's backfill section).
+     * The share of its time a stream thread may spend backfilling, whichever of its tasks does it: after a
+     * slice, every task of the thread rests four times as long. A forward pass is 64 rows however few are
+     * real, and a stream thread shares its cores with the trainer, so one slice can take a hundred
+     * milliseconds or more; slices back to back kept the stream threads busy and fresh items waited seconds
+     * behind them (measured by bench's backfill section).
      */
     private static final double BACKFILL_DUTY = 0.2;
+    /** When this stream thread may backfill again (its tasks share it: the duty is the thread's). */
+    private static final ThreadLocal<long[]> NEXT_BACKFILL = ThreadLocal.withInitial(() -> new long[1]);
     private static final long PROGRESS_LOG_NANOS = Duration.ofSeconds(5).toNanos();
 
     /** A loaded served version: the frozen encoder and what to stamp on its embeddings. */
@@ -106,7 +109,6 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private final Map<String, Integer> arrivedUnembedded = new HashMap<>();
     private long lastRefresh;
     private long lastBackfillNanos = System.nanoTime();
-    private long nextBackfillNanos;
     private double backfillAllowance;
     private long lastProgressLog = System.nanoTime();
 
@@ -199,10 +201,6 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
         }
     }
 
-    private boolean hasEntities(String kind) {
-        return kinds.stream().anyMatch(k -> k.name().equals(kind) && k.entityHistory().isPresent());
-    }
-
     private Optional<ItemKind<?>> kindOf(RawItem item) {
         return kinds.stream().filter(k -> k.handles(item.getPayload())).findFirst();
     }
@@ -240,10 +238,21 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
                 budget--;
             }
         }
-        byKind.forEach((kind, entries) -> {
-            embedAndPublish(kind, entries);
+        byKind.forEach((kindName, entries) -> {
+            ItemKind<?> kind = kinds.stream().filter(k -> k.name().equals(kindName)).findFirst().orElseThrow();
+            int fresh = entries.size();
+            Slice backfill = topUp(kind, fresh);
+            List<KeyValue<String, CatalogueEntry>> all = new ArrayList<>(entries);
+            all.addAll(backfill.entries());
+            embedAndPublish(kindName, all);
             // an item of a standalone kind is one entry; an event's vectors (its item, its user) are counted below
-            metrics.embeddingsOut(kind, entries.size(), hasEntities(kind) ? 0 : entries.size());
+            metrics.embeddingsOut(kindName, fresh, kind.entityHistory().isPresent() ? 0 : fresh);
+            if (!backfill.entries().isEmpty() || backfill.last()) {
+                BackfillProgress p = progress.get(kindName);
+                backfilled(kind, models.get(kindName), p, backfill);
+                backfills.put(kindName, p);
+                metrics.backfill(taskKey(kind), p.getVersion(), p.getDone(), catalogue.count(kindName));
+            }
         });
         for (String key : done) {
             queue.delete(key);
@@ -289,7 +298,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
      */
     private void backfill() {
         long start = System.nanoTime();
-        if (start < nextBackfillNanos) {
+        if (start < NEXT_BACKFILL.get()[0]) {
             return; // resting: see BACKFILL_DUTY
         }
         if (plan.backfillPerSecond() > 0) { // at most a second's worth saved up
@@ -307,10 +316,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
             backfillSlice(kind, model, p, start);
             backfills.put(kind.name(), p);
             metrics.backfill(taskKey(kind), p.getVersion(), p.getDone(), catalogue.count(kind.name()));
-            if (p.getComplete()) {
-                LOG.info("{} backfill to v{} complete on partition {}: {} items", kind.name(), p.getVersion(),
-                        context.taskId().partition(), catalogue.count(kind.name()));
-            } else if (logNow) {
+            if (!p.getComplete() && logNow) {
                 LOG.info("{} backfill to v{}: {} of {} (partition {})", kind.name(), p.getVersion(),
                         String.format("%,d", p.getDone()), String.format("%,d", catalogue.count(kind.name())),
                         context.taskId().partition());
@@ -320,43 +326,86 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
             lastProgressLog = start;
         }
         long end = System.nanoTime();
-        nextBackfillNanos = end + (long) ((end - start) * (1 / BACKFILL_DUTY - 1));
+        NEXT_BACKFILL.get()[0] = end + (long) ((end - start) * (1 / BACKFILL_DUTY - 1));
     }
 
     private void backfillSlice(ItemKind<?> kind, Loaded model, BackfillProgress p, long start) {
-        long version = model.info().getVersion();
         boolean limited = plan.backfillPerSecond() > 0;
         while (System.nanoTime() - start < BACKFILL_SLICE_NANOS && (!limited || backfillAllowance >= 1)) {
-            List<KeyValue<String, CatalogueEntry>> slice = new ArrayList<>();
-            String cursor = p.getCursor();
-            long passed = 0;
-            boolean end;
-            int room = limited ? (int) Math.min(plan.batchSize(), backfillAllowance) : plan.batchSize();
-            try (KeyValueIterator<String, Long> it = catalogue.versionsAfter(kind.name(), p.getCursor())) {
-                while (slice.size() < room && passed < 16L * plan.batchSize() && it.hasNext()) {
-                    KeyValue<String, Long> kv = it.next();
-                    cursor = kv.key;
-                    passed++;
-                    // WAITING: queued, it goes out fresh under the served version anyway
-                    if (kv.value != version && kv.value != Catalogue.WAITING) {
-                        slice.add(KeyValue.pair(kv.key, catalogue.get(kv.key)));
-                    }
-                }
-                end = !it.hasNext();
+            Slice slice = takeBackfill(kind, model, p, plan.batchSize());
+            if (!slice.entries().isEmpty()) {
+                embedAndPublish(kind.name(), slice.entries());
             }
-            if (!slice.isEmpty()) {
-                embedAndPublish(kind.name(), slice);
-                metrics.backfilled(kind.name(), slice.size());
-                backfillAllowance -= slice.size();
-            }
-            p.setCursor(cursor);
-            p.setDone(p.getDone() + passed);
-            if (end) {
-                p.setComplete(true);
-                publishComplete(kind, model);
+            if (backfilled(kind, model, p, slice)) {
                 return;
             }
         }
+    }
+
+    /** Catalogue entries for a backfill, and whether they were the last of the catalogue. */
+    private record Slice(List<KeyValue<String, CatalogueEntry>> entries, boolean last) {}
+
+    /**
+     * Up to {@code room} (and the rate limit's allowance) catalogue entries not on the served version yet,
+     * from the kind's cursor on; advances the cursor past them.
+     */
+    private Slice takeBackfill(ItemKind<?> kind, Loaded model, BackfillProgress p, int room) {
+        if (plan.backfillPerSecond() > 0) {
+            room = (int) Math.min(room, backfillAllowance);
+        }
+        long version = model.info().getVersion();
+        List<KeyValue<String, CatalogueEntry>> slice = new ArrayList<>();
+        String cursor = p.getCursor();
+        long passed = 0;
+        boolean last;
+        try (KeyValueIterator<String, Long> it = catalogue.versionsAfter(kind.name(), p.getCursor())) {
+            while (slice.size() < room && passed < 16L * plan.batchSize() && it.hasNext()) {
+                KeyValue<String, Long> kv = it.next();
+                cursor = kv.key;
+                passed++;
+                // WAITING: queued, it goes out fresh under the served version anyway
+                if (kv.value != version && kv.value != Catalogue.WAITING) {
+                    slice.add(KeyValue.pair(kv.key, catalogue.get(kv.key)));
+                }
+            }
+            last = !it.hasNext();
+        }
+        p.setCursor(cursor);
+        p.setDone(p.getDone() + passed);
+        return new Slice(slice, last);
+    }
+
+    /**
+     * Counts a slice that was published, and completes the backfill after the catalogue's last entry.
+     *
+     * @return whether the backfill is complete
+     */
+    private boolean backfilled(ItemKind<?> kind, Loaded model, BackfillProgress p, Slice slice) {
+        metrics.backfilled(kind.name(), slice.entries().size());
+        backfillAllowance -= slice.entries().size();
+        if (slice.last()) {
+            p.setComplete(true);
+            publishComplete(kind, model);
+            LOG.info("{} backfill to v{} complete on partition {}: {} items", kind.name(), p.getVersion(),
+                    context.taskId().partition(), catalogue.count(kind.name()));
+        }
+        return slice.last();
+    }
+
+    /**
+     * Fills the rows that the last forward pass of {@code fresh} items would pad with zeros (see {@link
+     * Embedder#CHUNK}) with entries of the kind's backfill: they cost nothing, and a trickle of fresh items
+     * then carries the backfill along.
+     */
+    private Slice topUp(ItemKind<?> kind, int fresh) {
+        Loaded model = models.get(kind.name());
+        BackfillProgress p = progress.get(kind.name());
+        int room = (Embedder.CHUNK - fresh % Embedder.CHUNK) % Embedder.CHUNK;
+        if (model == null || p == null || p.getComplete() || p.getVersion() != model.info().getVersion()
+                || room == 0) {
+            return new Slice(List.of(), false);
+        }
+        return takeBackfill(kind, model, p, room);
     }
 
     private void publishComplete(ItemKind<?> kind, Loaded model) {
