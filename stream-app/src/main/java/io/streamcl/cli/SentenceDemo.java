@@ -75,9 +75,14 @@ final class SentenceDemo implements DemoScenario {
     public List<RawItem> trainingItems() {
         List<RawItem> items = new ArrayList<>(train.size());
         for (BrownSplit.LabelledText t : train) {
-            items.add(SentenceItems.rawItem("s-" + t.id(), System.currentTimeMillis(), t.text(), Map.of()));
+            items.add(SentenceItems.rawItem(streamedId(t), System.currentTimeMillis(), t.text(), Map.of()));
         }
         return items;
+    }
+
+    /** The id a training sentence is streamed (and published) under. */
+    private static String streamedId(BrownSplit.LabelledText t) {
+        return "s-" + t.id();
     }
 
     @Override
@@ -106,7 +111,7 @@ final class SentenceDemo implements DemoScenario {
         try (Embedder e = new Embedder(kind.encoderSpec(trained.getEncoderConfig()), ModelSnapshots.parameters(trained),
                 Devices.resolve(settings.get(Settings.DEVICE)))) {
             report.addRow("embeddings topic (the feed, v" + trained.getVersion() + ")", cmp.feed(
-                    train.stream().map(t -> feed.get(t.id())).toArray(float[][]::new), e));
+                    train.stream().map(t -> feed.get(streamedId(t))).toArray(float[][]::new), e));
         }
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
                 + ")", withEncoder(kind, trained, cmp, settings));

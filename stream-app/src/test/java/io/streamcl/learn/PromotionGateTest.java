@@ -22,7 +22,10 @@ class PromotionGateTest {
         assertThat(gate.judge(100, 2f, true, new ProbeFigures(0.30, -2.0, 0.60, 256), SERVED).reason())
                 .startsWith("probe top-1 0.600 below the served 0.700");
         assertThat(gate.judge(100, 2f, true, new ProbeFigures(0.30, -1.5, 0.70, 256), SERVED).reason())
-                .startsWith("probe alignment + uniformity -1.200 above (worse than) the served -1.700");
+                .startsWith("probe alignment + uniformity -1.200 above (worse than) the served -1.700")
+                .endsWith("and top-1 no better");
+        assertThat(gate.judge(100, 2f, true, new ProbeFigures(0.30, -1.5, 0.75, 256), SERVED).passed())
+                .as("a better retrieval outweighs the sum").isTrue();
         assertThat(gate.judge(100, 2f, true, new ProbeFigures(0.50, -2.0, 0.70, 256), SERVED).passed()).isFalse();
         assertThat(gate.judge(100, 2f, true, new ProbeFigures(0.0, 0.0, 0.70, 256), SERVED).reason())
                 .as("collapsed: perfect alignment, no spread").startsWith("probe alignment + uniformity 0.000");
