@@ -111,7 +111,7 @@ public final class Settings {
             "a promotion waits for the served version to be complete on every partition, at most this long");
     public static final Setting<Float> PROMOTION_TOLERANCE = new Setting<>("promotion.tolerance",
             "how much worse than the served version a snapshot's probe figures (pair top-1, and alignment +"
-                    + " uniformity) may be, each in its own units, and still be promoted", "0.05", s -> Float.valueOf(s.strip()),
+                    + " uniformity) may be, each in its own units, and still be promoted", "0.1", s -> Float.valueOf(s.strip()),
             v -> !v.isNaN() && v >= 0f && v <= 10f, "in [0, 10]");
     public static final Setting<Integer> PROMOTION_PROBE_ITEMS = intSetting("promotion.probe-items", 256, 2, 65_536,
             "positive pairs, from the first items a trainer sees, that every snapshot is measured on (kept with its"
