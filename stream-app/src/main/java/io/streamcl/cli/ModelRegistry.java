@@ -10,16 +10,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The models topic as a registry, read whole: every snapshot a trainer published (its candidates), the
  * versions the gate promoted, and the version pinned by hand, per kind.
  */
 final class ModelRegistry {
-    private static final Comparator<ModelSnapshot> BY_KIND_AND_VERSION =
-            Comparator.comparing(ModelSnapshot::getKind).thenComparingLong(ModelSnapshot::getVersion);
-
-    private final List<ModelSnapshot> candidates = new ArrayList<>();
+    /** Per kind, by version: a version published again (confirmed as caught up) keeps its newest record. */
+    private final Map<String, TreeMap<Long, ModelSnapshot>> candidates = new TreeMap<>();
+    private final Map<String, String> kindByModelName = new HashMap<>();
     private final Map<String, List<ModelSnapshot>> promotions = new HashMap<>();
     private final Map<String, ModelSnapshot> pinned = new HashMap<>();
 
@@ -53,8 +53,8 @@ final class ModelRegistry {
             return;
         }
         if (ModelSnapshots.isCandidateKey(key)) {
-            candidates.add(s);
-            candidates.sort(BY_KIND_AND_VERSION);
+            candidates.computeIfAbsent(s.getKind(), k -> new TreeMap<>()).put(s.getVersion(), s);
+            kindByModelName.put(s.getName(), s.getKind());
         } else {
             promotions.computeIfAbsent(s.getKind(), k -> new ArrayList<>()).add(s);
         }
@@ -62,7 +62,7 @@ final class ModelRegistry {
 
     /** Every snapshot still on the topic, by kind and version. */
     List<ModelSnapshot> candidates() {
-        return candidates;
+        return candidates.values().stream().flatMap(v -> v.values().stream()).toList();
     }
 
     /** The gate's promotions of a kind still on the topic, oldest first. */
@@ -83,19 +83,20 @@ final class ModelRegistry {
     }
 
     Optional<ModelSnapshot> candidate(String kind, long version) {
-        return candidates.stream().filter(s -> s.getKind().equals(kind) && s.getVersion() == version).findFirst();
+        return Optional.ofNullable(candidates.getOrDefault(kind, new TreeMap<>()).get(version));
     }
 
     Optional<ModelSnapshot> newest(String kind) {
-        return candidates.stream().filter(s -> s.getKind().equals(kind)).reduce((a, b) -> b);
+        TreeMap<Long, ModelSnapshot> versions = candidates.get(kind);
+        return versions == null || versions.isEmpty() ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
     }
 
     /** The kind whose model has this name (as an Embedding's model info carries it). */
     Optional<String> kindOfModel(String name) {
-        return candidates.stream().filter(s -> s.getName().equals(name)).map(ModelSnapshot::getKind).findFirst();
+        return Optional.ofNullable(kindByModelName.get(name));
     }
 
     List<String> kinds() {
-        return candidates.stream().map(ModelSnapshot::getKind).distinct().toList();
+        return List.copyOf(candidates.keySet());
     }
 }

@@ -98,6 +98,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private final Plan plan;
     private final Map<String, Loaded> models = new HashMap<>();
     private final Map<String, BackfillProgress> progress = new HashMap<>();
+    private final Map<String, String> taskKeys = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private Catalogue catalogue;
     private KeyValueStore<String, byte[]> queue;
@@ -206,8 +207,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     }
 
     private void punctuate() {
-        refreshModels();
-        embedQueued();
+        embedQueued(); // refreshes the served models first
         if (queued == 0) {
             backfill();
         }
@@ -463,8 +463,9 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
         return s.getPromotion() != null ? s.getPromotion().getTime().toEpochMilli() : s.getCreatedTime().toEpochMilli();
     }
 
+    /** {@code <kind>/<task id>}, made once per kind: it tags this task's gauges on every item. */
     private String taskKey(ItemKind<?> kind) {
-        return kind.name() + "/" + context.taskId();
+        return taskKeys.computeIfAbsent(kind.name(), k -> k + "/" + context.taskId());
     }
 
     @Override
