@@ -116,6 +116,10 @@ public final class Settings {
     public static final Setting<Integer> PROMOTION_PROBE_ITEMS = intSetting("promotion.probe-items", 256, 2, 65_536,
             "positive pairs, from the first items a trainer sees, that every snapshot is measured on (kept with its"
                     + " checkpoint)");
+    public static final Setting<Long> EVENT_TIME_MAX_FUTURE_MS = new Setting<>("event-time.max-future-ms",
+            "an item whose event time is further ahead of the app's clock than this is a dead letter (a corrupt or"
+                    + " skewed clock); any past time is accepted", "86400000", s -> Long.valueOf(s.strip()),
+            v -> v >= 0, ">= 0");
     public static final Setting<Integer> EMBED_LINGER_MS = intSetting("embed.linger.ms", 50, 1, 60_000,
             "longest wait before a partial embedding batch goes out");
 
@@ -196,7 +200,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
             TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_STATUS, TOPIC_TRAIN_PREFIX,
-            TOPIC_PARTITIONS,
+            TOPIC_PARTITIONS, EVENT_TIME_MAX_FUTURE_MS,
             KINDS, DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
             LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
             EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,

@@ -42,7 +42,9 @@ public final class RawItemProducer implements AutoCloseable {
     /** Sends asynchronously; see {@link #acked()} and {@link #failed()} after {@link #flush()}. */
     public void send(RawItem item) {
         Integer partition = item.getPayload() instanceof UserEvent e ? partitionOf(e.getUserId()) : null;
-        producer.send(new ProducerRecord<>(topic, partition, item.getEventTime().toEpochMilli(), item.getId(), item), (meta, error) -> {
+        // no record timestamp: the producer stamps the time of sending. The event time is in the item; as a
+        // record timestamp, a replay of years-old events would be deleted by time retention before it was read
+        producer.send(new ProducerRecord<>(topic, partition, null, item.getId(), item), (meta, error) -> {
             if (error == null) {
                 acked.incrementAndGet();
             } else {

@@ -63,6 +63,14 @@ public final class ContrastiveTrainer implements AutoCloseable {
     private final MarginContrastiveLoss margin;
     private final AdamOptimizer optimizer;
     private long steps;
+    /** The last checkpoint taken, or restored: where a diverged trainer goes back to. */
+    private byte[] lastGood;
+    private int discardedInARow;
+    /** A discarded step was not timed phase by phase. */
+    private static final StepResult.Phases NO_PHASES = new StepResult.Phases(0, 0, 0, 0, 0, 0);
+    /** Steps discarded in a row before the trainer goes back to its last good state. */
+    static final int MAX_DISCARDED_IN_A_ROW = 3;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContrastiveTrainer.class);
 
     /**
      * @param initialParameters parameters to start from ({@link #saveParameters()} of an earlier
@@ -158,6 +166,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
             throw new IllegalArgumentException("logQ needs moco and B values, got " + config.method() + " and "
                     + keyLogQ.length);
         }
+        keepFirstGoodState();
         long t0 = System.nanoTime();
         try (NDManager sm = model.getNDManager().newSubManager()) {
             NDArray x1 = sm.create(flatten(views1), spec.inputShape(b)); // (B, input...)
@@ -180,13 +189,26 @@ public final class ContrastiveTrainer implements AutoCloseable {
                     NDArray logQ = keyLogQ == null ? null : sm.create(keyLogQ); // (B)
                     NDArray lossArray = loss(z[0], keys == null ? z[1] : keys, itemIds, logQ, sm, b);
                     loss = lossArray.getFloat(); // waits for the forward pass
+                    if (!Float.isFinite(loss)) {
+                        return discarded(loss, b, t0, "loss " + loss);
+                    }
                     tBackward = System.nanoTime();
                     gc.backward(lossArray);
                     top1 = positiveTop1(z[0], keys == null ? z[1] : keys, sm, b);
                 }
+                if (!finiteSum(query, true)) {
+                    return discarded(loss, b, t0, "a non-finite gradient");
+                }
                 tOptimizer = System.nanoTime();
                 optimizer.update(query.getParameters());
             }
+            if (!finiteSum(query, false)) { // the update itself overflowed: nothing to discard it to but the last state
+                LOG.warn("step {} made a parameter non-finite (loss {}): the trainer goes back to its state at step {}",
+                        steps + 1, loss, restoreLastGood());
+                return new StepResult(steps, loss, Float.NaN, b, ms(t0, System.nanoTime()), NO_PHASES,
+                        StepResult.Outcome.RESTORED);
+            }
+            discardedInARow = 0;
             long tEma = System.nanoTime();
             if (key != null) {
                 MomentumUpdate.ema(query, key, config.momentum());
@@ -197,13 +219,53 @@ public final class ContrastiveTrainer implements AutoCloseable {
             }
             long tEnd = System.nanoTime();
             steps++;
-            if (!Float.isFinite(loss)) {
-                throw new IllegalStateException("loss became " + loss + " at step " + steps
-                        + ": lower learning.rate or raise temperature");
-            }
             StepResult.Phases phases = new StepResult.Phases(0, ms(t0, tBackward),
                     ms(tBackward, tOptimizer), ms(tOptimizer, tEma), ms(tEma, tBank), ms(tBank, tEnd));
             return new StepResult(steps, loss, top1, b, ms(t0, tEnd), phases);
+        }
+    }
+
+    /**
+     * A step that changed nothing. After {@link #MAX_DISCARDED_IN_A_ROW} in a row the trainer is not having
+     * a bad batch but diverging (its parameters are finite, yet every loss is not), and goes back to its last
+     * good state.
+     */
+    private StepResult discarded(float loss, int b, long t0, String why) {
+        discardedInARow++;
+        if (discardedInARow < MAX_DISCARDED_IN_A_ROW) {
+            LOG.debug("step {} discarded: {}", steps + 1, why);
+            return new StepResult(steps, loss, Float.NaN, b, ms(t0, System.nanoTime()), NO_PHASES,
+                    StepResult.Outcome.DISCARDED);
+        }
+        LOG.warn("{} steps in a row discarded ({}): the trainer goes back to its state at step {}",
+                discardedInARow, why, restoreLastGood());
+        discardedInARow = 0;
+        return new StepResult(steps, loss, Float.NaN, b, ms(t0, System.nanoTime()), NO_PHASES,
+                StepResult.Outcome.RESTORED);
+    }
+
+    /** Whether the parameters (or their gradients) sum to a finite number: one value per array to read. */
+    private static boolean finiteSum(ContrastiveEncoder encoder, boolean gradients) {
+        double sum = 0;
+        for (Parameter p : encoder.getParameters().values()) {
+            NDArray a = gradients ? p.getArray().getGradient() : p.getArray();
+            try (NDArray s = a.sum()) {
+                sum += s.getFloat();
+            }
+        }
+        return Double.isFinite(sum);
+    }
+
+    /** Goes back to the last checkpoint taken (or the state before the first step); returns its step. */
+    private long restoreLastGood() {
+        restore(lastGood);
+        return steps;
+    }
+
+    /** Keeps the state before the first step, so that there is always a good state to go back to. */
+    private void keepFirstGoodState() {
+        if (lastGood == null) {
+            lastGood = writeCheckpoint();
         }
     }
 
@@ -267,7 +329,11 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     /** Whether every parameter of the query encoder is a finite number (a diverged step leaves NaN or inf). */
     public boolean parametersFinite() {
-        for (Parameter p : query.getParameters().values()) {
+        return parametersFinite(query);
+    }
+
+    static boolean parametersFinite(ContrastiveEncoder encoder) {
+        for (Parameter p : encoder.getParameters().values()) {
             for (float v : p.getArray().toFloatArray()) { // on the JVM: no NDArray left in the model's manager
                 if (!Float.isFinite(v)) {
                     return false;
@@ -308,6 +374,11 @@ public final class ContrastiveTrainer implements AutoCloseable {
      * the size of {@link #saveParameters()}.
      */
     public byte[] checkpoint() {
+        lastGood = writeCheckpoint();
+        return lastGood;
+    }
+
+    private byte[] writeCheckpoint() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(4 << 20);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(CHECKPOINT_FORMAT);
@@ -332,28 +403,56 @@ public final class ContrastiveTrainer implements AutoCloseable {
      */
     public static ContrastiveTrainer fromCheckpoint(EncoderSpec spec, TrainerConfig config, Device device,
             byte[] checkpoint) {
+        ContrastiveTrainer t = new ContrastiveTrainer(spec, config, device, null, 0);
+        try {
+            t.restore(checkpoint);
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Puts this trainer back exactly as it was at a {@link #checkpoint()} of one with the same spec and
+     * config: encoders, optimizer, bank and step count.
+     *
+     * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec
+     */
+    public void restore(byte[] checkpoint) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
             if (in.readInt() != CHECKPOINT_FORMAT) {
                 throw new IllegalArgumentException("not a trainer checkpoint");
             }
-            long steps = in.readLong();
-            ContrastiveTrainer t = new ContrastiveTrainer(spec, config, device, readBlob(in), steps);
-            try {
-                byte[] keyParameters = readBlob(in);
-                if (t.key != null && keyParameters.length > 0) {
-                    loadInto(t.key, t.model.getNDManager(), keyParameters);
-                }
-                t.optimizer.restore(t.query.getParameters(), in);
-                if (in.readBoolean() && t.bank != null) {
-                    t.bank.restore(in);
-                }
-            } catch (IOException | RuntimeException e) {
-                t.close();
-                throw e;
+            long stepsThen = in.readLong();
+            copyInto(query, readBlob(in));
+            byte[] keyParameters = readBlob(in);
+            if (key != null && keyParameters.length > 0) {
+                copyInto(key, keyParameters);
             }
-            return t;
+            optimizer.restore(query.getParameters(), in);
+            if (in.readBoolean() && bank != null) {
+                bank.restore(in);
+            }
+            steps = stepsThen;
+            lastGood = checkpoint;
         } catch (IOException e) {
             throw new IllegalArgumentException("trainer checkpoint does not fit " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sets a live encoder's parameters to saved ones, in place: loading would replace its arrays, and the
+     * optimizer, the gradients and the trainer's parameter store all hold the arrays it has.
+     */
+    private void copyInto(ContrastiveEncoder live, byte[] parameters) {
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            ContrastiveEncoder saved = spec.newEncoder();
+            synchronized (RANDOM_LOCK) { // its draws are overwritten, but must not land in another's
+                saved.initialize(scratch, DataType.FLOAT32, spec.inputShape(2));
+            }
+            loadInto(saved, scratch, parameters);
+            MomentumUpdate.copy(saved, live);
         }
     }
 

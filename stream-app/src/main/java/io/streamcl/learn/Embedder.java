@@ -29,17 +29,29 @@ public final class Embedder implements AutoCloseable {
     private final ContrastiveEncoder encoder;
     private final ParameterStore store;
 
+    /**
+     * @throws IllegalArgumentException when the parameters do not fit the spec, or are not all finite numbers
+     *     (such an encoder would only make NaN vectors)
+     */
     public Embedder(EncoderSpec spec, byte[] parameters, Device device) {
         this.spec = spec;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.encoder = spec.newEncoder();
-        IntraOpThreads.withThreads(1, () -> {
-            synchronized (ContrastiveTrainer.RANDOM_LOCK) { // see there: the draws are thrown away, but shared
-                encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+        try {
+            IntraOpThreads.withThreads(1, () -> {
+                synchronized (ContrastiveTrainer.RANDOM_LOCK) { // see there: the draws are thrown away, but shared
+                    encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+                }
+                ContrastiveTrainer.loadInto(encoder, manager, parameters);
+                return null;
+            });
+            if (!ContrastiveTrainer.parametersFinite(encoder)) {
+                throw new IllegalArgumentException("the parameters are not all finite numbers");
             }
-            ContrastiveTrainer.loadInto(encoder, manager, parameters);
-            return null;
-        });
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
         encoder.freezeParameters(true);
         this.store = new ParameterStore(manager, false);
     }

@@ -226,10 +226,12 @@ public final class TrainingLoop<I> implements AutoCloseable {
     }
 
     private void afterStep(StepResult r) {
-        lastLoss = r.loss();
+        if (r.applied()) {
+            lastLoss = r.loss();
+        }
         learnerPendingUses = learner.pendingUses();
         onStep.accept(r);
-        if (r.step() % snapshotEvery == 0) {
+        if (r.applied() && r.step() % snapshotEvery == 0) {
             snapshot(System.nanoTime() - lastCheckpointAt >= checkpointNanos);
         }
     }
@@ -254,13 +256,14 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private Health health(byte[] parameters) {
         ProbeSet probe = learner.probe();
         boolean full = probe.isFull();
-        ProbeFigures figures = probe.size() >= 2 ? measure(probe, parameters) : null;
+        boolean finite = learner.trainer().parametersFinite();
+        ProbeFigures figures = finite && probe.size() >= 2 ? measure(probe, parameters) : null;
         Served now = served;
         if (!full || now == null) {
             servedFigures = null;
             measuredServed = null;
         } else if (measuredServed != now) { // a new served version, or the probe just filled
-            servedFigures = measure(probe, now.parameters());
+            servedFigures = measureServed(probe, now);
             measuredServed = now;
         }
         byte[] newlyFull = null;
@@ -268,8 +271,19 @@ public final class TrainingLoop<I> implements AutoCloseable {
             newlyFull = probe.toBytes();
             probeSaved = true;
         }
-        return new Health(learner.trainer().parametersFinite(), figures, servedFigures,
+        return new Health(finite, figures, servedFigures,
                 now == null ? -1 : now.version(), full, newlyFull);
+    }
+
+    /** The served version's figures; null (nothing to compare with) when its parameters cannot be used. */
+    private ProbeFigures measureServed(ProbeSet probe, Served now) {
+        try {
+            return measure(probe, now.parameters());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: the served v{} cannot be measured ({}); snapshots are judged on their own figures",
+                    thread.getName(), now.version(), e.getMessage());
+            return null;
+        }
     }
 
     private ProbeFigures measure(ProbeSet probe, byte[] parameters) {

@@ -6,8 +6,8 @@ import io.streamcl.kind.ItemKinds;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -30,13 +30,22 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
     private final String trainChild;
     private final String embedChild;
     private final String entityEmbedChild;
+    private final long maxFutureMillis;
+    private final RefusedRecords refused;
     private ProcessorContext<String, SpecificRecord> context;
 
-    /** The children's names: bad items, the train router, the embedder, the router to entity embedders. */
-    DecodeProcessor(ItemKinds kinds, PipelineMetrics metrics, String deadLetterChild, String trainChild,
-            String embedChild, String entityEmbedChild) {
+    /**
+     * @param maxFuture how far ahead of this clock an event time may be
+     * @param refused keys whose records the broker refused: their items are dead letters from now on
+     * @param children the children's names: bad items, the train router, the embedder, the router to entity
+     *     embedders
+     */
+    DecodeProcessor(ItemKinds kinds, PipelineMetrics metrics, Duration maxFuture, RefusedRecords refused,
+            String deadLetterChild, String trainChild, String embedChild, String entityEmbedChild) {
         this.kinds = kinds;
         this.metrics = metrics;
+        this.maxFutureMillis = maxFuture.toMillis();
+        this.refused = refused;
         this.deadLetterChild = deadLetterChild;
         this.trainChild = trainChild;
         this.embedChild = embedChild;
@@ -65,6 +74,13 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
             reject(record, "validate", "item id is empty");
             return;
         }
+        long eventMillis = item.getEventTime().toEpochMilli();
+        long ahead = eventMillis > context.currentSystemTimeMs() ? eventMillis - context.currentSystemTimeMs() : 0;
+        if (ahead > maxFutureMillis) {
+            reject(record, "validate", "event time " + item.getEventTime() + " is " + Duration.ofMillis(ahead)
+                    + " ahead of this clock (event-time.max-future-ms=" + maxFutureMillis + ")");
+            return;
+        }
         Optional<ItemKind<?>> kind = kinds.forPayload(item.getPayload());
         if (kind.isEmpty()) {
             reject(record, "validate", "no enabled kind handles payload "
@@ -81,9 +97,16 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
             reject(record, "validate", kind.get().name() + ": unexpected " + e);
             return;
         }
+        Optional<String> refusal = refused.reason(item.getId()).or(() -> entity.flatMap(refused::reason));
+        if (refusal.isPresent()) { // replayed after the broker refused what it made: see RefusedRecords
+            reject(record, "publish", refusal.get());
+            return;
+        }
         metrics.itemIn(kind.get().name());
-        context.forward(new Record<String, SpecificRecord>(item.getId(), item, record.timestamp()), trainChild);
-        context.forward(new Record<String, SpecificRecord>(entity.orElse(item.getId()), item, record.timestamp()),
+        // every record the app writes is stamped with the time it was written; event time is in the item
+        long now = context.currentSystemTimeMs();
+        context.forward(new Record<String, SpecificRecord>(item.getId(), item, now), trainChild);
+        context.forward(new Record<String, SpecificRecord>(entity.orElse(item.getId()), item, now),
                 entity.isPresent() ? entityEmbedChild : embedChild);
     }
 
@@ -95,18 +118,11 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
 
     private void reject(Record<byte[], byte[]> record, String stage, String reason) {
         Optional<RecordMetadata> meta = context.recordMetadata();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .setSourceTopic(meta.map(RecordMetadata::topic).orElse("?"))
-                .setSourcePartition(meta.map(RecordMetadata::partition).orElse(-1))
-                .setSourceOffset(meta.map(RecordMetadata::offset).orElse(-1L))
-                .setStage(stage)
-                .setReason(reason == null ? "unknown" : reason)
-                .setTime(java.time.Instant.now())
-                .build();
+        DeadLetter letter = DeadLetters.of(record.key(), record.value(), meta.map(RecordMetadata::topic).orElse("?"),
+                meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L), stage,
+                reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         metrics.deadLetter(stage);
-        context.forward(new Record<>(key, letter, record.timestamp()), deadLetterChild);
+        context.forward(new Record<>(key, letter, context.currentSystemTimeMs()), deadLetterChild);
     }
 }

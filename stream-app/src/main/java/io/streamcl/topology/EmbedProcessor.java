@@ -97,6 +97,8 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private final Device device;
     private final Plan plan;
     private final Map<String, Loaded> models = new HashMap<>();
+    /** The served version of each kind that could not be loaded, so that it is tried (and said) once. */
+    private final Map<String, Long> rejected = new HashMap<>();
     private final Map<String, BackfillProgress> progress = new HashMap<>();
     private final Map<String, String> taskKeys = new HashMap<>();
     private ProcessorContext<String, Object> context;
@@ -270,9 +272,32 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
         Instant now = Instant.now();
         for (int i = 0; i < vectors.length; i++) {
             KeyValue<String, CatalogueEntry> kv = entries.get(i);
-            publish(Catalogue.id(kv.key), kv.value, vectors[i], model.info(), now);
+            if (finite(vectors[i])) {
+                publish(Catalogue.id(kv.key), kv.value, vectors[i], model.info(), now);
+            } else {
+                deadLetter(kv.key, kind + " v" + model.info().getVersion() + " made a non-finite embedding of it");
+            }
             catalogue.published(kv.key, model.info().getVersion());
         }
+    }
+
+    private static boolean finite(float[] vector) {
+        for (float v : vector) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An entry that cannot be published; the item as it came is gone by now, so the letter names its id. */
+    private void deadLetter(String catalogueKey, String reason) {
+        String id = Catalogue.id(catalogueKey);
+        LOG.warn("dead letter {}: {}", id, reason);
+        metrics.deadLetter("embed");
+        context.forward(new Record<>(id, DeadLetters.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
+                null, context.taskId().partition(), -1, "embed", reason), System.currentTimeMillis()),
+                LearnerTopology.DEAD_LETTER_SINK);
     }
 
     private void publish(String id, CatalogueEntry entry, float[] vector, ModelInfo info, Instant now) {
@@ -289,7 +314,8 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
                 .setEventTime(entry.getEventTime())
                 .setProducedTime(now)
                 .build();
-        context.forward(new Record<>(id, e, entry.getEventTime().toEpochMilli()), LearnerTopology.EMBEDDINGS_SINK);
+        // stamped with the time it was made: an event time years old (or ahead) would be deleted (or refused)
+        context.forward(new Record<>(id, e, now.toEpochMilli()), LearnerTopology.EMBEDDINGS_SINK);
     }
 
     /**
@@ -437,8 +463,20 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
             if (s == null || (current != null && current.info().getVersion() == s.getVersion())) {
                 continue;
             }
-            Embedder embedder = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
-                    device);
+            if (rejected.get(kind.name()) != null && rejected.get(kind.name()) == s.getVersion()) {
+                continue; // said already
+            }
+            Embedder embedder;
+            try {
+                embedder = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s), device);
+            } catch (RuntimeException e) { // garbage on the models topic must not stop the feed
+                rejected.put(kind.name(), s.getVersion());
+                metrics.snapshotRejected(kind.name());
+                LOG.warn("{} {} v{} on the models topic cannot be used ({}); {}", kind.name(), s.getName(),
+                        s.getVersion(), e.getMessage(), current == null ? "nothing is embedded until a usable one"
+                                + " comes" : "still embedding with v" + current.info().getVersion());
+                continue;
+            }
             ModelInfo info = ModelInfo.newBuilder().setName(s.getName()).setVersion(s.getVersion())
                     .setStep(s.getStep()).build();
             models.put(kind.name(), new Loaded(info, embedder));

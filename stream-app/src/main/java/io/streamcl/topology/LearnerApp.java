@@ -4,13 +4,15 @@ import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKinds;
 import io.streamcl.learn.Devices;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +38,15 @@ public final class LearnerApp implements AutoCloseable {
             LOG.warn("reembed.recent-items is deprecated and ignored: every embed task re-embeds its whole catalogue"
                     + " under each served version (catalogue.max-items bounds it)");
         }
+        RefusedRecords refused = new RefusedRecords();
+        Properties config = streamsConfig(settings);
+        config.put(DeadLetterOnRefusal.REFUSED, refused);
+        config.put(DeadLetterOnRefusal.METRICS, metrics);
+        config.put(DeadLetterOnRefusal.TOPIC, settings.get(Settings.TOPIC_DEAD_LETTERS));
         KafkaStreams streams = new KafkaStreams(
-                LearnerTopology.buildTopology(settings, kinds, metrics, device, partitions), streamsConfig(settings));
+                LearnerTopology.buildTopology(settings, kinds, metrics, device, partitions, refused), config,
+                new LearnerClients(metrics));
+        wipeStateOfAnotherCluster(settings, streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             metrics.threadReplaced();
@@ -51,6 +60,19 @@ public final class LearnerApp implements AutoCloseable {
         return new LearnerApp(streams, metrics, device);
     }
 
+    /** See {@link StateDirectoryOwner}. */
+    private static void wipeStateOfAnotherCluster(Settings settings, KafkaStreams streams) {
+        Path appState = Path.of(settings.get(Settings.STATE_DIR), settings.get(Settings.APPLICATION_ID));
+        String cluster = TopicSetup.clusterId(settings);
+        Optional<String> recorded = StateDirectoryOwner.recorded(appState);
+        if (recorded.isPresent() && !recorded.get().equals(cluster)) {
+            LOG.warn("the state directory {} was left by another Kafka cluster ({}; this one is {}): wiping it, the"
+                    + " app restores its state from this cluster's topics", appState, recorded.get(), cluster);
+            streams.cleanUp();
+        }
+        StateDirectoryOwner.record(appState, cluster);
+    }
+
     public static Properties streamsConfig(Settings s) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(Settings.APPLICATION_ID));
@@ -59,7 +81,11 @@ public final class LearnerApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.get(Settings.PROCESSING_GUARANTEE));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.get(Settings.STREAM_THREADS));
         // only our own topics (models, train-*) are read with Avro deserializers; raw-items are bytes
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUndecodable.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnRefusal.class);
+        // a record's time is when it was read: a producer's timestamp, years old or far ahead, never reaches a
+        // record the app writes (the broker would delete or refuse it); event time lives in the Avro record
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallclockTimestampExtractor.class);
         p.put("processing.exception.handler.global.enabled", true);
         // a trainer's tick may hold a transaction for a second or two: leave ample room
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);

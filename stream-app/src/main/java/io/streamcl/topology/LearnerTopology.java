@@ -63,6 +63,7 @@ public final class LearnerTopology {
     /** The global store of completion markers, from the status topic. */
     public static final String STATUS_STORE = "embedding-status-store";
     static final String EMBEDDINGS_SINK = "embeddings-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String STATUS_SINK = "status-sink";
     /** Prefix of each trainer's store of its whole state; see {@link #checkpointStore}. */
     public static final String CHECKPOINTS_STORE = "trainer-checkpoints";
@@ -73,15 +74,16 @@ public final class LearnerTopology {
 
     /** The topology for a broker whose input topics have one partition each (tests). */
     public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device) {
-        return buildTopology(settings, kinds, metrics, device, Map.of());
+        return buildTopology(settings, kinds, metrics, device, Map.of(), new RefusedRecords());
     }
 
     /**
      * @param partitions the partitions of each topic the embedders read, as {@link TopicSetup#ensureTopics}
      *     found them (a topic not listed has one): the completion markers say how many there are
+     * @param refused the keys whose records the broker refused, from the production handler
      */
     public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device,
-            Map<String, Integer> partitions) {
+            Map<String, Integer> partitions, RefusedRecords refused) {
         Topics topics = Topics.from(settings);
         AvroSerde<RawItem> rawSerde = AvroSerde.of(RawItem.class);
         AvroSerde<ModelSnapshot> snapshotSerde = AvroSerde.of(ModelSnapshot.class);
@@ -101,10 +103,9 @@ public final class LearnerTopology {
 
         t.addSource("raw-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.rawItems());
-        t.addProcessor("decode", () -> new DecodeProcessor(kinds, metrics, "dead-letter-sink", "train-router", "embed",
-                "entity-router"), "raw-source");
-        t.addSink("dead-letter-sink", topics.deadLetters(), Serdes.String().serializer(),
-                upcast(AvroSerde.of(DeadLetter.class).serializer()), "decode");
+        Duration maxFuture = Duration.ofMillis(settings.get(Settings.EVENT_TIME_MAX_FUTURE_MS));
+        t.addProcessor("decode", () -> new DecodeProcessor(kinds, metrics, maxFuture, refused, DEAD_LETTER_SINK,
+                "train-router", "embed", "entity-router"), "raw-source");
         t.addSink("train-router", (key, value, ctx) -> topics.train(kindOf(kinds, (RawItem) value)),
                 Serdes.String().serializer(), upcast(rawSerde.serializer()), "decode");
 
@@ -133,6 +134,10 @@ public final class LearnerTopology {
                 upcast(AvroSerde.of(Embedding.class).serializer()), embedders.toArray(String[]::new));
         t.addSink(STATUS_SINK, topics.status(), Serdes.String().serializer(), upcast(statusSerde.serializer()),
                 embedders.toArray(String[]::new));
+        List<String> rejecting = new ArrayList<>(List.of("decode"));
+        rejecting.addAll(embedders);
+        t.addSink(DEAD_LETTER_SINK, topics.deadLetters(), Serdes.String().serializer(),
+                upcast(AvroSerde.of(DeadLetter.class).serializer()), rejecting.toArray(String[]::new));
 
         for (ItemKind<?> kind : kinds.all()) {
             String source = "train-source-" + kind.name();

@@ -208,6 +208,51 @@ public final class PipelineMetrics {
         return count("streamcl.stream.threads.replaced", "reason", "error");
     }
 
+    /** Records deleted from an input topic before the app read them (retention), per topic. */
+    public void inputGap(String topic, long records) {
+        counter("streamcl.input.gap.records", "topic", topic).increment(records);
+    }
+
+    public long inputGaps(String topic) {
+        return count("streamcl.input.gap.records", "topic", topic);
+    }
+
+    /** A record of one of the app's own topics (models, train, status…) that does not decode: skipped. */
+    public void undecodable(String topic) {
+        counter("streamcl.input.undecodable", "topic", topic).increment();
+    }
+
+    public long undecodableRecords(String topic) {
+        return count("streamcl.input.undecodable", "topic", topic);
+    }
+
+    /** A snapshot on the models topic that an embedder or trainer cannot use: skipped, the old one kept. */
+    public void snapshotRejected(String kind) {
+        counter("streamcl.model.rejected", "kind", kind).increment();
+    }
+
+    public long snapshotsRejected(String kind) {
+        return count("streamcl.model.rejected", "kind", kind);
+    }
+
+    /** A training step discarded for a non-finite loss, gradient or parameters. */
+    public void stepDiscarded(String kind) {
+        counter("streamcl.train.steps.discarded", "kind", kind).increment();
+    }
+
+    public long stepsDiscarded(String kind) {
+        return count("streamcl.train.steps.discarded", "kind", kind);
+    }
+
+    /** The trainer went back to its last checkpoint after diverging. */
+    public void trainerRestored(String kind) {
+        counter("streamcl.train.restored", "kind", kind).increment();
+    }
+
+    public long trainerRestores(String kind) {
+        return count("streamcl.train.restored", "kind", kind);
+    }
+
     public void trainerStep(String kind, long step) {
         gauge("streamcl.train.step", kind).set(step);
     }

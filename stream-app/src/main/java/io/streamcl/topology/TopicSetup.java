@@ -14,7 +14,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates the app's topics when missing and checks the ones that must have a single partition. */
 public final class TopicSetup {
@@ -22,6 +26,16 @@ public final class TopicSetup {
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
     /** The topics were created a moment ago: the broker answering may not know them yet. */
     private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The topics the app reads as streams keep records by the time the broker appended them, not by the
+     * producer's timestamp: a replay of history stamped with its event times would otherwise be deleted by
+     * time retention within minutes, before it was read, and a timestamp far in the future would be refused.
+     * Event time lives in the Avro record.
+     */
+    private static final Map<String, String> APPEND_TIME = Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+            "LogAppendTime");
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {}
 
@@ -34,8 +48,8 @@ public final class TopicSetup {
         Topics topics = Topics.from(settings);
         int partitions = settings.get(Settings.TOPIC_PARTITIONS);
         List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(new NewTopic(topics.rawItems(), partitions, (short) -1));
-        wanted.add(new NewTopic(topics.deadLetters(), 1, (short) -1));
+        wanted.add(new NewTopic(topics.rawItems(), partitions, (short) -1).configs(APPEND_TIME));
+        wanted.add(new NewTopic(topics.deadLetters(), 1, (short) -1).configs(APPEND_TIME));
         wanted.add(new NewTopic(topics.embeddings(), partitions, (short) -1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         // compaction keeps the newest snapshot per kind forever, and older ones for at least a week, so that
@@ -47,9 +61,10 @@ public final class TopicSetup {
         wanted.add(new NewTopic(topics.status(), 1, (short) -1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         for (ItemKind<?> kind : kinds.all()) {
-            wanted.add(new NewTopic(topics.train(kind.name()), 1, (short) -1));
+            wanted.add(new NewTopic(topics.train(kind.name()), 1, (short) -1).configs(APPEND_TIME));
             if (kind.entityHistory().isPresent()) {
-                wanted.add(new NewTopic(LearnerTopology.entityTopic(topics, kind), partitions, (short) -1));
+                wanted.add(new NewTopic(LearnerTopology.entityTopic(topics, kind), partitions, (short) -1)
+                        .configs(APPEND_TIME));
             }
         }
         return wanted;
@@ -88,6 +103,7 @@ public final class TopicSetup {
                             + " must have exactly 1 so that exactly one trainer runs");
                 }
             }
+            warnIfRetentionCanDeleteUnread(admin, embedded.get(0));
             Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
             embedded.forEach(name -> partitions.put(name, described.get(name).partitions().size()));
             return partitions;
@@ -101,5 +117,50 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
         }
+    }
+
+    /** The id of the cluster the settings point at. */
+    public static String clusterId(Settings settings) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP_SERVERS),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the cluster at " + settings.get(Settings.BOOTSTRAP_SERVERS)
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no Kafka broker answered at " + settings.get(Settings.BOOTSTRAP_SERVERS)
+                    + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the cluster", e);
+        }
+    }
+
+    /**
+     * Warns when the input topic (perhaps made by someone else) deletes records by their producers'
+     * timestamps: records stamped with old event times are then deleted before the app reads them. The loss
+     * itself is detected and counted as it happens ({@code GapReportingConsumer}); this says so up front.
+     */
+    private static void warnIfRetentionCanDeleteUnread(Admin admin, String topic)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        String type = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        long retention = Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        if (!"CreateTime".equals(type) || retention < 0) {
+            return;
+        }
+        LOG.warn("topic {} deletes records {} after their producer's timestamp (retention.ms={}, "
+                + "message.timestamp.type=CreateTime): a producer that stamps records with their event time "
+                + "(a replay of history) has them deleted before this app reads them. `produce` stamps the time of "
+                + "sending; for other producers set message.timestamp.type=LogAppendTime on the topic. Records "
+                + "deleted before they were read are counted (streamcl.input.gap.records) and logged.",
+                topic, Duration.ofMillis(retention), retention);
+    }
+
+    private static String value(Config config, String name, String otherwise) {
+        var entry = config.get(name);
+        return entry == null || entry.value() == null ? otherwise : entry.value();
     }
 }

@@ -84,11 +84,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         ModelSnapshot last = snapshots.get(kind.name());
         version = last == null ? -1 : last.getVersion(); // versions go on from the newest, whatever happens below
         trainer = restoreFromCheckpoint();
-        if (trainer == null && last != null && kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
-            trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(),
-                    ModelSnapshots.parameters(last), last.getStep());
-            LOG.info("{} trainer resumes the parameters of {} v{} (step {}; no checkpoint: fresh optimizer and bank)"
-                    + " on {}", kind.name(), last.getName(), version, last.getStep(), plan.device());
+        if (trainer == null && last != null) {
+            trainer = resumeFromSnapshot(last);
         }
         if (trainer == null) { // a changed encoder starts over, and versions still go on
             trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
@@ -141,6 +138,29 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
     }
 
+    /** A trainer with the snapshot's parameters, or null when it is of another encoder or cannot be used. */
+    private ContrastiveTrainer resumeFromSnapshot(ModelSnapshot last) {
+        try {
+            if (!kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
+                return null;
+            }
+            ContrastiveTrainer t = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(),
+                    ModelSnapshots.parameters(last), last.getStep());
+            if (!t.parametersFinite()) {
+                t.close();
+                throw new IllegalArgumentException("its parameters are not all finite numbers");
+            }
+            LOG.info("{} trainer resumes the parameters of {} v{} (step {}; no checkpoint: fresh optimizer and bank)"
+                    + " on {}", kind.name(), last.getName(), last.getVersion(), last.getStep(), plan.device());
+            return t;
+        } catch (RuntimeException e) { // garbage on the models topic: start fresh rather than not at all
+            metrics.snapshotRejected(kind.name());
+            LOG.warn("{} trainer cannot resume from {} v{} on the models topic ({}); it starts fresh", kind.name(),
+                    last.getName(), last.getVersion(), e.getMessage());
+            return null;
+        }
+    }
+
     /** The trainer exactly as it was at its last checkpoint, or null when there is none it can use. */
     private ContrastiveTrainer restoreFromCheckpoint() {
         byte[] stored = checkpoints.get(kind.name());
@@ -190,6 +210,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     /** On the loop's thread. */
     private void onStep(StepResult r) {
+        if (!r.applied()) {
+            metrics.stepDiscarded(kind.name());
+            if (r.outcome() == StepResult.Outcome.RESTORED) {
+                metrics.trainerRestored(kind.name());
+            }
+            return;
+        }
         metrics.trainedStep(kind.name(), r.loss(), r.batchSize());
         metrics.stepPhases(kind.name(), r.phases());
         metrics.trainerStep(kind.name(), r.step());
@@ -296,6 +323,12 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private void publish(TrainingLoop.Snapshot snapshot) {
         if (lastPublished != null && snapshot.caughtUp() && snapshot.step() == lastPublished.getStep()) {
             confirmCaughtUp(snapshot);
+            return;
+        }
+        if (snapshot.health() != null && !snapshot.health().parametersFinite()) {
+            metrics.snapshotRejected(kind.name());
+            LOG.warn("{}: the snapshot at step {} has non-finite parameters; not published", kind.name(),
+                    snapshot.step());
             return;
         }
         version++;

@@ -167,6 +167,73 @@ class ContrastiveTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TrainerConfig.Method.class)
+    void aStepWithANonFiniteLossShouldChangeNothing(TrainerConfig.Method method) {
+        TrainerConfig config = new TrainerConfig(method, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f, 1);
+        Random random = new Random(11);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            trainer.step(views(8, random), views(8, random), ids(8, 1));
+            byte[] before = trainer.checkpoint();
+            StepResult r = trainer.step(poisoned(views(8, random)), views(8, random), ids(8, 2));
+            assertThat(r.outcome()).isEqualTo(StepResult.Outcome.DISCARDED);
+            assertThat(r.step()).isEqualTo(1);
+            assertThat(trainer.parametersFinite()).isTrue();
+            assertThat(trainer.checkpoint()).as("parameters, optimizer and bank as before").isEqualTo(before);
+            assertThat(trainer.step(views(8, random), views(8, random), ids(8, 3)).applied()).isTrue();
+        }
+    }
+
+    @Test
+    void aTrainerDiscardingStepAfterStepShouldGoBackToItsLastCheckpointAndSaySo() {
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
+                0.01f, 1);
+        Random random = new Random(12);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            trainer.step(views(8, random), views(8, random), ids(8, 1));
+            byte[] checkpoint = trainer.checkpoint();
+            trainer.step(views(8, random), views(8, random), ids(8, 2)); // moves on past the checkpoint
+            List<StepResult.Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < ContrastiveTrainer.MAX_DISCARDED_IN_A_ROW; i++) {
+                outcomes.add(trainer.step(poisoned(views(8, random)), views(8, random), ids(8, 3)).outcome());
+            }
+            assertThat(outcomes).containsExactly(StepResult.Outcome.DISCARDED, StepResult.Outcome.DISCARDED,
+                    StepResult.Outcome.RESTORED);
+            assertThat(trainer.steps()).isEqualTo(1);
+            assertThat(trainer.checkpoint()).isEqualTo(checkpoint);
+            StepResult next = trainer.step(views(8, random), views(8, random), ids(8, 4));
+            assertThat(next.applied()).isTrue();
+            assertThat(next.loss()).isFinite();
+            assertThat(next.step()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTrainerThatDivergesShouldGoBackToItsFirstStateWhenItNeverCheckpointed() {
+        // a learning rate of 3e38 sends the parameters to the edge of float's range in one update: the update
+        // overflows at once, or the next losses are not finite
+        TrainerConfig config = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.DOT, 0.2f, 1f, 0.9f, 0,
+                3e38f, 1);
+        Random random = new Random(13);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+            byte[] first = trainer.saveParameters();
+            List<StepResult.Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < 1 + ContrastiveTrainer.MAX_DISCARDED_IN_A_ROW
+                    && !outcomes.contains(StepResult.Outcome.RESTORED); i++) {
+                outcomes.add(trainer.step(views(8, random), views(8, random), ids(8, i)).outcome());
+            }
+            assertThat(outcomes).contains(StepResult.Outcome.RESTORED);
+            assertThat(trainer.parametersFinite()).isTrue();
+            assertThat(trainer.saveParameters()).isEqualTo(first);
+            assertThat(trainer.steps()).isZero();
+        }
+    }
+
+    private static List<float[]> poisoned(List<float[]> views) {
+        views.get(0)[0] = Float.NaN;
+        return views;
+    }
+
     private static List<float[]> views(int n, Random random) {
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
