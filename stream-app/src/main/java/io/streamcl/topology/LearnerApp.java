@@ -39,10 +39,7 @@ public final class LearnerApp implements AutoCloseable {
                     + " under each served version (catalogue.max-items bounds it)");
         }
         RefusedRecords refused = new RefusedRecords();
-        Properties config = streamsConfig(settings);
-        config.put(DeadLetterOnRefusal.REFUSED, refused);
-        config.put(DeadLetterOnRefusal.METRICS, metrics);
-        config.put(DeadLetterOnRefusal.TOPIC, settings.get(Settings.TOPIC_DEAD_LETTERS));
+        Properties config = streamsConfig(settings, metrics, refused);
         KafkaStreams streams = new KafkaStreams(
                 LearnerTopology.buildTopology(settings, kinds, metrics, device, partitions, refused), config,
                 new LearnerClients(metrics));
@@ -73,8 +70,16 @@ public final class LearnerApp implements AutoCloseable {
         StateDirectoryOwner.record(appState, cluster);
     }
 
-    public static Properties streamsConfig(Settings s) {
+    /**
+     * Kafka Streams' configuration, with what the error handlers count on and remember.
+     *
+     * @param refused the keys whose records the broker refused, shared with the topology's decode step
+     */
+    public static Properties streamsConfig(Settings s, PipelineMetrics metrics, RefusedRecords refused) {
         Properties p = new Properties();
+        p.put(DeadLetterOnRefusal.REFUSED, refused);
+        p.put(DeadLetterOnRefusal.METRICS, metrics);
+        p.put(DeadLetterOnRefusal.TOPIC, s.get(Settings.TOPIC_DEAD_LETTERS));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(Settings.APPLICATION_ID));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(Settings.BOOTSTRAP_SERVERS));
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.get(Settings.STATE_DIR));

@@ -61,7 +61,7 @@ class LearnerTopologyTest {
     void start() {
         Settings settings = Settings.defaults().with(SMALL);
         metrics = new PipelineMetrics();
-        Properties props = LearnerApp.streamsConfig(settings);
+        Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings), metrics,
                 Device.cpu()), props);
@@ -246,7 +246,7 @@ class LearnerTopologyTest {
     void shouldSendItemsOfADisabledKindToTheDeadLetterTopic() {
         driver.close();
         Settings imagesOnly = Settings.defaults().with(SMALL).with(Map.of("kinds", "image"));
-        Properties props = LearnerApp.streamsConfig(imagesOnly);
+        Properties props = LearnerApp.streamsConfig(imagesOnly, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("images-only").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(imagesOnly, ItemKinds.fromSettings(imagesOnly),
                 metrics, Device.cpu()), props);
@@ -314,7 +314,7 @@ class LearnerTopologyTest {
     void shouldReembedTheWholeCatalogueUnderEachServedVersionAndMarkItComplete() {
         driver.close();
         Settings promoting = Settings.defaults().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
-        Properties props = LearnerApp.streamsConfig(promoting);
+        Properties props = LearnerApp.streamsConfig(promoting, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("backfill").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(promoting, ItemKinds.fromSettings(promoting),
                 metrics, Device.cpu()), props);
@@ -387,6 +387,72 @@ class LearnerTopologyTest {
         assertThat(latest.values()).as("back on the gate's version once unpinned").containsOnly(gateVersion);
         assertThat(served).extracting(ModelSnapshot::getVersion).as("nothing promoted over the pin")
                 .doesNotContain(999L).last().isEqualTo(gateVersion);
+    }
+
+    @Test
+    void garbageOnTheModelsTopicShouldNeverStopTheFeed() {
+        Random random = new Random(8);
+        for (int i = 0; i < 6; i++) {
+            RawItem item = image("img-" + i, 10, 10, random);
+            raw.pipeInput(key(item.getId()), rawSerde.encode(item));
+        }
+        Map<String, Long> latest = new java.util.HashMap<>();
+        List<ModelSnapshot> candidates = new java.util.ArrayList<>();
+        List<ModelSnapshot> served = new java.util.ArrayList<>();
+        advanceUntil(() -> latest.size() == 6, latest, candidates, served);
+        ModelSnapshot untrained = candidates.stream().filter(c -> c.getVersion() == 0).findFirst().orElseThrow();
+
+        TestInputTopic<String, byte[]> bytes = driver.createInputTopic("models", new StringSerializer(),
+                new ByteArraySerializer());
+        bytes.pipeInput("image@served", "not a snapshot".getBytes(StandardCharsets.UTF_8));
+        bytes.pipeInput("image", new byte[0]);
+        bytes.pipeInput("image", (byte[]) null);
+        bytes.pipeInput((String) null, new byte[] {0x7f});
+        TestInputTopic<String, ModelSnapshot> registry = driver.createInputTopic("models", new StringSerializer(),
+                AvroSerde.of(ModelSnapshot.class).serializer());
+        byte[] parameters = ModelSnapshots.parameters(untrained);
+        registry.pipeInput("image@pinned", ModelSnapshots.promoted(ModelSnapshot.newBuilder(untrained).setVersion(1000)
+                .setParameters(java.nio.ByteBuffer.wrap(Arrays.copyOf(parameters, parameters.length / 2))).build(),
+                "pinned", "truncated", Instant.now()));
+        advanceUntil(() -> metrics.snapshotsRejected("image") == 1, latest, candidates, served);
+        byte[] nan = parameters.clone();
+        Arrays.fill(nan, nan.length - 64, nan.length, (byte) 0xff); // the last parameter's last values: NaN
+        registry.pipeInput("image@pinned", ModelSnapshots.promoted(ModelSnapshot.newBuilder(untrained).setVersion(1001)
+                .setParameters(java.nio.ByteBuffer.wrap(nan)).build(), "pinned", "not finite", Instant.now()));
+        for (int i = 6; i < 10; i++) {
+            RawItem item = image("img-" + i, 10, 10, random);
+            raw.pipeInput(key(item.getId()), rawSerde.encode(item));
+        }
+        advanceUntil(() -> latest.size() == 10 && metrics.snapshotsRejected("image") == 2, latest, candidates, served);
+        assertThat(latest).as("items that came after the garbage are embedded").hasSize(10);
+        assertThat(latest.values()).doesNotContain(1000L, 1001L);
+        assertThat(metrics.snapshotsRejected("image")).as("the truncated and the NaN snapshot").isEqualTo(2);
+        // (the bytes that are no snapshot are skipped by the driver's own handler: it ignores the app's for global
+        // stores; on a broker SkipUndecodable counts them)
+        assertThat(metrics.threadsReplaced()).isZero();
+    }
+
+    @Test
+    void anItemFromTheFutureShouldBeADeadLetterAndOneFromLongAgoBeEmbeddedStampedWhenItWasMade() {
+        Random random = new Random(4);
+        RawItem future = RawItems.image("future", Instant.now().plus(Duration.ofDays(10)).toEpochMilli(),
+                RawItems.rawU8(10, 10, 1, new byte[100]));
+        long longAgo = Instant.parse("1996-04-01T12:00:00Z").toEpochMilli();
+        RawItem old = RawItems.image("1996", longAgo, image("x", 10, 10, random).getPayload() instanceof
+                io.streamcl.schema.ImageItem i ? i : null);
+        long before = System.currentTimeMillis();
+        raw.pipeInput(key("future"), rawSerde.encode(future));
+        raw.pipeInput(key("1996"), rawSerde.encode(old));
+        List<TestRecord<String, DeadLetter>> letters = deadLetters.readRecordsToList();
+        assertThat(letters).extracting(TestRecord::key).containsExactly("future");
+        assertThat(letters.get(0).value().getReason()).contains("ahead of this clock");
+        for (int t = 0; t < 10; t++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).containsOnly("1996");
+        assertThat(out.get(0).value().getEventTime().toEpochMilli()).isEqualTo(longAgo);
+        assertThat(out.get(0).timestamp()).as("the record's timestamp: when it was made").isGreaterThanOrEqualTo(before);
     }
 
     private void advanceUntil(java.util.function.BooleanSupplier done, Map<String, Long> latest,

@@ -76,7 +76,7 @@ class RawItemsFuzzTest {
         stateDir = Files.createTempDirectory("fuzz-state");
         Settings settings = Settings.defaults().with(LearnerTopologyTest.SMALL);
         metrics = new PipelineMetrics();
-        Properties props = LearnerApp.streamsConfig(settings);
+        Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings),
                 metrics, Device.cpu()), props, Instant.ofEpochMilli(NOW));
