@@ -36,10 +36,11 @@ public final class BenchPipeline implements AutoCloseable {
         // started in a thread group of its own, which every broker thread inherits: CpuByThread tells them apart
         broker = OwnThread.call(BROKER_THREADS, "broker-start",
                 () -> EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()));
-        settings = base.with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(),
+        // the bench's own broker listens in PLAINTEXT: security settings meant for another cluster do not apply
+        settings = base.withPlaintextBroker(broker.bootstrapServers()).with(Map.of(
                 Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
         app = LearnerApp.start(settings, metrics);
-        producer = new RawItemProducer(settings.get(Settings.BOOTSTRAP_SERVERS), settings.get(Settings.TOPIC_RAW_ITEMS));
+        producer = new RawItemProducer(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_RAW_ITEMS));
     }
 
     /** Starts a broker and the app with {@code base} settings pointed at it. */

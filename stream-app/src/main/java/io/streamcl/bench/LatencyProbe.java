@@ -1,5 +1,6 @@
 package io.streamcl.bench;
 
+import io.streamcl.config.KafkaClients;
 import io.streamcl.config.Settings;
 import io.streamcl.schema.RawItem;
 import java.time.Duration;
@@ -111,11 +112,10 @@ public final class LatencyProbe {
 
     /** Until {@code stop}, times every embedding read whose id is in {@code sentAt}, and forgets the id. */
     static void read(Settings s, Map<String, Long> sentAt, List<Double> latencies, AtomicBoolean stop) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(Settings.BOOTSTRAP_SERVERS),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.config(s.kafkaClientProperties(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             String topic = s.get(Settings.TOPIC_EMBEDDINGS);
             List<TopicPartition> partitions = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.streamcl.bench;
 
+import io.streamcl.config.KafkaClients;
 import io.streamcl.config.Settings;
 import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.serde.AvroSerde;
@@ -20,10 +21,9 @@ final class StatusFollower implements AutoCloseable {
     private final CompletionMarkers markers = new CompletionMarkers();
 
     StatusFollower(Settings s) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(Settings.BOOTSTRAP_SERVERS),
+        consumer = new KafkaConsumer<>(KafkaClients.config(s.kafkaClientProperties(), Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), AvroSerde.of(EmbeddingStatus.class).deserializer());
         String topic = s.get(Settings.TOPIC_STATUS);
         consumer.assign(consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -40,6 +40,10 @@ import org.apache.kafka.common.utils.Time;
  * }
  * }</pre>
  *
+ * <p>With {@link Options#saslSsl()} the broker also opens a SASL_SSL listener (SCRAM-SHA-512 over TLS) for
+ * clients, at {@link #saslSslBootstrapServers()}; the PLAINTEXT listener, on 127.0.0.1 only, stays for the
+ * broker's own traffic and start-up probe.
+ *
  * <p>With {@link Options#dataDir()} {@code null} the data lives in a temporary directory deleted on
  * {@link #close()}. A given directory is kept: it is formatted the first time (when it holds no
  * {@code meta.properties}) and reused, topics and records included, on every later start.
@@ -54,6 +58,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final String META_PROPERTIES = "meta.properties";
+    private static final String SCRAM = "SCRAM-SHA-512";
 
     /**
      * How to start the broker.
@@ -62,8 +67,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param controllerPort KRaft controller port on 127.0.0.1; 0 picks a free one
      * @param dataDir where logs and metadata live; {@code null} means a temporary directory deleted on close
      * @param numPartitions partitions of a topic created without an explicit count
+     * @param saslSsl a SASL_SSL listener to open as well; {@code null}: PLAINTEXT only
      */
-    public record Options(int port, int controllerPort, Path dataDir, int numPartitions) {
+    public record Options(int port, int controllerPort, Path dataDir, int numPartitions, SaslSslListener saslSsl) {
         public Options {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
             if (controllerPort < 0 || controllerPort > 65535) {
@@ -73,27 +79,75 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException("port and controllerPort must differ, both were " + port);
             }
             if (numPartitions < 1) throw new IllegalArgumentException("numPartitions must be >= 1, was " + numPartitions);
+            if (saslSsl != null && saslSsl.port() != 0 && (saslSsl.port() == port || saslSsl.port() == controllerPort)) {
+                throw new IllegalArgumentException("the SASL_SSL port must differ from the others, was " + saslSsl.port());
+            }
         }
 
-        /** Free ports, a temporary data directory, one partition per topic. */
+        /** Free ports, a temporary data directory, one partition per topic, PLAINTEXT only. */
         public static Options defaults() {
-            return new Options(0, 0, null, 1);
+            return new Options(0, 0, null, 1, null);
         }
 
         public Options withPort(int p) {
-            return new Options(p, controllerPort, dataDir, numPartitions);
+            return new Options(p, controllerPort, dataDir, numPartitions, saslSsl);
         }
 
         public Options withControllerPort(int p) {
-            return new Options(port, p, dataDir, numPartitions);
+            return new Options(port, p, dataDir, numPartitions, saslSsl);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(port, controllerPort, dir, numPartitions);
+            return new Options(port, controllerPort, dir, numPartitions, saslSsl);
         }
 
         public Options withNumPartitions(int n) {
-            return new Options(port, controllerPort, dataDir, n);
+            return new Options(port, controllerPort, dataDir, n, saslSsl);
+        }
+
+        public Options withSaslSsl(SaslSslListener listener) {
+            return new Options(port, controllerPort, dataDir, numPartitions, listener);
+        }
+    }
+
+    /**
+     * A client listener that takes SCRAM-SHA-512 logins over TLS.
+     *
+     * <p>The users are written into the metadata log when the data directory is formatted, as
+     * {@code kafka-storage format --add-scram} does, so that they exist before the first client connects; a data
+     * directory formatted earlier keeps the users it was formatted with.
+     *
+     * @param port on 127.0.0.1; 0 picks a free one
+     * @param keystore PKCS12 file with the broker's private key and certificate (its name: 127.0.0.1)
+     * @param keystorePassword the keystore's and the key's password
+     * @param scramUsers user name to password
+     */
+    public record SaslSslListener(int port, Path keystore, String keystorePassword, Map<String, String> scramUsers) {
+        /** What Kafka's --add-scram syntax ({@code [name=...,password=...]}) cannot carry unquoted. */
+        private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[\\s,=\\[\\]\"]");
+
+        public SaslSslListener {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("SASL_SSL port must be 0..65535, was " + port);
+            if (keystore == null || keystorePassword == null) {
+                throw new IllegalArgumentException("a SASL_SSL listener needs a keystore and its password");
+            }
+            if (scramUsers == null || scramUsers.isEmpty()) {
+                throw new IllegalArgumentException("a SASL_SSL listener needs at least one SCRAM user");
+            }
+            scramUsers.forEach((user, password) -> {
+                if (user.isEmpty() || UNSAFE.matcher(user).find() || password.isEmpty()
+                        || UNSAFE.matcher(password).find()) {
+                    throw new IllegalArgumentException("SCRAM user " + user + ": names and passwords must be non-empty"
+                            + " and hold no spaces, commas, '=', brackets or quotes");
+                }
+            });
+            scramUsers = Map.copyOf(scramUsers);
+        }
+
+        /** Never the passwords: a record's own toString would print them. */
+        @Override
+        public String toString() {
+            return "SaslSslListener[port=" + port + ", keystore=" + keystore + ", users=" + scramUsers.keySet() + "]";
         }
     }
 
@@ -123,16 +177,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int port;
     private final int controllerPort;
+    /** -1 without a SASL_SSL listener. */
+    private final int saslSslPort;
     private final String clusterId;
     private boolean closed;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port,
-            int controllerPort, String clusterId) {
+            int controllerPort, int saslSslPort, String clusterId) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslSslPort = saslSslPort;
         this.clusterId = clusterId;
     }
 
@@ -146,6 +203,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int port = options.port() == 0 ? freePort(-1) : checkFree(options.port(), "Kafka broker");
         int controllerPort = options.controllerPort() == 0
                 ? freePort(port) : checkFree(options.controllerPort(), "Kafka controller");
+        SaslSslListener saslSsl = options.saslSsl();
+        int saslSslPort = saslSsl == null ? -1 : saslSsl.port() == 0
+                ? freePort(port, controllerPort) : checkFree(saslSsl.port(), "Kafka SASL_SSL");
         boolean temporary = options.dataDir() == null;
         Path dataDir;
         try {
@@ -159,10 +219,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaRaftServer server = null;
         try {
             Properties props = brokerProperties(port, controllerPort, dataDir, options.numPartitions());
-            String clusterId = formatIfNeeded(dataDir, props);
+            if (saslSsl != null) {
+                addSaslSslListener(props, saslSsl, saslSslPort);
+            }
+            String clusterId = formatIfNeeded(dataDir, props, saslSsl);
             server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, temporary, port, controllerPort, clusterId);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, temporary, port, controllerPort,
+                    saslSslPort, clusterId);
             broker.awaitReady(READY_TIMEOUT);
             return broker;
         } catch (RuntimeException | Error e) {
@@ -181,6 +245,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** {@code 127.0.0.1:<port>} of the SASL_SSL listener, for {@code bootstrap.servers}. */
+    public String saslSslBootstrapServers() {
+        if (saslSslPort < 0) throw new IllegalStateException("this broker has no SASL_SSL listener");
+        return HOST + ":" + saslSslPort;
     }
 
     public int controllerPort() {
@@ -236,8 +306,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    /** Same as {@code kafka-storage.sh format -t <random id> -c server.properties}, unless already formatted. */
-    private static String formatIfNeeded(Path dataDir, Properties props) {
+    /**
+     * The SASL_SSL listener beside PLAINTEXT, which stays the inter-broker listener: a single node talks to itself
+     * (transaction markers, say) on 127.0.0.1 without needing credentials of its own.
+     */
+    private static void addSaslSslListener(Properties p, SaslSslListener saslSsl, int saslSslPort) {
+        String listener = "SASL_SSL://" + HOST + ":" + saslSslPort;
+        p.put("listeners", p.getProperty("listeners") + "," + listener);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        p.put("sasl.enabled.mechanisms", SCRAM);
+        String prefix = "listener.name.sasl_ssl.";
+        p.put(prefix + "ssl.keystore.type", "PKCS12");
+        p.put(prefix + "ssl.keystore.location", saslSsl.keystore().toAbsolutePath().toString());
+        p.put(prefix + "ssl.keystore.password", saslSsl.keystorePassword());
+        p.put(prefix + "ssl.key.password", saslSsl.keystorePassword());
+        // the broker checks logins against the SCRAM credentials in its metadata; the module only has to be named
+        p.put(prefix + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+
+    /**
+     * Same as {@code kafka-storage.sh format -t <random id> -c server.properties [--add-scram ...]}, unless already
+     * formatted.
+     */
+    private static String formatIfNeeded(Path dataDir, Properties props, SaslSslListener saslSsl) {
         Path meta = dataDir.resolve(META_PROPERTIES);
         if (Files.exists(meta)) return readClusterId(meta);
         Path cfg = null;
@@ -250,13 +343,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String clusterId = Uuid.randomUuid().toString();
             int rc;
             try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", cfg.toString()}, ps);
+                java.util.List<String> args = new java.util.ArrayList<>(
+                        java.util.List.of("format", "-t", clusterId, "-c", cfg.toString()));
+                if (saslSsl != null) {
+                    saslSsl.scramUsers().forEach((user, password) -> args.addAll(java.util.List.of(
+                            "--add-scram", SCRAM + "=[name=" + user + ",password=" + password + "]")));
+                }
+                rc = StorageTool.execute(args.toArray(String[]::new), ps);
             }
             if (rc != 0) throw new IllegalStateException("exit code " + rc);
             return clusterId;
         } catch (Exception e) {
-            throw new StartException("cannot format Kafka data directory " + dataDir + ": " + e.getMessage()
-                    + (out.size() > 0 ? " (" + out.toString(StandardCharsets.UTF_8).trim() + ")" : ""), e);
+            // the tool may echo what it was given, and the broker's config file holds the keystore password
+            throw new StartException(withoutSecrets("cannot format Kafka data directory " + dataDir + ": "
+                    + e.getMessage() + (out.size() > 0 ? " (" + out.toString(StandardCharsets.UTF_8).trim() + ")" : ""),
+                    saslSsl), null);
         } finally {
             if (cfg != null) {
                 try {
@@ -266,6 +367,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String withoutSecrets(String message, SaslSslListener saslSsl) {
+        if (saslSsl == null) return message;
+        String shown = message.replace(saslSsl.keystorePassword(), "[hidden]");
+        for (String password : saslSsl.scramUsers().values()) {
+            shown = shown.replace(password, "[hidden]");
+        }
+        return shown;
     }
 
     private static String readClusterId(Path meta) {
@@ -315,10 +425,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort(int avoid) {
+    private static int freePort(int... avoid) {
         for (int i = 0; i < 10; i++) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-                if (s.getLocalPort() != avoid) return s.getLocalPort();
+                int port = s.getLocalPort();
+                if (java.util.Arrays.stream(avoid).noneMatch(a -> a == port)) return port;
             } catch (IOException e) {
                 throw new StartException("cannot find a free port on " + HOST + ": " + e, e);
             }

@@ -6,7 +6,6 @@ import io.streamcl.schema.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -14,11 +13,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class BadRecords {
     private BadRecords() {}
 
-    static void send(String bootstrap, String topic) {
+    static void send(Map<String, Object> connection, String topic) {
         RawItem wrongSize = RawItems.image("bad-size", System.currentTimeMillis(), RawItems.rawU8(28, 28, 1, new byte[100]));
         byte[] truncated = AvroSerde.of(RawItem.class).encode(wrongSize);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(),
+                connection, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, bytes("bad-garbage"), bytes("this is not Avro")));
             p.send(new ProducerRecord<>(topic, bytes("bad-size"), AvroSerde.of(RawItem.class).encode(wrongSize)));

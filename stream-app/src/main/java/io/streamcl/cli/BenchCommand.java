@@ -512,9 +512,9 @@ public final class BenchCommand implements Callable<Integer> {
      * compaction have removed v0), else the newest.
      */
     private static OptionalLong pinAnotherVersion(BenchPipeline p, LongPredicate complete) throws Exception {
-        String bootstrap = p.settings().get(Settings.BOOTSTRAP_SERVERS);
+        Map<String, Object> connection = p.settings().kafkaClientProperties();
         String topic = p.settings().get(Settings.TOPIC_MODELS);
-        ModelRegistry registry = ModelRegistry.read(bootstrap, topic, ImageKind.NAME);
+        ModelRegistry registry = ModelRegistry.read(connection, topic, ImageKind.NAME);
         long served = registry.served(ImageKind.NAME).map(ModelSnapshot::getVersion).orElse(-1L);
         // with v0 served, the first trained snapshot may still be in the trainer's open transaction
         List<ModelSnapshot> others = registry.candidates().stream().filter(c -> c.getVersion() != served).toList();
@@ -522,7 +522,7 @@ public final class BenchCommand implements Callable<Integer> {
             return OptionalLong.empty();
         }
         ModelSnapshot pinned = served > 0 ? others.get(0) : others.get(others.size() - 1);
-        PromoteCommand.writePin(bootstrap, topic, ImageKind.NAME, pinned, "pinned by bench to time a backfill");
+        PromoteCommand.writePin(connection, topic, ImageKind.NAME, pinned, "pinned by bench to time a backfill");
         return OptionalLong.of(pinned.getVersion());
     }
 

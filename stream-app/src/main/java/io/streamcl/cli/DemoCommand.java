@@ -101,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
             Settings settings;
             try {
                 settings = settingsOptions.load(demoDefaults(scenario, stateDir, items.size()))
-                        .with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers()));
+                        .withPlaintextBroker(broker.bootstrapServers());
             } catch (InvalidSettingsException e) {
                 System.err.println(e.getMessage());
                 return 2;
@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
                         app.device(), settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
                         settings.get(Settings.BANK_SIZE), settings.get(Settings.REPLAY_UPDATES));
                 produce(settings, items);
-                BadRecords.send(settings.get(Settings.BOOTSTRAP_SERVERS), topics.rawItems());
+                BadRecords.send(settings.kafkaClientProperties(), topics.rawItems());
                 if (!awaitDone(metrics, scenario.kind(), items.size(), Duration.ofSeconds(timeoutSeconds))) {
                     System.err.println("demo: timed out after " + timeoutSeconds + " s");
                     return 1;
@@ -168,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     static void produce(Settings settings, List<RawItem> items) {
-        try (RawItemProducer producer = new RawItemProducer(settings.get(Settings.BOOTSTRAP_SERVERS),
+        try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
                 settings.get(Settings.TOPIC_RAW_ITEMS))) {
             items.forEach(producer::send);
             producer.flush();
@@ -209,14 +209,14 @@ public final class DemoCommand implements Callable<Integer> {
     static EvalReport evaluateFeed(Settings settings, DemoScenario scenario, long steps, Duration timeout) {
         List<ModelSnapshot> snapshots = readSnapshots(settings, scenario.kind(), steps);
         Topics topics = Topics.from(settings);
-        String bootstrap = settings.get(Settings.BOOTSTRAP_SERVERS);
-        FeedReader.Feed feed = FeedReader.read(bootstrap, topics.embeddings(), topics.models(), topics.status(),
+        Map<String, Object> connection = settings.kafkaClientProperties();
+        FeedReader.Feed feed = FeedReader.read(connection, topics.embeddings(), topics.models(), topics.status(),
                 scenario.feedKind(), scenario.feedIds(), true, timeout);
         if (!feed.complete()) {
             throw new IllegalStateException("the feed did not converge within " + timeout.toSeconds() + " s: "
                     + String.join("; ", feed.missing()));
         }
-        ModelSnapshot served = ModelRegistry.read(bootstrap, topics.models(), scenario.kind()).served(scenario.kind())
+        ModelSnapshot served = ModelRegistry.read(connection, topics.models(), scenario.kind()).served(scenario.kind())
                 .orElseThrow();
         System.out.printf("demo: the feed has converged on %s v%d (%d ids)%n", served.getName(), served.getVersion(),
                 feed.latest().size());
@@ -229,7 +229,7 @@ public final class DemoCommand implements Callable<Integer> {
     static List<ModelSnapshot> readSnapshots(Settings settings, String kind, long steps) {
         List<ModelSnapshot> all = new ArrayList<>();
         AvroSerde<ModelSnapshot> serde = AvroSerde.of(ModelSnapshot.class);
-        boolean found = TopicScan.scan(settings.get(Settings.BOOTSTRAP_SERVERS), settings.get(Settings.TOPIC_MODELS),
+        boolean found = TopicScan.scan(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_MODELS),
                 serde.deserializer(), Duration.ofSeconds(60), r -> {
                     if (kind.equals(r.value().getKind()) && io.streamcl.topology.ModelSnapshots.isCandidateKey(r.key())) {
                         all.add(r.value());
@@ -245,7 +245,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void printDeadLetters(Settings settings, Topics topics) {
         List<DeadLetter> letters = new ArrayList<>();
         AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
-        TopicScan.scan(settings.get(Settings.BOOTSTRAP_SERVERS), topics.deadLetters(), serde.deserializer(),
+        TopicScan.scan(settings.kafkaClientProperties(), topics.deadLetters(), serde.deserializer(),
                 Duration.ofSeconds(10), r -> letters.add(r.value()), () -> true);
         System.out.printf("demo: %d records went to %s:%n", letters.size(), topics.deadLetters());
         for (DeadLetter d : letters) {

@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes the latest embedding per id from the embeddings topic to a file. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write the latest embedding per id as CSV (id,model_version,v0,...) or JSONL.")
 public final class ExportCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-    String bootstrapServers;
+    @Mixin
+    SettingsOptions settingsOptions;
 
     @Option(names = "--topic", defaultValue = "embeddings", description = "default: ${DEFAULT-VALUE}")
     String topic;
@@ -51,7 +52,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FeedReader.Feed feed = FeedReader.read(bootstrapServers, topic, modelsTopic, statusTopic, kind, waitFor,
+        FeedReader.Feed feed = FeedReader.read(settingsOptions.kafkaClientProperties(), topic, modelsTopic, statusTopic, kind, waitFor,
                 converged, Duration.ofSeconds(timeoutSeconds));
         Map<String, ExportedEmbedding> latest = feed.latest();
         List<String> missing = feed.missing();

@@ -43,7 +43,7 @@ public final class ExportModelCommand implements Callable<Integer> {
         ModelRegistry registry = where.read(kind);
         List<ModelSnapshot> snapshots = registry.candidates();
         if (snapshots.isEmpty()) {
-            System.err.println("no " + kind + " snapshot on " + where.topic + " at " + where.bootstrapServers);
+            System.err.println("no " + kind + " snapshot on " + where.topic + " at " + where.bootstrap());
             return 1;
         }
         ModelSnapshot s = version == null ? registry.served(kind).orElse(snapshots.get(snapshots.size() - 1))

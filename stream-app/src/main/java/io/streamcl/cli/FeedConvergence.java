@@ -1,5 +1,7 @@
 package io.streamcl.cli;
 
+import io.streamcl.config.AuthenticationFailure;
+import io.streamcl.config.KafkaClients;
 import io.streamcl.eval.ExportedEmbedding;
 import io.streamcl.kind.EventKind;
 import io.streamcl.schema.EmbeddingStatus;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,18 +37,23 @@ final class FeedConvergence implements AutoCloseable {
     private final ModelRegistry registry = new ModelRegistry();
     private final Map<String, EmbeddingStatus> markers = new HashMap<>();
 
-    FeedConvergence(String bootstrap, String modelsTopic, String statusTopic) {
-        models = follow(bootstrap, modelsTopic, AvroSerde.of(ModelSnapshot.class).deserializer());
-        statuses = follow(bootstrap, statusTopic, AvroSerde.of(EmbeddingStatus.class).deserializer());
+    FeedConvergence(Map<String, Object> connection, String modelsTopic, String statusTopic) {
+        try {
+            models = follow(connection, modelsTopic, AvroSerde.of(ModelSnapshot.class).deserializer());
+            statuses = follow(connection, statusTopic, AvroSerde.of(EmbeddingStatus.class).deserializer());
+        } catch (KafkaException e) {
+            AuthenticationFailure.rethrowIfAny(e, connection);
+            throw e;
+        }
     }
 
-    private static <V> KafkaConsumer<String, V> follow(String bootstrap, String topic, Deserializer<V> values) {
-        KafkaConsumer<String, V> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private static <V> KafkaConsumer<String, V> follow(Map<String, Object> connection, String topic,
+            Deserializer<V> values) {
+        KafkaConsumer<String, V> c = new KafkaConsumer<>(KafkaClients.config(connection, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "streamcl-converged-" + UUID.randomUUID(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 << 20,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20), new StringDeserializer(), values);
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20)), new StringDeserializer(), values);
         List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         c.assign(partitions);

@@ -25,14 +25,14 @@ final class FeedReader {
      * @param kind only embeddings of this Embedding.kind; null: all
      * @param converged also wait for {@link FeedConvergence}'s conditions
      */
-    static Feed read(String bootstrap, String topic, String modelsTopic, String statusTopic, String kind, int waitFor,
+    static Feed read(Map<String, Object> connection, String topic, String modelsTopic, String statusTopic, String kind, int waitFor,
             boolean converged, Duration timeout) {
         Map<String, ExportedEmbedding> latest = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         AvroSerde<Embedding> serde = AvroSerde.of(Embedding.class);
-        try (FeedConvergence feed = converged ? new FeedConvergence(bootstrap, modelsTopic, statusTopic) : null) {
+        try (FeedConvergence feed = converged ? new FeedConvergence(connection, modelsTopic, statusTopic) : null) {
             long[] lastCheck = {0};
-            boolean complete = TopicScan.scan(bootstrap, topic, serde.deserializer(), timeout, r -> {
+            boolean complete = TopicScan.scan(connection, topic, serde.deserializer(), timeout, r -> {
                 Embedding e = r.value();
                 if (kind == null || kind.equals(e.getKind())) {
                     latest.put(e.getId(), ExportCommand.toExported(e));

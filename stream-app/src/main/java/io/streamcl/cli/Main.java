@@ -1,5 +1,6 @@
 package io.streamcl.cli;
 
+import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.learn.NativeAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,10 @@ public final class Main implements Runnable {
 
     /** Start-up problems the user can fix (no broker, no GPU, bad data) read as one line, not a trace. */
     private static int onError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        if (e instanceof InvalidSettingsException) { // already one line per problem
+            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+            return 2;
+        }
         if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException)) {
             e.printStackTrace(command.getErr());
         }

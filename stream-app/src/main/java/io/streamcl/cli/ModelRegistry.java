@@ -26,9 +26,9 @@ final class ModelRegistry {
     ModelRegistry() {}
 
     /** @param kind only this kind; null: all */
-    static ModelRegistry read(String bootstrapServers, String topic, String kind) {
+    static ModelRegistry read(Map<String, Object> connection, String topic, String kind) {
         ModelRegistry r = new ModelRegistry();
-        TopicScan.scanWithTombstones(bootstrapServers, topic, AvroSerde.of(ModelSnapshot.class).deserializer(),
+        TopicScan.scanWithTombstones(connection, topic, AvroSerde.of(ModelSnapshot.class).deserializer(),
                 Duration.ofSeconds(30), rec -> r.add(rec.key(), rec.value(), kind), () -> true);
         return r;
     }

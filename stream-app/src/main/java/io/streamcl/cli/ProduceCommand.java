@@ -1,5 +1,7 @@
 package io.streamcl.cli;
 
+import io.streamcl.config.AuthenticationFailure;
+import io.streamcl.config.KafkaClients;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.schema.RawItem;
 import io.streamcl.topology.TopicDescriptions;
@@ -15,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
@@ -31,8 +32,8 @@ public final class ProduceCommand implements Callable<Integer> {
     /** How often to ask again while the topic is missing. */
     private static final Duration TOPIC_POLL = Duration.ofMillis(500);
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-    String bootstrapServers;
+    @Mixin
+    SettingsOptions settingsOptions;
 
     @Option(names = "--topic", defaultValue = "raw-items", description = "default: ${DEFAULT-VALUE}")
     String topic;
@@ -46,6 +47,9 @@ public final class ProduceCommand implements Callable<Integer> {
     ItemSource source;
 
     private boolean announced;
+    /** Bootstrap and security, read once the options are parsed. */
+    private Map<String, Object> connection;
+    private String bootstrapServers;
 
     @Override
     public Integer call() {
@@ -54,11 +58,13 @@ public final class ProduceCommand implements Callable<Integer> {
             System.err.println(problem);
             return 2;
         }
+        connection = settingsOptions.kafkaClientProperties();
+        bootstrapServers = KafkaClients.bootstrap(connection);
         awaitTopic();
         long start = System.nanoTime();
         long[] skipped = {0};
         long sent = 0;
-        try (RawItemProducer producer = new RawItemProducer(bootstrapServers, topic);
+        try (RawItemProducer producer = new RawItemProducer(connection, topic);
                 Stream<RawItem> items = source.items(bad -> {
                     skipped[0]++;
                     System.err.println("skipped " + bad);
@@ -95,12 +101,13 @@ public final class ProduceCommand implements Callable<Integer> {
             if (!ListeningBroker.await(bootstrapServers, deadline, TOPIC_POLL, () -> announce(brokerAndTopic))) {
                 throw new IllegalStateException(noBroker());
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            try (Admin admin = Admin.create(connection)) {
                 Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
                 TopicDescriptions.describeOnceKnown(admin, List.of(topic), left, TOPIC_POLL, notYet -> announce(
                         isMissingTopic(notYet) ? "topic " + topic + " on " + bootstrapServers : brokerAndTopic));
             }
         } catch (ExecutionException e) {
+            AuthenticationFailure.rethrowIfAny(e, connection);
             throw new IllegalStateException(whyNotThere(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException(whyNotThere(e), e);

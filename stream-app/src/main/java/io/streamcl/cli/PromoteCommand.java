@@ -1,5 +1,6 @@
 package io.streamcl.cli;
 
+import io.streamcl.config.KafkaClients;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.topology.ModelSnapshots;
@@ -60,9 +61,9 @@ public final class PromoteCommand implements Callable<Integer> {
             pinned = s.get();
         }
         try {
-            writePin(where.bootstrapServers, where.topic, kind, pinned, "pinned by hand with promote");
+            writePin(where.connection(), where.topic, kind, pinned, "pinned by hand with promote");
         } catch (ExecutionException | TimeoutException e) {
-            System.err.println("cannot write to " + where.topic + " at " + where.bootstrapServers + ": " + e.getMessage());
+            System.err.println("cannot write to " + where.topic + " at " + where.bootstrap() + ": " + e.getMessage());
             return 1;
         }
         if (target.auto) {
@@ -81,14 +82,13 @@ public final class PromoteCommand implements Callable<Integer> {
      * Writes a kind's pin to the models topic: a promoted copy of {@code snapshot} under the pinned key, or,
      * for null, a tombstone there, which hands serving back to the gate. Also what {@code bench} pins with.
      */
-    static void writePin(String bootstrapServers, String topic, String kind, ModelSnapshot snapshot, String reason)
+    static void writePin(Map<String, Object> connection, String topic, String kind, ModelSnapshot snapshot, String reason)
             throws InterruptedException, ExecutionException, TimeoutException {
         byte[] value = snapshot == null ? null : AvroSerde.of(ModelSnapshot.class).encode(
                 ModelSnapshots.promoted(snapshot, "pinned", reason, Instant.now()));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.config(connection, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_MESSAGE_BYTES),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_MESSAGE_BYTES)),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, ModelSnapshots.pinnedKey(kind), value)).get(30, TimeUnit.SECONDS);
         }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 
 /** Every setting with its default, environment variable and rule; or the values in effect. */
 @Command(name = "settings", mixinStandardHelpOptions = true,
-        description = "List every setting (a Markdown table), or with --resolved the values in effect and where each came from.")
+        description = {"List every setting (a Markdown table), or with --resolved the values in effect and where each came from.",
+                "Kafka's client security settings (security.protocol, sasl.*, ssl.*) pass through to every Kafka client;"
+                        + " --resolved shows them with secrets masked."})
 public final class SettingsCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settingsOptions;
@@ -31,6 +33,10 @@ public final class SettingsCommand implements Callable<Integer> {
             }
             for (Setting<?> setting : Settings.ALL) {
                 System.out.printf("%s=%s   # %s%n", setting.name(), s.text(setting), s.source(setting));
+            }
+            for (String name : s.clientSecurityNames()) { // secrets masked, as Kafka's own config logging does
+                System.out.printf("%s=%s   # %s, passed through to every Kafka client%n", name,
+                        s.shownClientSecurity(name), s.clientSecuritySource(name));
             }
             return 0;
         }

@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Where settings come from on the command line: a properties file, --set flags, the environment. */
+/**
+ * Where settings come from on the command line: a properties file, --set flags, the environment. Kafka's client
+ * security settings (security.protocol, sasl.*, ssl.*) come the same ways and reach every Kafka client.
+ */
 final class SettingsOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file of settings (see README)")
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file of settings, Kafka client security (security.protocol, sasl.*, ssl.*) included (see README)")
     Path config;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "a setting, e.g. --set batch.size=128 (repeatable)")
@@ -25,5 +28,10 @@ final class SettingsOptions {
             flags.put(Settings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
         }
         return Settings.load(config, System.getenv(), flags);
+    }
+
+    /** What a command that only talks to Kafka needs: {@code bootstrap.servers} and the security settings. */
+    Map<String, Object> kafkaClientProperties() {
+        return load(Map.of()).kafkaClientProperties();
     }
 }

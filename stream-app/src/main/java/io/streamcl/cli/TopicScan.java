@@ -1,5 +1,7 @@
 package io.streamcl.cli;
 
+import io.streamcl.config.AuthenticationFailure;
+import io.streamcl.config.KafkaClients;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -22,9 +25,9 @@ final class TopicScan {
     private TopicScan() {}
 
     /** @return true when {@code done} held, false on timeout */
-    static <V> boolean scan(String bootstrap, String topic, Deserializer<V> values, Duration timeout,
+    static <V> boolean scan(Map<String, Object> connection, String topic, Deserializer<V> values, Duration timeout,
             Consumer<ConsumerRecord<String, V>> onRecord, BooleanSupplier done) {
-        return scanWithTombstones(bootstrap, topic, values, timeout, r -> {
+        return scanWithTombstones(connection, topic, values, timeout, r -> {
             if (r.value() != null) {
                 onRecord.accept(r);
             }
@@ -32,15 +35,24 @@ final class TopicScan {
     }
 
     /** As {@link #scan}, and hands over tombstones (null values) too. */
-    static <V> boolean scanWithTombstones(String bootstrap, String topic, Deserializer<V> values, Duration timeout,
-            Consumer<ConsumerRecord<String, V>> onRecord, BooleanSupplier done) {
+    static <V> boolean scanWithTombstones(Map<String, Object> connection, String topic, Deserializer<V> values,
+            Duration timeout, Consumer<ConsumerRecord<String, V>> onRecord, BooleanSupplier done) {
+        try {
+            return read(connection, topic, values, timeout, onRecord, done);
+        } catch (KafkaException e) {
+            AuthenticationFailure.rethrowIfAny(e, connection);
+            throw e;
+        }
+    }
+
+    private static <V> boolean read(Map<String, Object> connection, String topic, Deserializer<V> values,
+            Duration timeout, Consumer<ConsumerRecord<String, V>> onRecord, BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(KafkaClients.config(connection, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "streamcl-scan-" + UUID.randomUUID(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 << 20,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20),
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20)),
                 new StringDeserializer(), values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

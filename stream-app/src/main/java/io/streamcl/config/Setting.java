@@ -26,6 +26,11 @@ public record Setting<T>(
 
     /** The environment variable that sets it: {@code batch.size} is {@code STREAMCL_BATCH_SIZE}. */
     public String envName() {
+        return envName(name);
+    }
+
+    /** The environment variable for a setting's name: {@code STREAMCL_} and the name in capitals, {@code _} for the rest. */
+    public static String envName(String name) {
         return "STREAMCL_" + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 

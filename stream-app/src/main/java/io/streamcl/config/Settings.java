@@ -214,10 +214,13 @@ public final class Settings {
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;
+    /** The Kafka client security settings passed through (see {@link KafkaClientSecurity}), by name. */
+    private final Map<String, String> clientSecurity;
 
-    private Settings(Map<String, Object> values, Map<String, String> sources) {
+    private Settings(Map<String, Object> values, Map<String, String> sources, Map<String, String> clientSecurity) {
         this.values = Collections.unmodifiableMap(values);
         this.sources = Collections.unmodifiableMap(sources);
+        this.clientSecurity = Collections.unmodifiableMap(clientSecurity);
     }
 
     /** Defaults only (tests, and the demo before its own overrides). */
@@ -226,7 +229,9 @@ public final class Settings {
     }
 
     /**
-     * Reads and validates every setting.
+     * Reads and validates every setting. Beside the app's own, Kafka's client security settings
+     * ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) are accepted from each source and passed
+     * through to every Kafka client; any other name is an error.
      *
      * @param propertiesFile optional file of {@code name=value} lines
      * @param env            the environment ({@code STREAMCL_BATCH_SIZE=128})
@@ -237,6 +242,7 @@ public final class Settings {
         List<String> problems = new ArrayList<>();
         Map<String, String> raw = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, String> clientSecurity = new java.util.TreeMap<>();
         for (Setting<?> s : ALL) {
             raw.put(s.name(), s.defaultValue());
             sources.put(s.name(), "default");
@@ -249,7 +255,7 @@ public final class Settings {
                 throw new UncheckedIOException("cannot read settings file " + propertiesFile + ": " + e.getMessage(), e);
             }
             for (String name : p.stringPropertyNames()) {
-                put(raw, sources, name, p.getProperty(name), "file " + propertiesFile, problems);
+                put(raw, sources, clientSecurity, name, p.getProperty(name), "file " + propertiesFile, problems);
             }
         }
         for (Setting<?> s : ALL) {
@@ -259,7 +265,13 @@ public final class Settings {
                 sources.put(s.name(), "env " + s.envName());
             }
         }
-        flags.forEach((name, v) -> put(raw, sources, name, v, "flag", problems));
+        for (String name : KafkaClientSecurity.names()) { // a secret is best kept out of files: STREAMCL_SASL_JAAS_CONFIG
+            String envName = Setting.envName(name);
+            if (env.get(envName) != null) {
+                put(raw, sources, clientSecurity, name, env.get(envName), "env " + envName, problems);
+            }
+        }
+        flags.forEach((name, v) -> put(raw, sources, clientSecurity, name, v, "flag", problems));
 
         Map<String, Object> values = new LinkedHashMap<>();
         for (Setting<?> s : ALL) {
@@ -271,17 +283,60 @@ public final class Settings {
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new Settings(values, sources);
+        return new Settings(values, sources, clientSecurity);
     }
 
-    /** Returns a copy with some values replaced (validated like any other). */
+    /** Returns a copy with some values replaced (validated like any other); client security is kept. */
     public Settings with(Map<String, String> overrides) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (Setting<?> s : ALL) {
-            flags.put(s.name(), text(s));
-        }
+        Map<String, String> flags = new LinkedHashMap<>(clientSecurity);
+        flags.putAll(ownTexts());
         flags.putAll(overrides);
         return load(null, Map.of(), flags);
+    }
+
+    /**
+     * A copy for a broker this process started itself (demo, bench): its PLAINTEXT listener at {@code bootstrap},
+     * without the security settings meant for the user's cluster.
+     */
+    public Settings withPlaintextBroker(String bootstrap) {
+        Map<String, String> flags = ownTexts();
+        flags.put(BOOTSTRAP_SERVERS.name(), bootstrap);
+        return load(null, Map.of(), flags);
+    }
+
+    /** Every one of the app's own settings as text, by name. */
+    private Map<String, String> ownTexts() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            texts.put(s.name(), text(s));
+        }
+        return texts;
+    }
+
+    /**
+     * What every Kafka client of the app is given: {@code bootstrap.servers} and the security settings passed
+     * through. Holds secrets: hand it to Kafka (whose config logging masks them), never to a log line.
+     */
+    public Map<String, Object> kafkaClientProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(BOOTSTRAP_SERVERS.name(), get(BOOTSTRAP_SERVERS));
+        p.putAll(clientSecurity);
+        return Collections.unmodifiableMap(p);
+    }
+
+    /** The names of the client security settings passed through, sorted. */
+    public java.util.Set<String> clientSecurityNames() {
+        return clientSecurity.keySet();
+    }
+
+    /** A client security setting's value as it may be shown: secrets masked. */
+    public String shownClientSecurity(String name) {
+        return KafkaClientSecurity.shown(name, clientSecurity.get(name));
+    }
+
+    /** Where a client security setting came from: file, env or flag. */
+    public String clientSecuritySource(String name) {
+        return sources.get(name);
     }
 
     public <T> T get(Setting<T> setting) {
@@ -314,10 +369,22 @@ public final class Settings {
         return String.valueOf(v);
     }
 
-    private static void put(Map<String, String> raw, Map<String, String> sources, String name, String value,
-            String source, List<String> problems) {
+    private static void put(Map<String, String> raw, Map<String, String> sources, Map<String, String> clientSecurity,
+            String name, String value, String source, List<String> problems) {
+        if (KafkaClientSecurity.passesThrough(name)) {
+            String problem = KafkaClientSecurity.problem(name, value);
+            if (problem != null) {
+                problems.add(name + " = '" + KafkaClientSecurity.shown(name, value) + "' (from " + source + ")"
+                        + " is refused by Kafka: " + problem);
+                return;
+            }
+            clientSecurity.put(name, value);
+            sources.put(name, source);
+            return;
+        }
         if (!raw.containsKey(name)) {
-            problems.add("unknown setting '" + name + "' (from " + source + ")" + suggestion(name));
+            problems.add("unknown setting '" + name + "' (from " + source + ")" + suggestion(name)
+                    + KafkaClientSecurity.notPassedThrough(name));
             return;
         }
         raw.put(name, value);
@@ -327,10 +394,12 @@ public final class Settings {
     private static String suggestion(String name) {
         String best = null;
         int bestDistance = 4;
-        for (Setting<?> s : ALL) {
-            int d = editDistance(name, s.name());
+        List<String> names = new ArrayList<>(ALL.stream().map(Setting::name).toList());
+        names.addAll(KafkaClientSecurity.names());
+        for (String known : names) {
+            int d = editDistance(name, known);
             if (d < bestDistance) {
-                best = s.name();
+                best = known;
                 bestDistance = d;
             }
         }

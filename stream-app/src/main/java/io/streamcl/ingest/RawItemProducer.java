@@ -1,5 +1,6 @@
 package io.streamcl.ingest;
 
+import io.streamcl.config.KafkaClients;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
@@ -26,16 +27,16 @@ public final class RawItemProducer implements AutoCloseable {
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
     private int partitions;
 
-    public RawItemProducer(String bootstrapServers, String topic) {
+    /** @param connection bootstrap and security, as {@link io.streamcl.config.Settings#kafkaClientProperties()} */
+    public RawItemProducer(Map<String, Object> connection, String topic) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(KafkaClients.config(connection, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20)),
                 new StringSerializer(), AvroSerde.of(RawItem.class).serializer());
     }
 

@@ -81,7 +81,7 @@ public final class LearnerApp implements AutoCloseable {
         p.put(DeadLetterOnRefusal.METRICS, metrics);
         p.put(DeadLetterOnRefusal.TOPIC, s.get(Settings.TOPIC_DEAD_LETTERS));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(Settings.APPLICATION_ID));
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(Settings.BOOTSTRAP_SERVERS));
+        p.putAll(s.kafkaClientProperties()); // bootstrap and security, for every client Kafka Streams makes
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.get(Settings.STATE_DIR));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.get(Settings.PROCESSING_GUARANTEE));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.get(Settings.STREAM_THREADS));

@@ -1,5 +1,7 @@
 package io.streamcl.topology;
 
+import io.streamcl.config.AuthenticationFailure;
+import io.streamcl.config.KafkaClients;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
@@ -79,9 +81,8 @@ public final class TopicSetup {
     public static Map<String, Integer> ensureTopics(Settings settings, ItemKinds kinds) {
         Topics topics = Topics.from(settings);
         List<NewTopic> wanted = wanted(settings, kinds);
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = Admin.create(KafkaClients.config(settings.kafkaClientProperties(),
+                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000)))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
@@ -108,6 +109,7 @@ public final class TopicSetup {
             embedded.forEach(name -> partitions.put(name, described.get(name).partitions().size()));
             return partitions;
         } catch (ExecutionException e) {
+            AuthenticationFailure.rethrowIfAny(e, settings.kafkaClientProperties());
             throw new IllegalStateException("cannot set up topics on " + settings.get(Settings.BOOTSTRAP_SERVERS)
                     + ": " + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {

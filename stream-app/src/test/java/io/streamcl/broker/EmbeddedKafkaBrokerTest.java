@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcl.cli.BrokerCommand;
+import io.streamcl.testing.TestCertificate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,36 @@ class EmbeddedKafkaBrokerTest {
     private static final String TOPIC = "broker-test";
 
     @TempDir Path tmp;
+
+    @Test
+    void shouldTakeScramLoginsOverTlsOnTheSaslSslListenerAndRefuseAWrongPassword() throws Exception {
+        TestCertificate cert = TestCertificate.create(tmp, "store-secret");
+        EmbeddedKafkaBroker.Options options = EmbeddedKafkaBroker.Options.defaults().withSaslSsl(
+                new EmbeddedKafkaBroker.SaslSslListener(0, cert.keystore(), cert.password(),
+                        Map.of("alice", "alice-secret")));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options)) {
+            String bootstrap = broker.saslSslBootstrapServers();
+            assertThat(bootstrap).startsWith("127.0.0.1:").isNotEqualTo(broker.bootstrapServers());
+
+            try (Admin alice = Admin.create(scramClient(bootstrap, cert, "alice", "alice-secret"))) {
+                alice.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                assertThat(alice.listTopics().names().get(30, TimeUnit.SECONDS)).contains(TOPIC);
+            }
+            try (Admin intruder = Admin.create(scramClient(bootstrap, cert, "alice", "wrong"))) {
+                assertThatThrownBy(() -> intruder.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+        }
+    }
+
+    private static Map<String, Object> scramClient(String bootstrap, TestCertificate cert, String user, String password) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";",
+                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", cert.truststore().toString(),
+                "ssl.truststore.password", cert.password());
+    }
 
     @Test
     void shouldKeepTopicsAndRecordsAcrossRestartOnSameDataDirAndFreePortOnClose() throws Exception {

@@ -79,4 +79,73 @@ class SettingsTest {
         assertThat(Settings.BATCH_SIZE.envName()).isEqualTo("STREAMCL_BATCH_SIZE");
         assertThat(Settings.TOPIC_RAW_ITEMS.envName()).isEqualTo("STREAMCL_TOPIC_RAW_ITEMS");
     }
+
+    private static final String JAAS = "org.apache.kafka.common.security.scram.ScramLoginModule required"
+            + " username=\"alice\" password=\"alice-secret\";";
+
+    @Test
+    void shouldPassKafkaClientSecurityThroughToTheClientProperties(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9093\nsecurity.protocol=SASL_SSL\n"
+                + "sasl.mechanism=SCRAM-SHA-512\nssl.truststore.location=/tmp/trust.p12\n");
+        Settings s = Settings.load(file, Map.of("STREAMCL_SASL_JAAS_CONFIG", JAAS),
+                Map.of("ssl.truststore.password", "trust-secret"));
+
+        assertThat(s.kafkaClientProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "bootstrap.servers", "127.0.0.1:9093", "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512", "ssl.truststore.location", "/tmp/trust.p12",
+                "sasl.jaas.config", JAAS, "ssl.truststore.password", "trust-secret"));
+        assertThat(s.clientSecuritySource("sasl.jaas.config")).isEqualTo("env STREAMCL_SASL_JAAS_CONFIG");
+        assertThat(s.clientSecuritySource("ssl.truststore.password")).isEqualTo("flag");
+        assertThat(s.clientSecuritySource("security.protocol")).isEqualTo("file " + file);
+    }
+
+    @Test
+    void shouldKeepClientSecurityInACopyButNotForAPlaintextBrokerOfItsOwn() {
+        Settings secured = Settings.load(null, Map.of(), Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", JAAS));
+
+        assertThat(secured.with(Map.of("batch.size", "64")).kafkaClientProperties())
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", JAAS);
+        assertThat(secured.withPlaintextBroker("127.0.0.1:1234").kafkaClientProperties())
+                .isEqualTo(Map.of("bootstrap.servers", "127.0.0.1:1234"));
+        assertThat(Settings.defaults().kafkaClientProperties()).isEqualTo(Map.of("bootstrap.servers", "localhost:9092"));
+    }
+
+    @Test
+    void shouldMaskSecretsWhenShowingClientSecurity() {
+        Settings s = Settings.load(null, Map.of(), Map.of("sasl.jaas.config", JAAS, "ssl.keystore.password", "ks",
+                "ssl.key.password", "k", "ssl.truststore.type", "PKCS12", "sasl.mechanism", "SCRAM-SHA-512"));
+
+        assertThat(s.shownClientSecurity("sasl.jaas.config")).isEqualTo("[hidden]");
+        assertThat(s.shownClientSecurity("ssl.keystore.password")).isEqualTo("[hidden]");
+        assertThat(s.shownClientSecurity("ssl.key.password")).isEqualTo("[hidden]");
+        assertThat(s.shownClientSecurity("ssl.truststore.type")).isEqualTo("PKCS12");
+        assertThat(s.shownClientSecurity("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+    }
+
+    @Test
+    void shouldRefuseKafkaClientSettingsThatAreNotSecurityAndSayWhich() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("acks", "all")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("unknown setting 'acks' (from flag)")
+                .hasMessageContaining("only security.protocol, sasl.* and ssl.* are passed through");
+    }
+
+    @Test
+    void shouldRefuseAMisspelledSecuritySettingWithTheNearestName() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("ssl.truststore.locaton", "/tmp/t.p12")))
+                .hasMessageContaining("unknown setting 'ssl.truststore.locaton'")
+                .hasMessageContaining("did you mean 'ssl.truststore.location'?");
+    }
+
+    @Test
+    void shouldRefuseAValueKafkaRefusesWithoutShowingASecret() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("security.protocol", "SASL_TLS")))
+                .hasMessageContaining("security.protocol = 'SASL_TLS' (from flag) is refused by Kafka")
+                .hasMessageContaining("SASL_SSL");
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("sasl.jaas.config", "not jaas at all",
+                "sasl.login.refresh.window.factor", "2.5")))
+                .hasMessageContaining("sasl.login.refresh.window.factor = '2.5'")
+                .hasMessageNotContaining("not jaas at all");
+    }
 }

@@ -97,7 +97,7 @@ class LearnerIT {
         Map<String, String> expectedStage = Map.of("bad-not-avro", "decode", "bad-truncated", "decode",
                 "bad-wrong-size", "validate", "bad-null", "decode");
 
-        try (RawItemProducer producer = new RawItemProducer(bootstrap, rawTopic);
+        try (RawItemProducer producer = new RawItemProducer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), rawTopic);
                 KafkaProducer<byte[], byte[]> rawProducer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -217,7 +217,7 @@ class LearnerIT {
             items.add(io.streamcl.ingest.EventItems.rawItem("ev-" + i, e));
             expectedKeys.addAll(List.of("img-" + i, "s-" + i, "item:" + e.itemId(), "user:" + e.userId()));
         }
-        try (RawItemProducer producer = new RawItemProducer(broker.bootstrapServers(),
+        try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
                 settings.get(Settings.TOPIC_RAW_ITEMS))) {
             items.forEach(producer::send);
             producer.flush();
