@@ -123,9 +123,8 @@ public final class TopicSetup {
 
     /** The id of the cluster the settings point at. */
     public static String clusterId(Settings settings) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = Admin.create(KafkaClients.config(settings.kafkaClientProperties(),
+                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000)))) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe the cluster at " + settings.get(Settings.BOOTSTRAP_SERVERS)
