@@ -24,6 +24,7 @@ import java.util.Set;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -101,8 +102,10 @@ public final class LearnerTopology {
                 "status-source", Serdes.String().deserializer(), statusSerde.deserializer(), topics.status(),
                 "status-store-updater", StatusKeeper::new);
 
-        t.addSource("raw-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.rawItems());
+        // an explicit reset policy makes Kafka Streams, not its consumer, reset a position that fell off the start
+        // of a partition: the consumer then says so (GapReportingConsumer) instead of skipping the gap in silence
+        t.addSource(AutoOffsetReset.earliest(), "raw-source", Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), topics.rawItems());
         Duration maxFuture = Duration.ofMillis(settings.get(Settings.EVENT_TIME_MAX_FUTURE_MS));
         t.addProcessor("decode", () -> new DecodeProcessor(kinds, metrics, maxFuture, refused, DEAD_LETTER_SINK,
                 "train-router", "embed", "entity-router"), "raw-source");
