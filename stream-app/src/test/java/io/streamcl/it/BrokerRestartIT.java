@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcl.testing.CompleteFeed;
 import io.streamcl.testing.JarProcesses;
+import io.streamcl.testing.SmallLearner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 360)
 class BrokerRestartIT {
-    private static final Pattern STARTED = Pattern.compile("(learner started|\\[\\s*\\d+s\\] image:)");
-    private static final Pattern EMBEDDING = Pattern.compile("image: in \\d+ \\| embedded ([1-9]\\d*)");
     private static final int BEFORE = 500;
     private static final int DURING = 300;
     private static final int AFTER = 200;
@@ -43,17 +41,10 @@ class BrokerRestartIT {
                 int port = JarProcesses.freePort();
                 String bootstrap = procs.startBroker("broker-1", port);
                 Process broker = procs.all().get(0);
-                Process run = procs.start("run", Stream.of(new String[] {"run", "--bootstrap-servers", bootstrap,
-                                "--progress-seconds", "1"},
-                        JarProcesses.settings("state.dir=" + tmp.resolve("state"), "kinds=image", "batch.size=32",
-                                "replay.capacity=128", "replay.updates-per-item=4", "snapshot.every-steps=10",
-                                "checkpoint.interval.ms=1000", "image.conv-channels=8,16", "embedding.dim=32",
-                                "projection.dim=16", "bank.size=256", "batch.linger.ms=300", "topic.partitions=2",
-                                "promotion.interval.ms=2000", "device=cpu"))
-                        .flatMap(Stream::of).toArray(String[]::new));
-                procs.awaitLine(run, STARTED, Duration.ofSeconds(90));
+                Process run = procs.start("run", SmallLearner.imageRun(bootstrap, tmp.resolve("state")));
+                procs.awaitLine(run, SmallLearner.STARTED, Duration.ofSeconds(90));
                 procs.produceImages(bootstrap, "before-", BEFORE, "produce-before");
-                procs.awaitLine(run, EMBEDDING, Duration.ofSeconds(120)); // mid-stream: embedding and training
+                procs.awaitLine(run, SmallLearner.EMBEDDING, Duration.ofSeconds(120)); // mid-stream: embedding and training
 
                 long down = System.nanoTime();
                 broker.destroy();
@@ -83,7 +74,7 @@ class BrokerRestartIT {
                         + " no pair twice); stream threads replaced: %d%n",
                         (up - down) / 1e9, count(log, "could not be established"),
                         procs.output(during).contains("waiting for") ? "waited for the broker" : "sent into the outage",
-                        ids.size(), (done - up) / 1e9, embeddings, count(log, "stream thread failed; replacing it"));
+                        ids.size(), (done - up) / 1e9, embeddings, SmallLearner.threadsReplaced(log));
             } catch (Throwable t) {
                 procs.printOutputs();
                 throw t;
