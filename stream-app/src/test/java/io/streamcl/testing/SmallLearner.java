@@ -23,13 +23,16 @@ public final class SmallLearner {
 
     /** {@code run} against the bootstrap address, with a progress line every second and these settings added. */
     public static String[] imageRun(String bootstrap, Path stateDir, String... more) {
-        return Stream.of(new String[] {"run", "--bootstrap-servers", bootstrap, "--progress-seconds", "1"},
-                        JarProcesses.settings("state.dir=" + stateDir, "kinds=image", "batch.size=32",
-                                "replay.capacity=128", "replay.updates-per-item=4", "snapshot.every-steps=10",
-                                "checkpoint.interval.ms=1000", "image.conv-channels=8,16", "embedding.dim=32",
-                                "projection.dim=16", "bank.size=256", "batch.linger.ms=300", "topic.partitions=2",
-                                "promotion.interval.ms=2000", "device=cpu"),
-                        JarProcesses.settings(more))
-                .flatMap(Stream::of).toArray(String[]::new);
+        String[] image = {"state.dir=" + stateDir, "kinds=image", "batch.size=32", "replay.capacity=128",
+            "replay.updates-per-item=4", "snapshot.every-steps=10", "checkpoint.interval.ms=1000",
+            "image.conv-channels=8,16", "embedding.dim=32", "projection.dim=16", "bank.size=256", "batch.linger.ms=300",
+            "topic.partitions=2", "promotion.interval.ms=2000", "device=cpu"};
+        return run(bootstrap, Stream.concat(Stream.of(image), Stream.of(more)).toArray(String[]::new));
+    }
+
+    /** {@code run} against the bootstrap address, with a progress line every second and exactly these settings. */
+    public static String[] run(String bootstrap, String... settings) {
+        return Stream.concat(Stream.of("run", "--bootstrap-servers", bootstrap, "--progress-seconds", "1"),
+                Stream.of(JarProcesses.settings(settings))).toArray(String[]::new);
     }
 }

@@ -82,6 +82,13 @@ public final class TopicReader {
                 }, timeout);
     }
 
+    /** The keys of every record on a topic now (a dead-letter topic's keys are the ids of the items it holds). */
+    public static java.util.Set<String> keys(String bootstrap, String topic) {
+        return readUntil(bootstrap, topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                got -> true, Duration.ofSeconds(60)).stream().map(ConsumerRecord::key)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     /** Everything on an embeddings topic now. */
     public static List<ConsumerRecord<String, io.streamcl.schema.Embedding>> embeddings(String bootstrap, String topic) {
         return readUntil(bootstrap, topic, io.streamcl.schema.serde.AvroSerde.of(io.streamcl.schema.Embedding.class)
