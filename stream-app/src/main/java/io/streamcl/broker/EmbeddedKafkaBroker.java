@@ -68,8 +68,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir where logs and metadata live; {@code null} means a temporary directory deleted on close
      * @param numPartitions partitions of a topic created without an explicit count
      * @param saslSsl a SASL_SSL listener to open as well; {@code null}: PLAINTEXT only
+     * @param behindProxy a second PLAINTEXT client listener for clients that reach the broker through a TCP proxy;
+     *     {@code null}: none
      */
-    public record Options(int port, int controllerPort, Path dataDir, int numPartitions, SaslSslListener saslSsl) {
+    public record Options(int port, int controllerPort, Path dataDir, int numPartitions, SaslSslListener saslSsl,
+            ProxiedListener behindProxy) {
         public Options {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
             if (controllerPort < 0 || controllerPort > 65535) {
@@ -82,31 +85,56 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (saslSsl != null && saslSsl.port() != 0 && (saslSsl.port() == port || saslSsl.port() == controllerPort)) {
                 throw new IllegalArgumentException("the SASL_SSL port must differ from the others, was " + saslSsl.port());
             }
+            if (behindProxy != null && (behindProxy.port() == port || behindProxy.port() == controllerPort
+                    || saslSsl != null && behindProxy.port() == saslSsl.port())) {
+                throw new IllegalArgumentException("the proxied listener's port must differ from the others, was "
+                        + behindProxy.port());
+            }
         }
 
         /** Free ports, a temporary data directory, one partition per topic, PLAINTEXT only. */
         public static Options defaults() {
-            return new Options(0, 0, null, 1, null);
+            return new Options(0, 0, null, 1, null, null);
         }
 
         public Options withPort(int p) {
-            return new Options(p, controllerPort, dataDir, numPartitions, saslSsl);
+            return new Options(p, controllerPort, dataDir, numPartitions, saslSsl, behindProxy);
         }
 
         public Options withControllerPort(int p) {
-            return new Options(port, p, dataDir, numPartitions, saslSsl);
+            return new Options(port, p, dataDir, numPartitions, saslSsl, behindProxy);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(port, controllerPort, dir, numPartitions, saslSsl);
+            return new Options(port, controllerPort, dir, numPartitions, saslSsl, behindProxy);
         }
 
         public Options withNumPartitions(int n) {
-            return new Options(port, controllerPort, dataDir, n, saslSsl);
+            return new Options(port, controllerPort, dataDir, n, saslSsl, behindProxy);
         }
 
         public Options withSaslSsl(SaslSslListener listener) {
-            return new Options(port, controllerPort, dataDir, numPartitions, listener);
+            return new Options(port, controllerPort, dataDir, numPartitions, listener, behindProxy);
+        }
+
+        public Options withProxiedListener(ProxiedListener listener) {
+            return new Options(port, controllerPort, dataDir, numPartitions, saslSsl, listener);
+        }
+    }
+
+    /**
+     * A PLAINTEXT client listener on 127.0.0.1:{@code port} that advertises 127.0.0.1:{@code advertisedPort},
+     * where a TCP proxy listens and forwards to {@code port}. Clients reconnect to the address the broker
+     * advertises, so a client that bootstraps through the proxy stays behind it; clients of the other listeners,
+     * and the broker's own traffic, never pass through it.
+     */
+    public record ProxiedListener(int port, int advertisedPort) {
+        private static final String NAME = "PROXIED";
+
+        public ProxiedListener {
+            if (port < 1 || port > 65535 || advertisedPort < 1 || advertisedPort > 65535) {
+                throw new IllegalArgumentException("ports must be 1..65535, were " + port + " and " + advertisedPort);
+            }
         }
     }
 
@@ -222,6 +250,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (saslSsl != null) {
                 addSaslSslListener(props, saslSsl, saslSslPort);
             }
+            if (options.behindProxy() != null) {
+                checkFree(options.behindProxy().port(), "Kafka proxied listener");
+                addProxiedListener(props, options.behindProxy());
+            }
             String clusterId = formatIfNeeded(dataDir, props, saslSsl);
             server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
             server.startup();
@@ -324,6 +356,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // the broker checks logins against the SCRAM credentials in its metadata; the module only has to be named
         p.put(prefix + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+
+    /** The proxied listener beside PLAINTEXT, which stays the inter-broker listener, never through the proxy. */
+    private static void addProxiedListener(Properties p, ProxiedListener proxied) {
+        String name = ProxiedListener.NAME;
+        p.put("listeners", p.getProperty("listeners") + "," + name + "://" + HOST + ":" + proxied.port());
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + name + "://" + HOST + ":"
+                + proxied.advertisedPort());
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + "," + name
+                + ":PLAINTEXT");
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcl.cli.BrokerCommand;
+import io.streamcl.testing.FaultyProxy;
 import io.streamcl.testing.TestCertificate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -163,6 +164,28 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void aClientBootstrappedThroughTheProxiedListenerShouldBeToldToReconnectThroughTheProxy() throws Exception {
+        int behind;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            behind = s.getLocalPort();
+        }
+        try (FaultyProxy proxy = FaultyProxy.start(behind);
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()
+                        .withProxiedListener(new EmbeddedKafkaBroker.ProxiedListener(behind, proxy.port())))) {
+            assertThat(advertisedPorts(proxy.address())).containsExactly(proxy.port());
+            assertThat(advertisedPorts(broker.bootstrapServers())).containsExactly(broker.port());
+            assertThat(proxy.connectionsAccepted()).isPositive();
+        }
+    }
+
+    private static List<Integer> advertisedPorts(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return admin.describeCluster().nodes().get(20, java.util.concurrent.TimeUnit.SECONDS).stream()
+                    .map(Node::port).toList();
+        }
+    }
+
+    @Test
     void shouldRefuseAPortInUseWithAClearMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> EmbeddedKafkaBroker.start(
@@ -217,6 +240,11 @@ class EmbeddedKafkaBrokerTest {
 
     @Test
     void shouldRejectInvalidOptions() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.Options.defaults().withPort(9100)
+                .withProxiedListener(new EmbeddedKafkaBroker.ProxiedListener(9100, 9101)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EmbeddedKafkaBroker.ProxiedListener(0, 9101))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EmbeddedKafkaBroker.Options.defaults().withNumPartitions(0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EmbeddedKafkaBroker.Options.defaults().withPort(70_000))

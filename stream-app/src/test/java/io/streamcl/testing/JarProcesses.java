@@ -59,16 +59,38 @@ public final class JarProcesses implements AutoCloseable {
 
     /** Starts {@code broker} on a free port with its data under the directory; returns its bootstrap address. */
     public String startBroker() throws Exception {
-        Process broker = start("broker", "broker", "--port", Integer.toString(freePort()),
+        return startBroker("broker", freePort());
+    }
+
+    /**
+     * Starts {@code broker} as process {@code name} on the port, with its data in the directory's
+     * {@code kafka-data} (the same on every start, so a second start goes on from the first); returns its
+     * bootstrap address once it listens.
+     */
+    public String startBroker(String name, int port) throws Exception {
+        Process broker = start(name, "broker", "--port", Integer.toString(port),
                 "--data-dir", dir.resolve("kafka-data").toString());
         return awaitLine(broker, Pattern.compile("listening on (\\S+)"), Duration.ofSeconds(60));
     }
 
     /** Produces the first {@code n} images of the sample IDX file with ids {@code <prefix><index>}, and waits. */
     public void produceImages(String bootstrap, String prefix, int n, String name) throws Exception {
-        awaitSuccess(start(name, "produce", "--bootstrap-servers", bootstrap, "--kind", "image", "--format", "idx",
-                "--input", sampleImages().toString(), "--id-prefix", prefix, "--limit", Integer.toString(n)),
-                Duration.ofSeconds(120));
+        awaitSuccess(startProducingImages(bootstrap, prefix, n, name), Duration.ofSeconds(120));
+    }
+
+    /** As {@link #produceImages}, without waiting: the producer retries through a broker outage on its own. */
+    public Process startProducingImages(String bootstrap, String prefix, int n, String name) throws IOException {
+        return start(name, "produce", "--bootstrap-servers", bootstrap, "--kind", "image", "--format", "idx",
+                "--input", sampleImages().toString(), "--id-prefix", prefix, "--limit", Integer.toString(n));
+    }
+
+    /** The ids {@link #produceImages} gives: {@code <prefix>0} to {@code <prefix><n - 1>}. */
+    public static java.util.Set<String> ids(String prefix, int n) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+        }
+        return ids;
     }
 
     /** The Fashion-MNIST sample shipped in data/. */

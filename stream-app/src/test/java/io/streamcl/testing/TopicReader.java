@@ -49,15 +49,44 @@ public final class TopicReader {
 
     /** The (id, version) pairs published more than once on an embeddings topic, as "id@vN". */
     public static List<String> repeatedPairs(String bootstrap, String topic) {
+        return repeatedPairs(embeddings(bootstrap, topic));
+    }
+
+    /** The (id, version) pairs that come more than once among these embeddings, as "id@vN". */
+    public static List<String> repeatedPairs(List<ConsumerRecord<String, io.streamcl.schema.Embedding>> embeddings) {
         java.util.Set<String> pairs = new java.util.HashSet<>();
         List<String> repeated = new ArrayList<>();
-        for (ConsumerRecord<String, io.streamcl.schema.Embedding> r : embeddings(bootstrap, topic)) {
+        for (ConsumerRecord<String, io.streamcl.schema.Embedding> r : embeddings) {
             String pair = r.value().getId() + "@v" + r.value().getModel().getVersion();
             if (!pairs.add(pair)) {
                 repeated.add(pair);
             }
         }
         return repeated;
+    }
+
+    /**
+     * Reads an embeddings topic until each of the ids has an embedding, or the timeout passes; returns all it
+     * read (the caller checks which ids are there).
+     */
+    public static List<ConsumerRecord<String, io.streamcl.schema.Embedding>> awaitEmbeddings(String bootstrap,
+            String topic, java.util.Set<String> ids, Duration timeout) {
+        java.util.Set<String> missing = new java.util.HashSet<>(ids);
+        int[] checked = {0};
+        return readUntil(bootstrap, topic, io.streamcl.schema.serde.AvroSerde.of(io.streamcl.schema.Embedding.class)
+                .deserializer(), got -> {
+                    for (; checked[0] < got.size(); checked[0]++) {
+                        missing.remove(got.get(checked[0]).value().getId().toString());
+                    }
+                    return missing.isEmpty();
+                }, timeout);
+    }
+
+    /** The keys of every record on a topic now (a dead-letter topic's keys are the ids of the items it holds). */
+    public static java.util.Set<String> keys(String bootstrap, String topic) {
+        return readUntil(bootstrap, topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                got -> true, Duration.ofSeconds(60)).stream().map(ConsumerRecord::key)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     /** Everything on an embeddings topic now. */
