@@ -40,7 +40,7 @@ class CheckpointKillIT {
     /** A checkpoint of the default sentence encoder is about 35 MB; the other records of the store are bytes. */
     private static final long CHECKPOINT_GROWTH = 1 << 20;
     /** After a checkpoint reaches the broker: at once (before its commit), or a little later (at the commit). */
-    private static final long[] KILL_DELAYS_MS = {0, 100, 300};
+    private static final long[] KILL_DELAYS_MS = {0, 200};
     private static final int BEFORE = 1000;
     private static final int AFTER = 200;
 
