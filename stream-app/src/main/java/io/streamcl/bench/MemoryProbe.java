@@ -113,9 +113,17 @@ public final class MemoryProbe {
         }
     }
 
+    /**
+     * The learner as it runs first, then its live heap: a full collection shrinks G1's committed heap and
+     * hands the freed regions back to the kernel, so a resident set read after it is not the one the learner
+     * lives with.
+     */
     private static Sample measure(long items, long pid, LearnerJmx jmx, Path stateDir) throws IOException {
-        long heap = jmx.liveHeapBytesAfterFullGc(); // read just after its collection, before the learner allocates on
-        return new Sample(items, ProcStatus.of(pid), heap, jmx.nativeMemory(), jmx.rocksDb(), treeSize(stateDir));
+        ProcStatus process = ProcStatus.of(pid);
+        NativeMemorySummary jvm = jmx.nativeMemory();
+        RocksDbMemory rocksDb = jmx.rocksDb();
+        long state = treeSize(stateDir);
+        return new Sample(items, process, jmx.liveHeapBytesAfterFullGc(), jvm, rocksDb, state);
     }
 
     /** Bytes of the files under a directory that is being written to: a file gone meanwhile counts 0. */
