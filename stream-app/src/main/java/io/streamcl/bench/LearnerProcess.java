@@ -13,17 +13,21 @@ import java.util.concurrent.TimeUnit;
  * The learner as it is deployed: {@code run} in a JVM of its own, started from this process's classpath
  * with native memory tracking on, so that what it holds is measured apart from the broker and the
  * producer. Its output goes to a log file. Closing stops it as Ctrl-C does (its shutdown hook closes
- * Kafka Streams), and kills it if it has not stopped within a minute.
+ * Kafka Streams), and kills it if it has not stopped within a minute; so does stopping bench.
  */
 final class LearnerProcess implements AutoCloseable {
     private static final long STOP_SECONDS = 60;
 
     private final Process process;
     private final Path log;
+    /** Stops the learner should bench itself be stopped (Ctrl-C) before {@link #close}: it is not left running. */
+    private final Thread orphanGuard;
 
     private LearnerProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
+        orphanGuard = new Thread(process::destroy, "learner-process-stop");
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
     /** Starts {@code run} with every setting of {@code settings}. */
@@ -61,6 +65,11 @@ final class LearnerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it stops the learner too
+        }
         process.destroy();
         if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
