@@ -1,98 +1,149 @@
 package io.streamcl.bench;
 
+import io.streamcl.broker.EmbeddedKafkaBroker;
 import io.streamcl.config.Settings;
+import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.kind.ItemKinds;
 import io.streamcl.schema.RawItem;
-import io.streamcl.topology.PipelineMetrics;
+import io.streamcl.topology.TopicSetup;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Memory as items keep coming: the process's resident set (Java heap, native tensors, the broker, all of
- * it) and the live Java heap after a full collection, at given item counts. A native tensor that is never
- * closed shows in the resident set only, which is why both are read.
+ * Memory of the learner as items keep coming, apart from the broker and the producer: the learner runs in a
+ * process of its own ({@link LearnerProcess}), the broker and the producer in this one. At given counts of
+ * items processed (read back from the embeddings topic) it reads the learner's resident set and threads
+ * from /proc, its live heap after a full collection, the JVM's native memory summary and RocksDB's
+ * memory over JMX, and the size of its state directory; what none of the JVM's categories account for is
+ * native memory of libraries (libtorch, RocksDB) or of the allocator.
  *
- * <p>Items go in as fast as the pipeline embeds them (never more than {@code AHEAD} ahead), with training
+ * <p>Items go in as fast as the learner embeds them (never more than {@code AHEAD} ahead), with training
  * on: once the trainer is {@code replay.max-backlog} items behind it samples, so its queue stops growing.
  */
 public final class MemoryProbe {
     private static final int AHEAD = 2_000;
+    /** Ids of the items sent: {@link EmbeddedItems} counts the embedded ones by them. */
+    private static final String PREFIX = "mem-";
 
-    /** Memory once {@code items} items were embedded. */
-    public record Sample(long items, long residentBytes, long heapBytes) {}
+    /** The learner's memory once {@code items} items were embedded. */
+    public record Sample(long items, ProcStatus process, long heapBytes, NativeMemorySummary jvm, RocksDbMemory rocksDb,
+            long stateDirBytes) {
+        public long residentBytes() {
+            return process.residentBytes();
+        }
+
+        /** The resident set less what the JVM says it committed: libtorch's, RocksDB's and malloc's own. */
+        public long outsideJvmBytes() {
+            return process.residentBytes() - jvm.committedBytes();
+        }
+    }
 
     private MemoryProbe() {}
 
     /**
      * @param pool items to send, cycled with fresh ids
      * @param at item counts to sample at, ascending
+     * @param log where the learner's output goes
      */
-    public static List<Sample> run(Settings settings, String applicationId, String kind, List<RawItem> pool, long[] at,
-            Duration timeout) throws InterruptedException {
+    public static List<Sample> run(Settings settings, String applicationId, List<RawItem> pool, long[] at,
+            Duration timeout, Path log) throws InterruptedException, IOException {
+        Path stateDir = Files.createTempDirectory("streamcl-bench-state");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {
+            Settings s = settings.with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(),
+                    Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
+            // created here, so that the producer can send before the learner is up
+            TopicSetup.ensureTopics(s, ItemKinds.fromSettings(s));
+            try (RawItemProducer producer = new RawItemProducer(s.get(Settings.BOOTSTRAP_SERVERS),
+                    s.get(Settings.TOPIC_RAW_ITEMS));
+                    EmbeddedItems embedded = new EmbeddedItems(s.get(Settings.BOOTSTRAP_SERVERS),
+                            s.get(Settings.TOPIC_EMBEDDINGS), s.get(Settings.TOPIC_PARTITIONS), PREFIX);
+                    LearnerProcess learner = LearnerProcess.start(s, log)) {
+                return feed(learner, producer, embedded, pool, at, stateDir, System.nanoTime() + timeout.toNanos());
+            }
+        } finally {
+            deleteTree(stateDir);
+        }
+    }
+
+    private static List<Sample> feed(LearnerProcess learner, RawItemProducer producer, EmbeddedItems embedded,
+            List<RawItem> pool, long[] at, Path stateDir, long deadline) throws InterruptedException, IOException {
         List<Sample> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (BenchPipeline p = BenchPipeline.start(settings, applicationId)) {
-            PipelineMetrics m = p.metrics();
+        LearnerJmx jmx = null;
+        try {
             long sent = 0;
             for (long target : at) {
-                while (m.itemsEmbedded(kind) < target) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("memory run: only " + m.itemsEmbedded(kind) + " of " + target
-                                + " items embedded within " + timeout.toSeconds() + " s");
+                while (embedded.count() < target) {
+                    if (!learner.alive()) {
+                        throw new IllegalStateException("the learner stopped after " + embedded.count()
+                                + " items; its log ends:\n" + learner.logTail(30));
                     }
-                    while (sent < target && sent - m.itemsEmbedded(kind) < AHEAD) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("memory run: only " + embedded.count() + " of " + target
+                                + " items embedded in time");
+                    }
+                    while (sent < target && sent - embedded.count() < AHEAD) {
                         RawItem template = pool.get((int) (sent % pool.size()));
-                        p.send(RawItem.newBuilder(template).setId("mem-" + sent).setEventTime(Instant.now()).build());
+                        producer.send(RawItem.newBuilder(template).setId(PREFIX + sent).setEventTime(Instant.now())
+                                .build());
                         sent++;
                     }
                     Thread.sleep(20);
                 }
-                out.add(measure(target));
-                System.out.printf("bench: memory after %d items: resident %d MiB, live heap %d MiB%n", target,
-                        out.get(out.size() - 1).residentBytes() >> 20, out.get(out.size() - 1).heapBytes() >> 20);
+                jmx = jmx != null ? jmx : LearnerJmx.attach(learner.pid());
+                out.add(measure(target, learner.pid(), jmx, stateDir));
+                Sample m = out.get(out.size() - 1);
+                System.out.printf("bench: memory after %d items: learner resident %d MiB, live heap %d MiB, outside"
+                                + " the JVM %d MiB, RocksDB %d MiB, state %d MiB, %d threads%n", target,
+                        m.residentBytes() >> 20, m.heapBytes() >> 20, m.outsideJvmBytes() >> 20,
+                        m.rocksDb().totalBytes() >> 20, m.stateDirBytes() >> 20, m.process().threads());
+            }
+            return out;
+        } finally {
+            if (jmx != null) {
+                jmx.close();
             }
         }
-        return out;
-    }
-
-    private static Sample measure(long items) throws InterruptedException {
-        System.gc();
-        Thread.sleep(200);
-        return new Sample(items, residentBytes(), liveHeapBytes());
     }
 
     /**
-     * What the heap held just after the last collection, summed over its pools. Not the heap's use when it
-     * is read: the pipeline keeps allocating meanwhile (tens of MiB in the 200 ms after a collection).
+     * The learner as it runs first, then its live heap: a full collection shrinks G1's committed heap and
+     * hands the freed regions back to the kernel, so a resident set read after it is not the one the learner
+     * lives with.
      */
-    static long liveHeapBytes() {
-        long live = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            live += afterGc == null ? 0 : afterGc.getUsed();
-        }
-        return live;
+    private static Sample measure(long items, long pid, LearnerJmx jmx, Path stateDir) throws IOException {
+        ProcStatus process = ProcStatus.of(pid);
+        NativeMemorySummary jvm = jmx.nativeMemory();
+        RocksDbMemory rocksDb = jmx.rocksDb();
+        long state = treeSize(stateDir);
+        return new Sample(items, process, jmx.liveHeapBytesAfterFullGc(), jvm, rocksDb, state);
     }
 
-    /** VmRSS of this process (Linux); -1 where /proc is not there. */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+    /** Bytes of the files under a directory that is being written to: a file gone meanwhile counts 0. */
+    static long treeSize(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            return paths.mapToLong(p -> {
+                try {
+                    return Files.isRegularFile(p) ? Files.size(p) : 0;
+                } catch (IOException gone) {
+                    return 0;
                 }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
+            }).sum();
+        } catch (UncheckedIOException e) { // a directory removed while walked (RocksDB compacting)
+            return treeSize(dir);
         }
-        return -1;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }

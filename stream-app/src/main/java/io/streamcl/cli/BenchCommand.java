@@ -62,6 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
     /** The trainer's backlog in the memory and backfill runs: small, so that it samples from early on. */
     private static final int SAMPLED_BACKLOG = 1024;
     private static final String TRAINER_GROUP = Throughput.TRAINER;
+    private static final String JAVA_HEAP = "Java Heap";
+    /** The categories of the JVM's summary that are shown; the others are summed as the rest. */
+    private static final List<String> NMT_CATEGORIES = List.of(JAVA_HEAP, "Class", "Thread", "Code", "GC", "Compiler",
+            "Internal", "Other", "Symbol");
 
     enum Section { throughput, latency, memory, backfill, quality, sweep, speedups }
 
@@ -86,8 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "30", description = "timed seconds of latency (default: ${DEFAULT-VALUE})")
     int latencySeconds;
 
-    @Option(names = "--memory-items", defaultValue = "100000",
-            description = "items for the memory run, sampled at 10%%, 25%%, 50%%, 75%% and 100%% (default: ${DEFAULT-VALUE})")
+    @Option(names = "--memory-items", defaultValue = "1000000",
+            description = "items for the memory run (the learner in a process of its own), sampled at 10%%, 25%%, 50%%,"
+                    + " 75%% and 100%% (default: ${DEFAULT-VALUE})")
     int memoryItems;
 
     @Option(names = "--backfill-items", defaultValue = "100000",
@@ -233,11 +238,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (!sections.equals(EnumSet.allOf(Section.class))) {
             parts.add("--sections " + String.join(",", sections.stream().map(Enum::name).toList()));
         }
+        if (sections.contains(Section.memory) && memoryItems != 1_000_000) {
+            parts.add("--memory-items " + memoryItems);
+        }
         return parts.isEmpty() ? "" : " " + String.join(" ", parts);
     }
 
     /** Untimed runs of both loops, so that no timed run pays for the JIT (Kafka's code as much as the trainer's). */
     private void warmUp() throws InvalidItemException, InterruptedException {
+        if (sections.equals(EnumSet.of(Section.memory))) {
+            return; // the memory run times nothing, and its learner is another JVM
+        }
         System.out.printf("bench: warm-up (a bare loop on %d images, not timed)%n", items);
         bare(settings, pool.subList(0, items));
         if (sections.contains(Section.throughput) || sections.contains(Section.latency)) {
@@ -430,35 +441,105 @@ public final class BenchCommand implements Callable<Integer> {
                 r.percentile(99), r.max(), r.measured());
     }
 
-    private void memory() throws InterruptedException {
+    private void memory() throws InterruptedException, IOException {
         long first = memoryItems / 10;
         long[] at = {first, memoryItems / 4, memoryItems / 2, memoryItems * 3L / 4, memoryItems};
-        System.out.printf("bench: memory over %d images%n", memoryItems);
+        Path log = Files.createTempFile("streamcl-bench-learner-", ".log");
+        System.out.printf("bench: memory over %d images, the learner in a process of its own (its log: %s)%n",
+                memoryItems, log);
         // a bounded queue filling up is not a leak: let the trainer start sampling long before the first sample
         Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(SAMPLED_BACKLOG)));
-        List<MemoryProbe.Sample> samples = MemoryProbe.run(s, "streamcl-bench-memory", ImageKind.NAME, pool, at,
-                Duration.ofSeconds(timeoutSeconds));
+        List<MemoryProbe.Sample> samples = MemoryProbe.run(s, "streamcl-bench-memory", pool, at,
+                Duration.ofSeconds(timeoutSeconds), log);
         report.heading("Memory: flat as items keep coming");
-        report.text("%d images streamed (the %d of `%s` cycled under fresh ids) as fast as the pipeline embeds them,"
+        report.text("%d images streamed (the %d of `%s` cycled under fresh ids) as fast as the learner embeds them,"
                         + " training on; `replay.max-backlog` is %d, so the trainer samples from early on and its queue of"
-                        + " waiting images stops growing before the first sample. One process"
-                        + " holds the broker, the app and the producer: resident set from /proc, live heap after two"
-                        + " full collections.%n%n", memoryItems, pool.size(), images, SAMPLED_BACKLOG);
+                        + " waiting images stops growing before the first sample. The learner (`run`) is a process of its"
+                        + " own, started with `-XX:NativeMemoryTracking=summary`; the broker and the producer are in"
+                        + " bench's. Items are counted when their embedding is readable (distinct ids on `%s`,"
+                        + " `read_committed`). Resident set and threads from /proc, read first, as the learner runs (a"
+                        + " full collection would shrink G1's committed heap); then its live heap after a full collection"
+                        + " (JMX); the JVM's committed memory from `VM.native_memory summary`; **outside the JVM** is the"
+                        + " resident set less that: native libraries' own memory (libtorch, RocksDB) and the"
+                        + " allocator's; RocksDB's from Kafka Streams' metrics (memtables + block cache + table readers,"
+                        + " summed over its stores); the state directory on disk.%n%n", memoryItems, pool.size(), images,
+                SAMPLED_BACKLOG, s.get(Settings.TOPIC_EMBEDDINGS));
         List<List<String>> rows = new ArrayList<>();
+        List<List<String>> jvmRows = new ArrayList<>();
+        List<List<String>> rocksRows = new ArrayList<>();
         for (MemoryProbe.Sample m : samples) {
-            String subject = "after " + m.items() + " items";
-            rows.add(List.of(Long.toString(m.items()),
-                    BenchReport.f1(report.figure("memory", subject, "resident_mib", m.residentBytes() / 1048576.0)),
-                    BenchReport.f1(report.figure("memory", subject, "heap_mib", m.heapBytes() / 1048576.0))));
+            rows.add(memoryRow(m));
+            jvmRows.add(jvmRow(m));
+            rocksRows.add(rocksDbRow(m));
         }
-        report.table(List.of("items", "resident (MiB)", "live heap (MiB)"), rows);
+        report.table(List.of("items", "resident (MiB)", "live heap (MiB)", "JVM committed (MiB)",
+                "outside the JVM (MiB)", "RocksDB (MiB)", "state dir (MiB)", "threads"), rows);
+        List<String> jvmHeader = new ArrayList<>(List.of("items"));
+        NMT_CATEGORIES.forEach(c -> jvmHeader.add(c + " (MiB)"));
+        jvmHeader.add("rest (MiB)");
+        report.text("The JVM's committed memory by category (`VM.native_memory summary`):%n%n");
+        report.table(jvmHeader, jvmRows);
+        report.text("RocksDB's memory (Kafka Streams' `stream-state-metrics`):%n%n");
+        report.table(List.of("items", "memtables (MiB)", "block cache (MiB)", "table readers (MiB)", "stores"),
+                rocksRows);
         MemoryProbe.Sample a = samples.get(0);
         MemoryProbe.Sample b = samples.get(samples.size() - 1);
-        report.text("From %d to %d items: resident **%+.1f%%**, live heap **%+.1f%%** (target: within 15%%).%n",
+        report.text("From %d to %d items: resident **%+.1f%%**, live heap **%+.1f%%** (target: within 15%%). Of the"
+                        + " resident set's %+.0f MiB: Java heap committed %+.0f, the JVM's other categories %+.0f, RocksDB"
+                        + " %+.0f, the rest outside the JVM (libtorch, the allocator) %+.0f; threads %+d.%n",
                 a.items(), b.items(),
                 report.figure("memory", "growth", "resident_percent", 100.0 * (b.residentBytes() - a.residentBytes())
                         / a.residentBytes()),
-                report.figure("memory", "growth", "heap_percent", 100.0 * (b.heapBytes() - a.heapBytes()) / a.heapBytes()));
+                report.figure("memory", "growth", "heap_percent", 100.0 * (b.heapBytes() - a.heapBytes()) / a.heapBytes()),
+                mib(b.residentBytes() - a.residentBytes()),
+                report.figure("memory", "growth", "java_heap_committed_mib",
+                        mib(b.jvm().committed(JAVA_HEAP) - a.jvm().committed(JAVA_HEAP))),
+                report.figure("memory", "growth", "jvm_other_mib", mib(b.jvm().committedBytes() - b.jvm().committed(JAVA_HEAP)
+                        - a.jvm().committedBytes() + a.jvm().committed(JAVA_HEAP))),
+                report.figure("memory", "growth", "rocksdb_mib", mib(b.rocksDb().totalBytes() - a.rocksDb().totalBytes())),
+                report.figure("memory", "growth", "outside_jvm_not_rocksdb_mib",
+                        mib(b.outsideJvmBytes() - b.rocksDb().totalBytes() - a.outsideJvmBytes()
+                                + a.rocksDb().totalBytes())),
+                b.process().threads() - a.process().threads());
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1048576.0;
+    }
+
+    private List<String> memoryRow(MemoryProbe.Sample m) {
+        String subject = "after " + m.items() + " items";
+        return List.of(Long.toString(m.items()),
+                BenchReport.f1(report.figure("memory", subject, "resident_mib", mib(m.residentBytes()))),
+                BenchReport.f1(report.figure("memory", subject, "heap_mib", mib(m.heapBytes()))),
+                BenchReport.f1(report.figure("memory", subject, "jvm_committed_mib", mib(m.jvm().committedBytes()))),
+                BenchReport.f1(report.figure("memory", subject, "outside_jvm_mib", mib(m.outsideJvmBytes()))),
+                BenchReport.f1(report.figure("memory", subject, "rocksdb_mib", mib(m.rocksDb().totalBytes()))),
+                BenchReport.f1(report.figure("memory", subject, "state_dir_mib", mib(m.stateDirBytes()))),
+                Long.toString((long) report.figure("memory", subject, "threads", m.process().threads())));
+    }
+
+    private List<String> jvmRow(MemoryProbe.Sample m) {
+        String subject = "after " + m.items() + " items";
+        List<String> cells = new ArrayList<>(List.of(Long.toString(m.items())));
+        long rest = m.jvm().committedBytes();
+        for (String c : NMT_CATEGORIES) {
+            rest -= m.jvm().committed(c);
+            cells.add(BenchReport.f1(report.figure("memory jvm", subject, c + "_mib", mib(m.jvm().committed(c)))));
+        }
+        cells.add(BenchReport.f1(report.figure("memory jvm", subject, "rest_mib", mib(rest))));
+        return cells;
+    }
+
+    private List<String> rocksDbRow(MemoryProbe.Sample m) {
+        String subject = "after " + m.items() + " items";
+        return List.of(Long.toString(m.items()),
+                BenchReport.f1(report.figure("memory rocksdb", subject, "memtables_mib", mib(m.rocksDb().memtableBytes()))),
+                BenchReport.f1(report.figure("memory rocksdb", subject, "block_cache_mib",
+                        mib(m.rocksDb().blockCacheBytes()))),
+                BenchReport.f1(report.figure("memory rocksdb", subject, "table_readers_mib",
+                        mib(m.rocksDb().tableReaderBytes()))),
+                Integer.toString(m.rocksDb().stores()));
     }
 
     private void backfill() throws Exception {
