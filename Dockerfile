@@ -17,5 +17,6 @@ WORKDIR /app
 COPY stream-app/target/stream-app.jar /app/stream-app.jar
 USER streamcl
 
-ENTRYPOINT ["java","-jar","/app/stream-app.jar"]
+# the live heap is tens of MiB (the ITs run every command in 1 GiB); without a limit G1 keeps committing heap up to a quarter of RAM
+ENTRYPOINT ["java","-Xmx1g","-jar","/app/stream-app.jar"]
 CMD ["--help"]

@@ -57,11 +57,11 @@ public final class MemoryProbe {
             Duration timeout, Path log) throws InterruptedException, IOException {
         Path stateDir = Files.createTempDirectory("streamcl-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {
-            Settings s = settings.with(Map.of(Settings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(),
+            Settings s = settings.withPlaintextBroker(broker.bootstrapServers()).with(Map.of(
                     Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
             // created here, so that the producer can send before the learner is up
             TopicSetup.ensureTopics(s, ItemKinds.fromSettings(s));
-            try (RawItemProducer producer = new RawItemProducer(s.get(Settings.BOOTSTRAP_SERVERS),
+            try (RawItemProducer producer = new RawItemProducer(s.kafkaClientProperties(),
                     s.get(Settings.TOPIC_RAW_ITEMS));
                     EmbeddedItems embedded = new EmbeddedItems(s.get(Settings.BOOTSTRAP_SERVERS),
                             s.get(Settings.TOPIC_EMBEDDINGS), s.get(Settings.TOPIC_PARTITIONS), PREFIX);

@@ -128,7 +128,7 @@ final class FeedConvergence implements AutoCloseable {
 
     private static <V> void drain(KafkaConsumer<String, V> c, java.util.function.Consumer<ConsumerRecord<String, V>> to) {
         while (true) {
-            var records = c.poll(Duration.ofMillis(100));
+            var records = PollPastUndecodable.poll(c, Duration.ofMillis(100));
             records.forEach(to);
             Map<TopicPartition, Long> ends = c.endOffsets(c.assignment());
             if (records.isEmpty() && c.assignment().stream().allMatch(p -> c.position(p) >= ends.get(p))) {

@@ -35,9 +35,9 @@ public final class ModelsCommand implements Callable<Integer> {
                 registry.candidates().size());
         for (String k : registry.kinds()) {
             Optional<ModelSnapshot> served = registry.served(k);
-            System.out.printf("%s serves %s%n", k, served.map(s -> "v" + s.getVersion() + " ("
-                    + s.getPromotion().getMode() + " since " + s.getPromotion().getTime() + ": "
-                    + s.getPromotion().getReason() + ")").orElse("nothing yet"));
+            System.out.printf("%s serves %s%n", k, served.map(s -> "v" + s.getVersion() + " (" + (s.getPromotion() == null
+                    ? "no promotion record" : s.getPromotion().getMode() + " since " + s.getPromotion().getTime() + ": "
+                            + s.getPromotion().getReason()) + ")").orElse("nothing yet"));
         }
         return 0;
     }
@@ -46,10 +46,12 @@ public final class ModelsCommand implements Callable<Integer> {
     private static String servedMark(ModelRegistry registry, ModelSnapshot s) {
         Optional<ModelSnapshot> served = registry.served(s.getKind());
         if (served.isPresent() && served.get().getVersion() == s.getVersion()) {
-            return "SERVED (" + served.get().getPromotion().getMode() + ")";
+            // a record written by hand (or garbage) may lack its promotion: listed, not fatal
+            return "SERVED (" + (served.get().getPromotion() == null ? "?" : served.get().getPromotion().getMode()) + ")";
         }
         return registry.promotions(s.getKind()).stream().filter(p -> p.getVersion() == s.getVersion()).findFirst()
-                .map(p -> "was served (" + p.getPromotion().getMode() + ")").orElse("-");
+                .map(p -> "was served (" + (p.getPromotion() == null ? "?" : p.getPromotion().getMode()) + ")")
+                .orElse("-");
     }
 
     private static String metrics(Map<String, Double> metrics) {

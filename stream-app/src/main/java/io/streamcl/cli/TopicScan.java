@@ -59,7 +59,7 @@ final class TopicScan {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, V> r : PollPastUndecodable.poll(consumer, Duration.ofMillis(200))) {
                     onRecord.accept(r);
                 }
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

@@ -84,7 +84,9 @@ class PoisonPillIT {
                         + " embedded %d%n", sent, 2 * GOOD, sentDamaged, decoded.size(), letters.size(), ids.size());
                 assertThat(decoded.size() + letters.size()).as("decoded + dead letters").isEqualTo(sent);
                 assertThat(letters.size()).isGreaterThan(DAMAGED / 2);
-                assertThat(TopicReader.repeatedPairs(bootstrap, "embeddings")).isEmpty();
+                // a good id is sent once, so it is published once per version (a damaged record may repeat an id)
+                assertThat(TopicReader.repeatedPairs(bootstrap, "embeddings")).filteredOn(pair -> good.contains(
+                        pair.substring(0, pair.lastIndexOf("@v")))).isEmpty();
                 assertThat(learner.isAlive()).isTrue();
                 assertThat(procs.output(learner)).doesNotContain("stream thread failed");
             } catch (Throwable t) {

@@ -145,7 +145,8 @@ class DockerComposeFileTest {
         List<String> lines = dockerfile.lines().map(String::strip).filter(l -> !l.startsWith("#")).toList();
         assertThat(lines).anyMatch(l -> l.matches("(?i)FROM\\s+eclipse-temurin:17-jre(\\s.*)?"));
         assertThat(lines).anyMatch(l -> l.matches("(?i)COPY\\s+stream-app/target/stream-app\\.jar\\s+/app/stream-app\\.jar"));
-        assertThat(lines).anyMatch(l -> l.equals("ENTRYPOINT [\"java\",\"-jar\",\"/app/stream-app.jar\"]"));
+        // with a heap limit: G1 otherwise keeps committing heap the learner does not use (see BENCHMARKS.md's soak)
+        assertThat(lines).anyMatch(l -> l.equals("ENTRYPOINT [\"java\",\"-Xmx1g\",\"-jar\",\"/app/stream-app.jar\"]"));
         assertThat(dockerfile).contains("DJL_OFFLINE=true", "OPT_OUT_TRACKING=true", "DJL_CACHE_DIR=/var/cache/djl");
     }
 
