@@ -30,11 +30,15 @@ final class LearnerProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
-    /** Starts {@code run} with every setting of {@code settings}. */
-    static LearnerProcess start(Settings settings, Path log) throws IOException {
+    /** Starts {@code run} with every setting of {@code settings}, and a heap limit unless {@code heap} is empty. */
+    static LearnerProcess start(Settings settings, String heap, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:NativeMemoryTracking=summary", "-cp",
-                System.getProperty("java.class.path"), "io.streamcl.cli.Main", "run", "--progress-seconds", "30"));
+        List<String> command = new ArrayList<>(List.of(java, "-XX:NativeMemoryTracking=summary"));
+        if (!heap.isBlank()) {
+            command.add("-Xmx" + heap.strip());
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.streamcl.cli.Main", "run",
+                "--progress-seconds", "30"));
         for (Setting<?> s : Settings.ALL) {
             String value = settings.text(s);
             if (!value.isEmpty()) { // an empty setting is its default: not passed, so it is not parsed

@@ -49,11 +49,12 @@ public final class MemoryProbe {
     private MemoryProbe() {}
 
     /**
+     * @param heap the learner's -Xmx (e.g. 1g); empty for the JVM's default
      * @param pool items to send, cycled with fresh ids
      * @param at item counts to sample at, ascending
      * @param log where the learner's output goes
      */
-    public static List<Sample> run(Settings settings, String applicationId, List<RawItem> pool, long[] at,
+    public static List<Sample> run(Settings settings, String applicationId, String heap, List<RawItem> pool, long[] at,
             Duration timeout, Path log) throws InterruptedException, IOException {
         Path stateDir = Files.createTempDirectory("streamcl-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults())) {
@@ -65,7 +66,7 @@ public final class MemoryProbe {
                     s.get(Settings.TOPIC_RAW_ITEMS));
                     EmbeddedItems embedded = new EmbeddedItems(s.get(Settings.BOOTSTRAP_SERVERS),
                             s.get(Settings.TOPIC_EMBEDDINGS), s.get(Settings.TOPIC_PARTITIONS), PREFIX);
-                    LearnerProcess learner = LearnerProcess.start(s, log)) {
+                    LearnerProcess learner = LearnerProcess.start(s, heap, log)) {
                 return feed(learner, producer, embedded, pool, at, stateDir, System.nanoTime() + timeout.toNanos());
             }
         } finally {

@@ -95,6 +95,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " 75%% and 100%% (default: ${DEFAULT-VALUE})")
     int memoryItems;
 
+    @Option(names = "--memory-learner-heap", defaultValue = "1g",
+            description = "the memory run's learner's heap limit (-Xmx), as the Dockerfile runs it; empty: the JVM's"
+                    + " default, a quarter of RAM (default: ${DEFAULT-VALUE})")
+    String memoryLearnerHeap;
+
     @Option(names = "--backfill-items", defaultValue = "100000",
             description = "items in the catalogue that the backfill run re-embeds (default: ${DEFAULT-VALUE})")
     int backfillItems;
@@ -240,6 +245,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (sections.contains(Section.memory) && memoryItems != 1_000_000) {
             parts.add("--memory-items " + memoryItems);
+        }
+        if (sections.contains(Section.memory) && !"1g".equals(memoryLearnerHeap)) {
+            parts.add("--memory-learner-heap '" + memoryLearnerHeap + "'");
         }
         return parts.isEmpty() ? "" : " " + String.join(" ", parts);
     }
@@ -449,13 +457,13 @@ public final class BenchCommand implements Callable<Integer> {
                 memoryItems, log);
         // a bounded queue filling up is not a leak: let the trainer start sampling long before the first sample
         Settings s = settings.with(Map.of(Settings.REPLAY_MAX_BACKLOG.name(), Long.toString(SAMPLED_BACKLOG)));
-        List<MemoryProbe.Sample> samples = MemoryProbe.run(s, "streamcl-bench-memory", pool, at,
+        List<MemoryProbe.Sample> samples = MemoryProbe.run(s, "streamcl-bench-memory", memoryLearnerHeap, pool, at,
                 Duration.ofSeconds(timeoutSeconds), log);
         report.heading("Memory: flat as items keep coming");
         report.text("%d images streamed (the %d of `%s` cycled under fresh ids) as fast as the learner embeds them,"
                         + " training on; `replay.max-backlog` is %d, so the trainer samples from early on and its queue of"
                         + " waiting images stops growing before the first sample. The learner (`run`) is a process of its"
-                        + " own, started with `-XX:NativeMemoryTracking=summary`; the broker and the producer are in"
+                        + " own, started with `-XX:NativeMemoryTracking=summary` and %s; the broker and the producer are in"
                         + " bench's. Items are counted when their embedding is readable (distinct ids on `%s`,"
                         + " `read_committed`). Resident set and threads from /proc, read first, as the learner runs (a"
                         + " full collection would shrink G1's committed heap); then its live heap after a full collection"
@@ -463,7 +471,8 @@ public final class BenchCommand implements Callable<Integer> {
                         + " resident set less that: native libraries' own memory (libtorch, RocksDB) and the"
                         + " allocator's; RocksDB's from Kafka Streams' metrics (memtables + block cache + table readers,"
                         + " summed over its stores); the state directory on disk.%n%n", memoryItems, pool.size(), images,
-                SAMPLED_BACKLOG, s.get(Settings.TOPIC_EMBEDDINGS));
+                SAMPLED_BACKLOG, memoryLearnerHeap.isBlank() ? "the JVM's default heap limit (a quarter of RAM)"
+                        : "`-Xmx" + memoryLearnerHeap.strip() + "`", s.get(Settings.TOPIC_EMBEDDINGS));
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> jvmRows = new ArrayList<>();
         List<List<String>> rocksRows = new ArrayList<>();
