@@ -33,7 +33,7 @@ public final class LearnerApp implements AutoCloseable {
     public static LearnerApp start(Settings settings, PipelineMetrics metrics) {
         ItemKinds kinds = ItemKinds.fromSettings(settings);
         Device device = Devices.resolve(settings.get(Settings.DEVICE));
-        java.util.Map<String, Integer> partitions = TopicSetup.ensureTopics(settings, kinds);
+        TopicSetup.Cluster cluster = TopicSetup.ensureTopics(settings, kinds);
         if (settings.get(Settings.REEMBED_RECENT) > 0) {
             LOG.warn("reembed.recent-items is deprecated and ignored: every embed task re-embeds its whole catalogue"
                     + " under each served version (catalogue.max-items bounds it)");
@@ -41,9 +41,9 @@ public final class LearnerApp implements AutoCloseable {
         RefusedRecords refused = new RefusedRecords();
         Properties config = streamsConfig(settings, metrics, refused);
         KafkaStreams streams = new KafkaStreams(
-                LearnerTopology.buildTopology(settings, kinds, metrics, device, partitions, refused), config,
+                LearnerTopology.buildTopology(settings, kinds, metrics, device, cluster.partitions(), refused), config,
                 new LearnerClients(metrics));
-        wipeStateOfAnotherCluster(settings, streams);
+        wipeStateOfAnotherCluster(settings, cluster.id(), streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             metrics.threadReplaced();
@@ -58,9 +58,8 @@ public final class LearnerApp implements AutoCloseable {
     }
 
     /** See {@link StateDirectoryOwner}. */
-    private static void wipeStateOfAnotherCluster(Settings settings, KafkaStreams streams) {
+    private static void wipeStateOfAnotherCluster(Settings settings, String cluster, KafkaStreams streams) {
         Path appState = Path.of(settings.get(Settings.STATE_DIR), settings.get(Settings.APPLICATION_ID));
-        String cluster = TopicSetup.clusterId(settings);
         Optional<String> recorded = StateDirectoryOwner.recorded(appState);
         if (recorded.isPresent() && !recorded.get().equals(cluster)) {
             LOG.warn("the state directory {} was left by another Kafka cluster ({}; this one is {}): wiping it, the"

@@ -73,12 +73,16 @@ public final class TopicSetup {
     }
 
     /**
-     * Creates what is missing and checks the rest.
+     * The cluster the topics are on, as {@link #ensureTopics} found it.
      *
-     * @return the partitions of each topic the embedders read (raw-items and the by-entity topics), as the
-     *     broker has them
+     * @param id the cluster's id (the state directory remembers it: see {@code StateDirectoryOwner})
+     * @param partitions the partitions of each topic the embedders read (raw-items and the by-entity topics),
+     *     as the broker has them
      */
-    public static Map<String, Integer> ensureTopics(Settings settings, ItemKinds kinds) {
+    public record Cluster(String id, Map<String, Integer> partitions) {}
+
+    /** Creates what is missing and checks the rest. */
+    public static Cluster ensureTopics(Settings settings, ItemKinds kinds) {
         Topics topics = Topics.from(settings);
         List<NewTopic> wanted = wanted(settings, kinds);
         try (Admin admin = Admin.create(KafkaClients.config(settings.kafkaClientProperties(),
@@ -107,7 +111,7 @@ public final class TopicSetup {
             warnIfRetentionCanDeleteUnread(admin, embedded.get(0));
             Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
             embedded.forEach(name -> partitions.put(name, described.get(name).partitions().size()));
-            return partitions;
+            return new Cluster(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS), partitions);
         } catch (ExecutionException e) {
             AuthenticationFailure.rethrowIfAny(e, settings.kafkaClientProperties());
             throw new IllegalStateException("cannot set up topics on " + settings.get(Settings.BOOTSTRAP_SERVERS)
@@ -118,23 +122,6 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
-        }
-    }
-
-    /** The id of the cluster the settings point at. */
-    public static String clusterId(Settings settings) {
-        try (Admin admin = Admin.create(KafkaClients.config(settings.kafkaClientProperties(),
-                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000)))) {
-            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the cluster at " + settings.get(Settings.BOOTSTRAP_SERVERS)
-                    + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("no Kafka broker answered at " + settings.get(Settings.BOOTSTRAP_SERVERS)
-                    + " within 30 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing the cluster", e);
         }
     }
 
