@@ -6,6 +6,7 @@ import io.streamcl.kind.EventKind;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.testing.JarProcesses;
+import io.streamcl.testing.SmallLearner;
 import io.streamcl.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -50,12 +50,10 @@ class HistoricalEventsIT {
         try (JarProcesses procs = new JarProcesses(jar, tmp)) {
             try {
                 String bootstrap = procs.startBroker();
-                String[] run = Stream.of(new String[] {"run", "--bootstrap-servers", bootstrap, "--progress-seconds", "5"},
-                        JarProcesses.settings("state.dir=" + tmp.resolve("state"), "kinds=event", "batch.size=32",
-                                "replay.capacity=128", "replay.updates-per-item=2", "event.vocab-size=4096",
-                                "embedding.dim=32", "projection.dim=16", "bank.size=256", "batch.linger.ms=300",
-                                "topic.partitions=2", "device=cpu"))
-                        .flatMap(Stream::of).toArray(String[]::new);
+                String[] run = SmallLearner.run(bootstrap, "state.dir=" + tmp.resolve("state"), "kinds=event",
+                        "batch.size=32", "replay.capacity=128", "replay.updates-per-item=2", "event.vocab-size=4096",
+                        "embedding.dim=32", "projection.dim=16", "bank.size=256", "batch.linger.ms=300",
+                        "topic.partitions=2", "device=cpu");
                 Process learner = procs.start("run", run);
                 procs.awaitLine(learner, Pattern.compile("(learner started)"), Duration.ofSeconds(90));
                 long producedAfter = System.currentTimeMillis();

@@ -6,6 +6,7 @@ import io.streamcl.ingest.RawItems;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.testing.JarProcesses;
+import io.streamcl.testing.SmallLearner;
 import io.streamcl.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -50,12 +50,7 @@ class PoisonPillIT {
         try (JarProcesses procs = new JarProcesses(jar, tmp)) {
             try {
                 String bootstrap = procs.startBroker();
-                String[] run = Stream.of(new String[] {"run", "--bootstrap-servers", bootstrap, "--progress-seconds", "5"},
-                        JarProcesses.settings("state.dir=" + tmp.resolve("state"), "kinds=image", "batch.size=32",
-                                "replay.capacity=128", "replay.updates-per-item=2", "image.conv-channels=8,16",
-                                "embedding.dim=32", "projection.dim=16", "bank.size=256", "batch.linger.ms=300",
-                                "topic.partitions=2", "device=cpu"))
-                        .flatMap(Stream::of).toArray(String[]::new);
+                String[] run = SmallLearner.imageRun(bootstrap, tmp.resolve("state"));
                 Process learner = procs.start("run", run);
                 procs.awaitLine(learner, java.util.regex.Pattern.compile("(learner started)"), Duration.ofSeconds(90));
 
@@ -88,7 +83,7 @@ class PoisonPillIT {
                 assertThat(TopicReader.repeatedPairs(bootstrap, "embeddings")).filteredOn(pair -> good.contains(
                         pair.substring(0, pair.lastIndexOf("@v")))).isEmpty();
                 assertThat(learner.isAlive()).isTrue();
-                assertThat(procs.output(learner)).doesNotContain("stream thread failed");
+                assertThat(SmallLearner.threadsReplaced(procs.output(learner))).isZero();
             } catch (Throwable t) {
                 procs.printOutputs();
                 throw t;
