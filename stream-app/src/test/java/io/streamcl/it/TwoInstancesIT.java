@@ -63,10 +63,16 @@ class TwoInstancesIT {
                 assertThat(embeddedByTrainer).as("embedded on %s", procs.name(trainer)).isPositive();
                 assertThat(embeddedByOther).as("embedded on %s", procs.name(other)).isPositive();
                 assertThat(embeddedByTrainer + embeddedByOther).isGreaterThanOrEqualTo(BEFORE);
-                Matcher swaps = SWAPS.matcher(procs.output(other));
+                // the instance without the trainer swaps once a promoted version reaches it: wait for its line
                 String swapLine = null;
-                while (swaps.find()) {
-                    swapLine = swaps.group();
+                for (long until = System.nanoTime() + 90_000_000_000L; swapLine == null && System.nanoTime() < until; ) {
+                    Matcher swaps = SWAPS.matcher(procs.output(other));
+                    while (swaps.find()) {
+                        swapLine = swaps.group();
+                    }
+                    if (swapLine == null) {
+                        Thread.sleep(1_000);
+                    }
                 }
                 assertThat(swapLine).as("model swaps on the instance without the trainer").isNotNull();
                 System.out.printf("[TwoInstancesIT] embedded %d on %s (the trainer's instance) and %d on %s; on %s: %s"
