@@ -1,6 +1,6 @@
 package io.streamcl.topology;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.EmbeddingInput;
 import io.streamcl.kind.EntityHistory;
@@ -94,7 +94,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private final List<ItemKind<?>> kinds;
     private final StoreNames storeNames;
     private final PipelineMetrics metrics;
-    private final Device device;
+    private final ComputeDevice device;
     private final Plan plan;
     private final Map<String, Loaded> models = new HashMap<>();
     /** The served version of each kind that could not be loaded, so that it is tried (and said) once. */
@@ -115,7 +115,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private double backfillAllowance;
     private long lastProgressLog = System.nanoTime();
 
-    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, Device device, Plan plan) {
+    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, ComputeDevice device, Plan plan) {
         this.kinds = List.copyOf(kinds);
         this.storeNames = storeNames;
         this.metrics = metrics;
@@ -468,7 +468,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
             }
             Embedder embedder;
             try {
-                embedder = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s), device);
+                embedder = device.embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s));
             } catch (RuntimeException e) { // garbage on the models topic must not stop the feed
                 rejected.put(kind.name(), s.getVersion());
                 metrics.snapshotRejected(kind.name());

@@ -2,7 +2,7 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
@@ -64,7 +64,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings), metrics,
-                Device.cpu()), props);
+                ComputeDevice.cpu()), props);
         Topics topics = Topics.from(settings);
         raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
@@ -249,7 +249,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(imagesOnly, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("images-only").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(imagesOnly, ItemKinds.fromSettings(imagesOnly),
-                metrics, Device.cpu()), props);
+                metrics, ComputeDevice.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic("raw-items-dlq", new StringDeserializer(),
                 AvroSerde.of(DeadLetter.class).deserializer());
@@ -268,7 +268,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(lingering, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("lingering").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(lingering, ItemKinds.fromSettings(lingering),
-                metrics, Device.cpu()), props);
+                metrics, ComputeDevice.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         models = driver.createOutputTopic("models", new StringDeserializer(),
                 AvroSerde.of(ModelSnapshot.class).deserializer());
@@ -328,7 +328,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(promoting, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("backfill").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(promoting, ItemKinds.fromSettings(promoting),
-                metrics, Device.cpu()), props);
+                metrics, ComputeDevice.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
                 AvroSerde.of(Embedding.class).deserializer());
