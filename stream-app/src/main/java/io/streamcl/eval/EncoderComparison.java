@@ -3,6 +3,7 @@ package io.streamcl.eval;
 import io.streamcl.augment.EncoderInputs;
 import io.streamcl.augment.Seeds;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,21 +100,12 @@ public final class EncoderComparison<I> {
             System.arraycopy(clean, 0, both, 0, clean.length);
             System.arraycopy(augmented, 0, both, clean.length, augmented.length);
             int[] predicted = probe.predict(memory, memoryLabels, both); // one probe, both kinds of query
-            out.put(PROBE_CLEAN, accuracy(predicted, 0));
-            out.put(PROBE_AUGMENTED, accuracy(predicted, clean.length));
+            out.put(PROBE_CLEAN, ClassIndex.accuracy(Arrays.copyOfRange(predicted, 0, clean.length), queryLabels));
+            out.put(PROBE_AUGMENTED, ClassIndex.accuracy(Arrays.copyOfRange(predicted, clean.length, predicted.length),
+                    queryLabels));
             out.put(ALIGNMENT, AlignmentUniformity.alignment(augmented, represent.apply(secondViewInputs)));
         }
         return out;
-    }
-
-    private double accuracy(int[] predicted, int from) {
-        int correct = 0;
-        for (int i = 0; i < queryLabels.length; i++) {
-            if (predicted[from + i] == queryLabels[i]) {
-                correct++;
-            }
-        }
-        return (double) correct / queryLabels.length;
     }
 
     private static float[][] normalized(float[][] x) {
