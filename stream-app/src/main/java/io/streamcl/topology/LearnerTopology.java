@@ -117,6 +117,7 @@ public final class LearnerTopology {
 
         List<ItemKind<?>> standalone = kinds.all().stream().filter(k -> k.entityHistory().isEmpty()).toList();
         List<String> embedders = new ArrayList<>();
+        List<String> decoders = new ArrayList<>(); // of items re-keyed by entity
         t.addProcessor("embed", new EmbedSupplier(standalone, EmbedProcessor.StoreNames.withSuffix("", false),
                 metrics, device, embedPlan(settings, partitions.getOrDefault(topics.rawItems(), 1))), "decode");
         embedders.add("embed");
@@ -127,11 +128,14 @@ public final class LearnerTopology {
             String source = "entity-source-" + kind.name();
             String embedder = "embed-" + kind.name();
             String topic = entityTopic(topics, kind);
+            String decoder = "entity-decode-" + kind.name();
             t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), topic);
+            t.addProcessor(decoder, () -> new RekeyedItemDecoder(kind, metrics, embedder), source);
             t.addProcessor(embedder, new EmbedSupplier(List.of(kind), EmbedProcessor.StoreNames.withSuffix(
                     "-" + kind.name(), true), metrics, device, embedPlan(settings, partitions.getOrDefault(topic, 1))),
-                    source);
+                    decoder);
             embedders.add(embedder);
+            decoders.add(decoder);
         }
         t.addSink(EMBEDDINGS_SINK, topics.embeddings(), Serdes.String().serializer(),
                 upcast(AvroSerde.of(Embedding.class).serializer()), embedders.toArray(String[]::new));
@@ -139,6 +143,7 @@ public final class LearnerTopology {
                 embedders.toArray(String[]::new));
         List<String> rejecting = new ArrayList<>(List.of("decode"));
         rejecting.addAll(embedders);
+        rejecting.addAll(decoders);
         t.addSink(DEAD_LETTER_SINK, topics.deadLetters(), Serdes.String().serializer(),
                 upcast(AvroSerde.of(DeadLetter.class).serializer()), rejecting.toArray(String[]::new));
 
@@ -223,9 +228,9 @@ public final class LearnerTopology {
 
     /** The embed processor and the stores it owns (the global stores are shared by all). */
     private record EmbedSupplier(List<ItemKind<?>> kinds, EmbedProcessor.StoreNames storeNames, PipelineMetrics metrics,
-            ComputeDevice device, EmbedProcessor.Plan plan) implements ProcessorSupplier<String, RawItem, String, Object> {
+            ComputeDevice device, EmbedProcessor.Plan plan) implements ProcessorSupplier<String, DecodedItem<?>, String, Object> {
         @Override
-        public Processor<String, RawItem, String, Object> get() {
+        public Processor<String, DecodedItem<?>, String, Object> get() {
             return new EmbedProcessor(kinds, storeNames, metrics, device, plan);
         }
 
