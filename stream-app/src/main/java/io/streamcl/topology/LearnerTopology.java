@@ -88,8 +88,11 @@ public final class LearnerTopology {
         return buildTopology(settings, kinds, metrics, device, partitions, refused, false);
     }
 
-    /** @param trainInCaller each trainer trains on its stream thread, by the context's clock (tests) */
-    static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device,
+    /**
+     * @param trainInCaller each trainer trains on its stream thread, by the context's clock, instead of on a
+     *     thread of its own: for a {@code TopologyTestDriver}, whose clock moves only when its test moves it
+     */
+    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device,
             Map<String, Integer> partitions, RefusedRecords refused, boolean trainInCaller) {
         Topics topics = Topics.from(settings);
         AvroSerde<RawItem> rawSerde = AvroSerde.of(RawItem.class);
