@@ -10,12 +10,14 @@ import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +36,7 @@ class TrainerProcessorTest {
     private final Settings settings = Settings.defaults().with(LearnerTopologyTest.SMALL);
     private final ItemKind<?> image = ItemKinds.fromSettings(settings).byName("image").orElseThrow();
     private final MockProcessorContext<String, ModelSnapshot> context = new MockProcessorContext<>();
+    private KeyValueStore<String, EmbeddingStatus> statuses;
     private TrainerProcessor<?> trainer;
 
     @BeforeEach
@@ -42,7 +45,7 @@ class TrainerProcessorTest {
                 LearnerTopology.checkpointStore(image)), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
         add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.MODELS_STORE),
                 Serdes.String(), AvroSerde.of(ModelSnapshot.class)).withLoggingDisabled().build());
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.STATUS_STORE),
+        statuses = add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.STATUS_STORE),
                 Serdes.String(), AvroSerde.of(EmbeddingStatus.class)).withLoggingDisabled().build());
         context.setCurrentSystemTimeMs(T0);
     }
@@ -105,6 +108,28 @@ class TrainerProcessorTest {
         assertThat(after).extracting(ModelSnapshot::getStep).containsExactly(14L, 16L);
         ModelSnapshot last = after.get(after.size() - 1);
         assertThat(last.getMetrics()).containsEntry("items_offered", 32.0).containsEntry("caught_up", 1.0);
+    }
+
+    @Test
+    void shouldPromoteTheCaughtUpSnapshotOnlyOnceTheServedVersionIsCompleteOnEveryPartition() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS);
+        tick(100);
+        String served = ModelSnapshots.servedKey(image.name());
+        assertThat(forwarded(served)).extracting(ModelSnapshot::getVersion).as("v6 waits for v0's backfill")
+                .containsExactly(0L);
+
+        // what the embedders' completion marker, read back by the global store, says: v0 is on every item
+        statuses.put(EmbeddingStatuses.key(image.name(), 0), EmbeddingStatus.newBuilder().setKind(image.name())
+                .setModelName("image-moco").setVersion(0).setPartition(0).setPartitions(1).setItems(24)
+                .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build());
+        tick(100);
+        List<ModelSnapshot> promotions = forwarded(served);
+        assertThat(promotions).extracting(ModelSnapshot::getVersion).containsExactly(0L, 6L);
+        assertThat(promotions.get(1).getPromotion().getMode()).as("made when the trainer went idle")
+                .isEqualTo("idle");
+        assertThat(promotions.get(1).getPromotion().getReason()).contains("v0 is complete on every partition");
     }
 
     private void start() {
