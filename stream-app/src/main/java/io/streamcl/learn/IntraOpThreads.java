@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * gains little from a team, but its workers compete with the trainer's for the same cores; and once the
  * process holds more OpenMP workers than cores, libgomp stops spin-waiting between parallel regions (its
  * "throttled" spin, 100 turns), so the trainer's workers futex-sleep and wake on every region. So the
- * trainer keeps all cores, and a thread that only serves runs single-threaded and starts no team. On the
- * 2-core bench machine this took the pipeline's idle cores from 0.47 to 0.07 without a reliable change in
- * throughput (BENCHMARKS.md); it also makes an embedding the same bits wherever it is computed.
+ * trainer keeps all cores, and a thread that only serves runs single-threaded and starts no team. What
+ * that buys in idle cores and throughput, BENCHMARKS.md says (Speed-ups; {@code bench --sections speedups}
+ * measures it). It also makes an embedding the same bits wherever it is computed.
  *
  * <p>PyTorch's own {@code set_num_threads} cannot do this: it sets a process-wide default and clears
  * oneDNN's kernel cache on every call. This sets only the calling thread's OpenMP count

@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
  * <p>A training step allocates and frees tens of megabytes of activations and gradients (a batch of 256
  * pairs through the image CNN: 25 MB for one conv layer's output). By default glibc serves such blocks with
  * {@code mmap} and returns them with {@code munmap}, and trims the top of its heap when it frees, so every
- * step page-faults its memory in afresh: measured here, the first 4,096 images trained at 160 items/s with
- * the backward pass at 80 ms a step, against 12 ms once glibc's adaptive threshold had caught up, minutes
- * later or never on a busy thread. Fixing the thresholds at start ({@code mallopt}) gives the fast path
- * from the first step: blocks up to 32 MiB come from the heap, and up to 256 MiB of freed heap is kept.
+ * step page-faults its memory in afresh, and the backward pass is several times slower until glibc's
+ * adaptive threshold has caught up: minutes into a process, or never on a busy thread. Fixing the
+ * thresholds at start ({@code mallopt}) gives the fast path from the first step: blocks up to 32 MiB come
+ * from the heap, and up to 256 MiB of freed heap is kept. How much that buys, BENCHMARKS.md says
+ * (Speed-ups; {@code bench --sections speedups} measures it).
  *
  * <p>Only glibc has {@code mallopt}; elsewhere this does nothing. {@code -Dstreamcl.malloc.tune=false}
  * turns it off (the benchmark compares both).

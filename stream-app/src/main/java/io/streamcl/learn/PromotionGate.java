@@ -11,11 +11,10 @@ import java.util.Locale;
  *   <li>positive-pair retrieval top-1, which falls when an encoder collapses or is corrupted;
  *   <li>alignment + uniformity, the objective Wang &amp; Isola (2020) show contrastive learning optimises,
  *       when top-1 did not improve. Each alone is no test: a learning encoder spreads its embeddings out
- *       (uniformity falls) and pays for it in alignment, which rises (measured on Fashion-MNIST: 0.21 to
- *       0.30 over 400 steps while uniformity went from -1.20 to -1.77 and top-1 from 0.16 to 0.30), and a
+ *       (uniformity falls) and pays for it in alignment, which rises while top-1 improves, and a
  *       collapsed one has perfect alignment. Even the sum is no test of a better retrieval: on Brown
- *       sentences it rose from -1.97 to -1.87 over ten snapshots while the demo's kNN went up, so it only
- *       decides between snapshots whose top-1 is no better.
+ *       sentences it rose over a run's snapshots while the demo's kNN went up, so it only decides between
+ *       snapshots whose top-1 is no better. BENCHMARKS.md ("Why these settings") has the figures.
  * </ul>
  *
  * A snapshot is only compared once the probe is full and the served version was measured on the same
