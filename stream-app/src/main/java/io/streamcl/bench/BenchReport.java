@@ -1,10 +1,13 @@
 package io.streamcl.bench;
 
+import io.streamcl.ingest.CsvSyntax;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * BENCHMARKS.md and its CSV from the sections' reports, in the order the sections ran. Users script against
@@ -44,17 +47,18 @@ public final class BenchReport {
 
     /** Every figure, four decimals, empty where it is NaN. */
     public static String csv(List<SectionReport> sections) {
-        StringBuilder out = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
-        for (SectionReport section : sections) {
-            for (SectionReport.Figure f : section.figures()) {
-                out.append(String.join(",", quote(f.section()), quote(f.subject()), quote(f.metric()),
-                        Double.isNaN(f.value()) ? "" : String.format(Locale.ROOT, "%.4f", f.value()))).append('\n');
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(out, CsvSyntax.RFC4180)) {
+            printer.printRecord(CSV_COLUMNS);
+            for (SectionReport section : sections) {
+                for (SectionReport.Figure f : section.figures()) {
+                    printer.printRecord(f.section(), f.subject(), f.metric(),
+                            Double.isNaN(f.value()) ? "" : String.format(Locale.ROOT, "%.4f", f.value()));
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
         }
         return out.toString();
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }

@@ -1,38 +1,47 @@
 package io.streamcl.eval;
 
+import io.streamcl.ingest.CsvSyntax;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
-/** RFC 4180 fields: quoting on write, a record reader that knows its line numbers. */
+/** RFC 4180 fields through Commons CSV: quoting on write, a record reader that knows its line numbers. */
 final class Csv {
 
     private Csv() {}
 
     /** The field as written: quoted (with doubled quotes) if it holds a comma, a quote or a line break. */
     static String field(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
-                return '"' + value.replace("\"", "\"\"") + '"';
-            }
+        StringBuilder out = new StringBuilder(value.length() + 2);
+        try {
+            CsvSyntax.RFC4180.print(value, out, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
         }
-        return value;
+        return out.toString();
     }
 
     /**
-     * Reads records of RFC 4180 fields; a quoted field may span lines. Blank lines between records are
-     * skipped and a UTF-8 byte-order mark at the start is dropped.
+     * Reads records; a quoted field may span lines. Blank lines between records are skipped and a UTF-8
+     * byte-order mark at the start is dropped.
      */
     static final class RecordReader {
-        private final BufferedReader in;
+        private final CSVParser parser;
+        private final Iterator<CSVRecord> records;
         private final String source;
-        private int line;
         private int recordLine;
 
-        RecordReader(BufferedReader in, String source) {
-            this.in = in;
+        RecordReader(BufferedReader in, String source) throws IOException {
+            in.mark(1);
+            if (in.read() != '\uFEFF') {
+                in.reset();
+            }
+            this.parser = CSVParser.builder().setReader(in).setFormat(CsvSyntax.RFC4180).get();
+            this.records = parser.iterator();
             this.source = source;
         }
 
@@ -43,78 +52,25 @@ final class Csv {
 
         /** The next record's fields, or null at the end of the input. */
         List<String> next() throws IOException {
-            String text;
-            do {
-                text = in.readLine();
-                if (text == null) {
-                    return null;
-                }
-                line++;
-                if (line == 1 && text.startsWith("\uFEFF")) {
-                    text = text.substring(1);
-                }
-            } while (text.isEmpty());
-            recordLine = line;
-
-            List<String> fields = new ArrayList<>();
-            if (text.indexOf('"') < 0) {
-                // fast path: no quoting on this line
-                int start = 0;
-                for (int comma = text.indexOf(','); comma >= 0; comma = text.indexOf(',', start)) {
-                    fields.add(text.substring(start, comma));
-                    start = comma + 1;
-                }
-                fields.add(text.substring(start));
-                return fields;
-            }
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;      // the current field started with a quote
-            boolean inQuotes = false;    // inside the quotes of the current field
-            int i = 0;
             while (true) {
-                if (i == text.length()) {
-                    if (!inQuotes) {
-                        fields.add(field.toString());
-                        return fields;
+                // the line breaks read so far: the next record starts on the line after them
+                int startLine = (int) parser.getCurrentLineNumber() + 1;
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        return null;
                     }
-                    text = in.readLine();
-                    if (text == null) {
-                        throw error(recordLine, "quoted field is not closed before the end of the file");
-                    }
-                    line++;
-                    field.append('\n');
-                    i = 0;
-                    continue;
+                    record = records.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    // past the bad character, the parser has counted the line it is on
+                    throw error(CsvSyntax.unclosedQuote(e) ? startLine
+                            : Math.max(startLine, (int) parser.getCurrentLineNumber()), CsvSyntax.reason(e));
                 }
-                char c = text.charAt(i++);
-                if (inQuotes) {
-                    if (c != '"') {
-                        field.append(c);
-                    } else if (i < text.length() && text.charAt(i) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        inQuotes = false;
-                        if (i < text.length() && text.charAt(i) != ',') {
-                            throw error(line, "unexpected '" + text.charAt(i) + "' after a closing quote");
-                        }
-                    }
-                } else if (c == ',') {
-                    fields.add(field.toString());
-                    field.setLength(0);
-                    quoted = false;
-                } else if (c == '"') {
-                    if (quoted || field.length() > 0) {
-                        throw error(line, "quote inside an unquoted field");
-                    }
-                    quoted = true;
-                    inQuotes = true;
-                } else {
-                    if (quoted) {
-                        throw error(line, "unexpected '" + c + "' after a closing quote");
-                    }
-                    field.append(c);
+                if (record.size() == 0 || record.size() == 1 && record.get(0).isEmpty()) {
+                    continue; // a blank line
                 }
+                recordLine = startLine;
+                return record.toList();
             }
         }
 

@@ -30,6 +30,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 
 /**
  * User events from CSV files: the MovieLens layout and a generic {@code user,item,timestamp[,weight]} one.
@@ -60,6 +62,8 @@ public final class EventFileReader {
      */
     static final long SECONDS_LIMIT = 100_000_000_000L;
 
+    /** One line of an event file: surrounding spaces are not part of a field, quoted or not. */
+    private static final CSVFormat ONE_LINE = CsvSyntax.RFC4180.builder().setIgnoreSurroundingSpaces(true).get();
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d+\\.\\d*");
 
@@ -323,10 +327,10 @@ public final class EventFileReader {
 
     /**
      * The fields of one CSV line (RFC 4180 quoting, on one line). Unquoted fields are trimmed; quoted
-     * ones are kept as written.
+     * ones are kept as written. A line without a quote is split on its commas directly: most lines of
+     * an event file are such, and a parser per line would cost more than the row.
      *
-     * @throws IllegalArgumentException for an unclosed quote, a quote inside an unquoted field or text
-     *     after a closing quote
+     * @throws IllegalArgumentException for a quote not closed on its line or text after a closing quote
      */
     static List<String> splitCsv(String text) {
         List<String> fields = new ArrayList<>();
@@ -339,51 +343,11 @@ public final class EventFileReader {
             fields.add(text.substring(start).trim());
             return fields;
         }
-        StringBuilder field = new StringBuilder();
-        int i = 0;
-        int n = text.length();
-        while (true) {
-            while (i < n && text.charAt(i) == ' ') {
-                i++;
-            }
-            if (i < n && text.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i == n) {
-                        throw new IllegalArgumentException("quoted field is not closed on its line");
-                    }
-                    char c = text.charAt(i++);
-                    if (c != '"') {
-                        field.append(c);
-                    } else if (i < n && text.charAt(i) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        break;
-                    }
-                }
-                while (i < n && text.charAt(i) == ' ') {
-                    i++;
-                }
-                if (i < n && text.charAt(i) != ',') {
-                    throw new IllegalArgumentException("unexpected '" + text.charAt(i) + "' after a closing quote");
-                }
-                fields.add(field.toString());
-            } else {
-                int start = i;
-                while (i < n && text.charAt(i) != ',') {
-                    if (text.charAt(i) == '"') {
-                        throw new IllegalArgumentException("quote inside an unquoted field");
-                    }
-                    i++;
-                }
-                fields.add(text.substring(start, i).trim());
-            }
-            field.setLength(0);
-            if (i == n) {
-                return fields;
-            }
-            i++; // the comma
+        try (CSVParser parser = CSVParser.parse(text, ONE_LINE)) {
+            return parser.iterator().next().toList();
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new IllegalArgumentException(CsvSyntax.unclosedQuote(e) ? "quoted field is not closed on its line"
+                    : CsvSyntax.reason(e), e);
         }
     }
 }

@@ -154,11 +154,18 @@ class EmbeddingFileTest {
         assertCsvError("id,model_version,v0\na,1,0.5\nb,1,abc\n", "line 3: v0 is not a number: 'abc'");
         assertCsvError("id,model_version,v0\na,x,0.5\n", "line 2: model_version is not an integer");
         assertCsvError("id,model_version,v0\n\"a,1,0.5\n", "line 2: quoted field is not closed");
-        assertCsvError("id,model_version,v0\n\"a\"x,1,0.5\n", "line 2: unexpected 'x' after a closing quote");
-        assertCsvError("id,model_version,v0\na\"b,1,0.5\n", "line 2: quote inside an unquoted field");
+        assertCsvError("id,model_version,v0\n\"a\"x,1,0.5\n", "line 2: unexpected text after a closing quote");
+        assertCsvError("id,model_version,v0\n\"a\nb\"x,1,0.5\n", "line 3: unexpected text after a closing quote");
         assertCsvError("id,model_version,v0\n\"x\ny\",1,0.5\nb,1,NaN\n", "line 4: v0 is not finite");
         assertCsvError("id,v0\na,0.5\n", "line 1: the header has no 'model_version' column");
         assertCsvError("id,model_version,v0,v2\na,1,0.5,0.5\n", "line 1: vector columns must be v0..v0");
+    }
+
+    @Test
+    void shouldKeepAQuoteInsideAnUnquotedCsvFieldAsText() throws IOException {
+        Path file = dir.resolve("quote.csv");
+        Files.writeString(file, "id,model_version,v0\na\"b,1,0.5\n", StandardCharsets.UTF_8);
+        assertThat(EmbeddingFile.read(file)).extracting(ExportedEmbedding::id).containsExactly("a\"b");
     }
 
     @Test

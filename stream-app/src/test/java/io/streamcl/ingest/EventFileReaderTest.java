@@ -170,9 +170,11 @@ class EventFileReaderTest {
         assertThat(EventFileReader.splitCsv("2,\"Say \"\"Hi\"\"\",,x"))
                 .containsExactly("2", "Say \"Hi\"", "", "x");
         assertThat(EventFileReader.splitCsv("\"a\",")).containsExactly("a", "");
-        assertThatThrownBy(() -> EventFileReader.splitCsv("a,b\"c"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("quote inside an unquoted field");
+        assertThat(EventFileReader.splitCsv(" \" a \" , b ,\"c\"")).containsExactly(" a ", "b", "c");
+        assertThat(EventFileReader.splitCsv("a,b\"c,\"d\"")).containsExactly("a", "b\"c", "d");
         assertThatThrownBy(() -> EventFileReader.splitCsv("\"a\"b,c"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("unexpected 'b' after a closing quote");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unexpected text after a closing quote");
+        assertThatThrownBy(() -> EventFileReader.splitCsv("a,\"b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("quoted field is not closed on its line");
     }
 }
