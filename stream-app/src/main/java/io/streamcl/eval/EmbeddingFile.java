@@ -1,12 +1,22 @@
 package io.streamcl.eval;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -25,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -45,7 +56,21 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class EmbeddingFile {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Types as JSON has them: no number read from a string or into one, no fraction into an integer, so that
+     * a wrong type is an error on its line rather than a guess.
+     */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .build();
     private static final int SNIFF_LIMIT = 1 << 16;
 
     private EmbeddingFile() {}
@@ -234,20 +259,8 @@ public final class EmbeddingFile {
 
         @Override
         void writeRow(ExportedEmbedding row) throws IOException {
-            gen.writeStartObject();
-            gen.writeStringField("id", row.id());
-            gen.writeStringField("kind", row.kind());
-            gen.writeStringField("model_name", row.modelName());
-            gen.writeNumberField("model_version", row.modelVersion());
-            gen.writeNumberField("model_step", row.modelStep());
-            gen.writeNumberField("dim", row.dim());
-            gen.writeFieldName("vector");
-            gen.writeStartArray();
-            for (float v : row.vector()) {
-                gen.writeNumber(v);
-            }
-            gen.writeEndArray();
-            gen.writeEndObject();
+            JSON.writeValue(gen, new JsonRow(row.id(), row.kind(), row.modelName(), row.modelVersion(), row.modelStep(),
+                    row.dim(), row.vector()));
         }
 
         @Override
@@ -358,12 +371,13 @@ public final class EmbeddingFile {
                 while (token != null) {
                     if (array && token == JsonToken.END_ARRAY) {
                         if (p.nextToken() != null) {
-                            throw jsonError(source, p, "content after the closing ']'");
+                            throw lineError(source, p.currentTokenLocation().getLineNr(), "content after the closing ']'");
                         }
                         break;
                     }
                     if (token != JsonToken.START_OBJECT) {
-                        throw jsonError(source, p, "expected an object, found " + token);
+                        throw lineError(source, p.currentTokenLocation().getLineNr(),
+                                "expected an object, found " + token);
                     }
                     rows.add(readObject(p, source));
                     token = p.nextToken();
@@ -382,95 +396,57 @@ public final class EmbeddingFile {
     /** Reads one object; the parser is on its START_OBJECT and is left on its END_OBJECT. */
     private static ExportedEmbedding readObject(JsonParser p, String source) throws IOException {
         int line = p.currentTokenLocation().getLineNr();
-        String id = null;
-        String kind = "";
-        String modelName = "";
-        Long version = null;
-        long step = ExportedEmbedding.UNKNOWN_STEP;
-        Integer dim = null;
-        float[] vector = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (field) {
-                case "id" -> id = text(p, value, source, line, field, false);
-                case "kind" -> kind = text(p, value, source, line, field, true);
-                case "model_name" -> modelName = text(p, value, source, line, field, true);
-                case "model_version" -> version = integer(p, value, source, line, field);
-                case "model_step" -> step = integer(p, value, source, line, field);
-                case "dim" -> {
-                    long d = integer(p, value, source, line, field);
-                    if (d < 0 || d > Integer.MAX_VALUE) {
-                        throw lineError(source, line, "'dim' is out of range: " + d);
-                    }
-                    dim = (int) d;
-                }
-                case "vector" -> vector = floats(p, value, source, line);
-                default -> p.skipChildren();
-            }
+        JsonRow row;
+        try {
+            row = JSON.readValue(p, JsonRow.class);
+        } catch (MismatchedInputException e) {
+            throw lineError(source, line, wrongType(e));
         }
-        if (id == null || id.isEmpty()) {
+        if (row.id() == null || row.id().isEmpty()) {
             throw lineError(source, line, "missing or empty 'id'");
         }
-        if (version == null) {
+        if (row.modelVersion() == null) {
             throw lineError(source, line, "missing 'model_version'");
         }
+        float[] vector = row.vector();
         if (vector == null || vector.length == 0) {
             throw lineError(source, line, "missing or empty 'vector'");
         }
-        if (dim != null && dim != vector.length) {
-            throw lineError(source, line, "'dim' is " + dim + " but the vector has " + vector.length + " values");
-        }
-        return new ExportedEmbedding(id, kind, modelName, version, step, vector);
-    }
-
-    private static String text(JsonParser p, JsonToken value, String source, int line, String field,
-                               boolean nullable) throws IOException {
-        if (value == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (nullable && value == JsonToken.VALUE_NULL) {
-            return "";
-        }
-        throw lineError(source, line, "'" + field + "' must be a string, found " + value);
-    }
-
-    private static long integer(JsonParser p, JsonToken value, String source, int line, String field)
-            throws IOException {
-        if (value != JsonToken.VALUE_NUMBER_INT) {
-            throw lineError(source, line, "'" + field + "' must be an integer, found " + value);
-        }
-        return p.getLongValue();
-    }
-
-    private static float[] floats(JsonParser p, JsonToken value, String source, int line) throws IOException {
-        if (value != JsonToken.START_ARRAY) {
-            throw lineError(source, line, "'vector' must be an array, found " + value);
-        }
-        float[] buf = new float[128];
-        int n = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-                throw lineError(source, line, "'vector' holds a non-number: " + t);
-            }
-            // parse the text itself: going through double could round twice
-            float v = Float.parseFloat(p.getText());
+        for (float v : vector) {
             if (!Float.isFinite(v)) {
-                throw lineError(source, line, "'vector' holds a non-finite value: " + p.getText());
+                throw lineError(source, line, "'vector' holds a non-finite value: " + v);
             }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, n * 2);
-            }
-            buf[n++] = v;
         }
-        return Arrays.copyOf(buf, n);
+        if (row.dim() != null && row.dim() != vector.length) {
+            throw lineError(source, line, "'dim' is " + row.dim() + " but the vector has " + vector.length + " values");
+        }
+        return new ExportedEmbedding(row.id(), Objects.requireNonNullElse(row.kind(), ""),
+                Objects.requireNonNullElse(row.modelName(), ""), row.modelVersion(),
+                Objects.requireNonNullElse(row.modelStep(), ExportedEmbedding.UNKNOWN_STEP), vector);
     }
 
-    private static IOException jsonError(String source, JsonParser p, String message) {
-        return lineError(source, p.currentTokenLocation().getLineNr(), message);
+    /** A field of the wrong JSON type, said by the field: Jackson's own message names Java types. */
+    private static String wrongType(MismatchedInputException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        String field = path.isEmpty() ? null : path.get(0).getFieldName();
+        if (field == null) {
+            return e.getOriginalMessage();
+        }
+        return switch (field) {
+            case "vector" -> path.size() > 1 ? "'vector' holds a non-number" : "'vector' must be an array of numbers";
+            case "id", "kind", "model_name" -> "'" + field + "' must be a string";
+            case "model_version", "model_step", "dim" -> "'" + field + "' must be an integer";
+            default -> e.getOriginalMessage();
+        };
     }
 
     private static IOException lineError(String source, int line, String message) {
         return new IOException(source + ": line " + line + ": " + message);
     }
+
+    /** One JSONL row, as written and read; on read a missing field is null and unknown ones are ignored. */
+    @JsonPropertyOrder({"id", "kind", "model_name", "model_version", "model_step", "dim", "vector"})
+    private record JsonRow(String id, String kind, @JsonProperty("model_name") String modelName,
+            @JsonProperty("model_version") Long modelVersion, @JsonProperty("model_step") Long modelStep, Integer dim,
+            float[] vector) {}
 }

@@ -176,6 +176,11 @@ class EmbeddingFileTest {
         assertJsonError(good + "{\"id\":\"b\",\"vector\":[1,0]}\n", "line 2: missing 'model_version'");
         assertJsonError(good + "{\"id\":\"b\",\"model_version\":1,\"dim\":3,\"vector\":[1,0]}\n", "line 2: 'dim' is 3");
         assertJsonError(good + "[1]\n", "line 2: expected an object");
+        assertJsonError(good + "{\"id\":7,\"model_version\":1,\"vector\":[1,0]}\n", "line 2: 'id' must be a string");
+        assertJsonError(good + "{\"id\":\"b\",\"model_version\":1.5,\"vector\":[1,0]}\n",
+                "line 2: 'model_version' must be an integer");
+        assertJsonError(good + "{\"id\":\"b\",\"model_version\":1,\"vector\":[1,1e39]}\n",
+                "line 2: 'vector' holds a non-finite value");
     }
 
     private void assertCsvError(String content, String message) throws IOException {
