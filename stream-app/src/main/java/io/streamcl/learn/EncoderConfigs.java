@@ -70,7 +70,8 @@ final class EncoderConfigs {
         try {
             return rc.getAccessor().invoke(spec);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + rc.getName() + " of " + spec.getClass().getSimpleName(), e);
+            throw new IllegalStateException("cannot read " + rc.getName() + " of " + spec.getClass().getSimpleName(),
+                    e);
         }
     }
 

@@ -37,7 +37,8 @@ final class MocoObjective implements ContrastiveObjective {
         normalizeKeys = config.similarity().normalizes();
         momentum = config.momentum();
         key = spec.newEncoder();
-        synchronized (ContrastiveTrainer.RANDOM_LOCK) { // its draws are overwritten below, but must not land in another's
+        // its draws are overwritten below, but must not land in another's
+        synchronized (ContrastiveTrainer.RANDOM_LOCK) {
             key.initialize(manager, DataType.FLOAT32, spec.inputShape(2));
         }
         key.freezeParameters(true);

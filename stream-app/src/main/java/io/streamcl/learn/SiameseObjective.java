@@ -28,7 +28,8 @@ final class SiameseObjective implements ContrastiveObjective {
             NDArray[] z = ContrastiveObjective.projectBoth(query, x1, x2); // (B, P) each
             NDArray a = normalize ? z[0].normalize(2, 1, 1e-12) : z[0];
             NDArray c = normalize ? z[1].normalize(2, 1, 1e-12) : z[1];
-            NDArray shifted = NDArrays.concat(new NDList(c.get(new NDIndex("1:")), c.get(new NDIndex("0:1")))); // (B, P)
+            // (B, P): row i is item i + 1's second view
+            NDArray shifted = NDArrays.concat(new NDList(c.get(new NDIndex("1:")), c.get(new NDIndex("0:1"))));
             NDArray labels = NDArrays.concat(new NDList(step.ones(new Shape(b)), step.zeros(new Shape(b)))); // (2B)
             NDArray loss = margin.compute(NDArrays.concat(new NDList(a, a)), NDArrays.concat(new NDList(c, shifted)),
                     labels);
