@@ -9,7 +9,7 @@ import io.streamcl.ingest.EventItems;
 import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.SyntheticEvents;
 import io.streamcl.kind.EventKind;
-import io.streamcl.learn.Devices;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -99,8 +99,8 @@ final class EventDemo implements DemoScenario {
 
     private static NextItemEvaluation.Result withEncoder(EventKind kind, ModelSnapshot s, NextItemComparison cmp,
             Settings settings) {
-        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
-                Devices.resolve(settings.get(Settings.DEVICE)))) {
+        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
+                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
             return cmp.encoder(e);
         }
     }

@@ -1,7 +1,8 @@
 package io.streamcl.cli;
 
+import io.streamcl.ingest.ImagePixels;
 import io.streamcl.augment.ImageOps;
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
@@ -10,7 +11,7 @@ import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ImageKind;
-import io.streamcl.learn.Devices;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -162,16 +163,16 @@ final class ImageDemo implements DemoScenario {
 
     private static Map<String, Double> withEncoder(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
             Settings settings) {
-        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
-                Devices.resolve(settings.get(Settings.DEVICE)))) {
+        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
+                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
             return cmp.encoder(e);
         }
     }
 
     private static Map<String, Double> withFeed(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
             Settings settings, float[][] memory) {
-        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
-                Devices.resolve(settings.get(Settings.DEVICE)))) {
+        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
+                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
             return cmp.feed(memory, e);
         }
     }
@@ -187,7 +188,7 @@ final class ImageDemo implements DemoScenario {
         List<ImageTensor> tensors = new ArrayList<>(n);
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            tensors.add(ImageOps.fromRawU8(images.cols(), images.rows(), 1, images.image(i)));
+            tensors.add(ImagePixels.fromRawU8(images.cols(), images.rows(), 1, images.image(i)));
             ids.add(idPrefix + i);
         }
         return new Split(tensors, Arrays.copyOf(labels, n), ids);

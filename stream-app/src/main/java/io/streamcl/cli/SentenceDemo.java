@@ -9,7 +9,7 @@ import io.streamcl.ingest.SentenceItems;
 import io.streamcl.ingest.SentenceText;
 import io.streamcl.ingest.TextFileReader;
 import io.streamcl.kind.SentenceKind;
-import io.streamcl.learn.Devices;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -108,8 +108,8 @@ final class SentenceDemo implements DemoScenario {
                 + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),
                 labelIds.size()),
                 List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
-        try (Embedder e = new Embedder(kind.encoderSpec(trained.getEncoderConfig()), ModelSnapshots.parameters(trained),
-                Devices.resolve(settings.get(Settings.DEVICE)))) {
+        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
+                .embedder(kind.encoderSpec(trained.getEncoderConfig()), ModelSnapshots.parameters(trained))) {
             report.addRow("embeddings topic (the feed, v" + trained.getVersion() + ")", cmp.feed(
                     train.stream().map(t -> feed.get(streamedId(t))).toArray(float[][]::new), e));
         }
@@ -123,8 +123,8 @@ final class SentenceDemo implements DemoScenario {
 
     private static Map<String, Double> withEncoder(SentenceKind kind, ModelSnapshot s,
             EncoderComparison<List<String>> cmp, Settings settings) {
-        try (Embedder e = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
-                Devices.resolve(settings.get(Settings.DEVICE)))) {
+        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
+                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
             return cmp.encoder(e);
         }
     }

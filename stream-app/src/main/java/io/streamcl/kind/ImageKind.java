@@ -3,7 +3,7 @@ package io.streamcl.kind;
 import io.streamcl.augment.Augmenter;
 import io.streamcl.augment.ImageAugmentation;
 import io.streamcl.augment.ImageAugmenter;
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.ImageDecoder;
 import io.streamcl.ingest.ImageLimits;

@@ -1,6 +1,6 @@
 package io.streamcl.topology;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,12 +46,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private static final AvroCodec<StoredCheckpoint> CHECKPOINTS = AvroCodec.of(StoredCheckpoint.class);
 
     /** What the trainer needs beyond the kind: settings already validated. */
-    record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int maxBacklog,
+    record Plan(String modelName, TrainerConfig trainer, ComputeDevice device, ReplayPlan replay, int maxBacklog,
             int snapshotEvery, Duration linger, Duration checkpointEvery, PromotionPolicy.Plan promotion) {}
 
     private final ItemKind<I> kind;
     private final Plan plan;
     private final PipelineMetrics metrics;
+    private final boolean trainInCaller;
     private ProcessorContext<String, ModelSnapshot> context;
     private KeyValueStore<String, byte[]> checkpoints;
     private TrainingLoop<I> loop;
@@ -71,10 +73,15 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private ModelSnapshot lastPublished;
     private long offered;
 
-    TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics) {
+    /**
+     * @param trainInCaller train on this stream thread, inside {@code process} and the punctuation, by the
+     *     context's clock ({@link TrainingLoop#inCaller}): a test then has no thread to wait for
+     */
+    TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics, boolean trainInCaller) {
         this.kind = kind;
         this.plan = plan;
         this.metrics = metrics;
+        this.trainInCaller = trainInCaller;
     }
 
     @Override
@@ -92,7 +99,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             trainer = resumeFromSnapshot(last);
         }
         if (trainer == null) { // a changed encoder starts over, and versions still go on
-            trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
+            trainer = plan.device().trainer(kind.encoderSpec(), plan.trainer(), null, 0);
             untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null, null, false,
                     0);
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
@@ -102,8 +109,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         restoreProbe(learner);
         byte[] offeredBytes = checkpoints.get(offeredKey());
         offered = offeredBytes == null ? 0 : java.nio.ByteBuffer.wrap(offeredBytes).getLong();
-        loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(), learner, plan.maxBacklog(),
-                plan.snapshotEvery(), plan.linger(), plan.checkpointEvery(), this::onStep, offered);
+        String loopName = "trainer-" + kind.name() + "-" + context.taskId();
+        loop = trainInCaller
+                ? TrainingLoop.inCaller(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
+                        plan.checkpointEvery(), this::onStep, offered,
+                        () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs()))
+                : new TrainingLoop<>(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
+                        plan.checkpointEvery(), this::onStep, offered);
         if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
             loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
         }
@@ -148,7 +160,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             if (!kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
                 return null;
             }
-            ContrastiveTrainer t = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(),
+            ContrastiveTrainer t = plan.device().trainer(kind.encoderSpec(), plan.trainer(),
                     ModelSnapshots.parameters(last), last.getStep());
             if (!t.parametersFinite()) {
                 t.close();
@@ -178,8 +190,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                         c.getEncoderConfig());
                 return null;
             }
-            ContrastiveTrainer t = ContrastiveTrainer.fromCheckpoint(kind.encoderSpec(), plan.trainer(),
-                    plan.device(), AvroCodec.bytes(c.getTrainer()));
+            ContrastiveTrainer t = plan.device().trainerFromCheckpoint(kind.encoderSpec(), plan.trainer(),
+                    AvroCodec.bytes(c.getTrainer()));
             version = Math.max(version, c.getVersion());
             resumedFromCheckpoint = true;
             LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",
@@ -205,6 +217,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         publishSnapshots(); // version 0 goes out with the first item, and is served at once
         maybePromote(context.currentSystemTimeMs());
         loop.offer(record.value().getId(), input);
+        loop.runDue();
         offered++;
         checkpoints.put(offeredKey(), java.nio.ByteBuffer.allocate(Long.BYTES).putLong(offered).array());
         // before the item counts as offered: whoever sees it offered must not see a stale "nothing pending"
@@ -230,6 +243,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     }
 
     private void tick(long now) {
+        loop.runDue();
         publishSnapshots();
         maybePromote(now);
         tellLoopServed();

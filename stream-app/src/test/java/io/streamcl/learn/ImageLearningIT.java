@@ -1,10 +1,11 @@
 package io.streamcl.learn;
 
+import io.streamcl.ingest.ImagePixels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.streamcl.augment.ImageOps;
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.augment.Seeds;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.AlignmentUniformity;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * candidates) at least 10 points better than the untrained encoder, without collapsing. Measured
  * when written: 0.070 untrained, 0.204 trained, uniformity -1.78.
  */
-class ImageLearningTest {
+class ImageLearningIT {
     private static final int TRAIN = 5000;
     private static final int HELD_OUT = 1000;
     private static final long SEED = 42;
@@ -96,7 +97,7 @@ class ImageLearningTest {
     }
 
     private static ImageTensor image(IdxImages images, int i) {
-        return ImageOps.fromRawU8(images.cols(), images.rows(), 1, images.image(i));
+        return ImagePixels.fromRawU8(images.cols(), images.rows(), 1, images.image(i));
     }
 
     static Path repoRoot() {

@@ -2,7 +2,7 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.EventKind;
 import io.streamcl.kind.ItemKinds;
@@ -56,7 +56,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * image headers). Each record is either taken in or a dead letter with a reason, the topology never throws,
  * and at the end every record taken in has its embedding.
  */
-class RawItemsFuzzTest {
+class RawItemsFuzzIT {
     private static final int TRIES = 10_000;
     private static final long NOW = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
 
@@ -79,7 +79,7 @@ class RawItemsFuzzTest {
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings),
-                metrics, Device.cpu()), props, Instant.ofEpochMilli(NOW));
+                metrics, ComputeDevice.cpu()), props, Instant.ofEpochMilli(NOW));
         Topics topics = Topics.from(settings);
         raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
@@ -209,8 +209,8 @@ class RawItemsFuzzTest {
                 net.jqwik.api.Tuple.of(1, valid.flatMap(b -> Arbitraries.integers().between(0, b.length - 1)
                         .map(n -> java.util.Arrays.copyOf(b, n)))), // truncated
                 net.jqwik.api.Tuple.of(2, Combinators.combine(valid, Arbitraries.integers().between(0, 1 << 20),
-                        Arbitraries.integers().between(1, 8)).as(RawItemsFuzzTest::bitFlipped)),
-                net.jqwik.api.Tuple.of(1, valid.map(RawItemsFuzzTest::unknownFingerprint)),
+                        Arbitraries.integers().between(1, 8)).as(RawItemsFuzzIT::bitFlipped)),
+                net.jqwik.api.Tuple.of(1, valid.map(RawItemsFuzzIT::unknownFingerprint)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(2_000))); // random
     }
 
