@@ -20,6 +20,7 @@ import io.streamcl.schema.UserEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * User events (recommendation): one encoder embeds items and users in one space. Each event publishes
@@ -130,12 +131,22 @@ public final class EventKind implements ItemKind<EventRow> {
 
         @Override
         public Optional<byte[]> update(Optional<byte[]> stored, EventRow event) {
-            UserHistory h = stored.map(UserHistory::fromBytes)
+            UserHistory h = stored.flatMap(Users::readable)
                     .orElseGet(() -> new UserHistory(maxItems, sessionGapMs, outOfOrderMs));
             if (h.add(event.itemId(), event.timestampMillis()) == UserHistory.Outcome.OUT_OF_ORDER_IGNORED) {
                 return Optional.empty();
             }
             return Optional.of(h.toBytes());
+        }
+
+        /** A history this version cannot read (an older format, or damaged) starts over, not the stream thread. */
+        private static Optional<UserHistory> readable(byte[] stored) {
+            try {
+                return Optional.of(UserHistory.fromBytes(stored));
+            } catch (IllegalArgumentException e) {
+                LoggerFactory.getLogger(EventKind.class).warn("a user history starts over: {}", e.getMessage());
+                return Optional.empty();
+            }
         }
 
         @Override

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.streamcl.schema.serde.LittleEndianFloats;
+import io.streamcl.schema.state.AdamMoments;
+import io.streamcl.schema.state.AdamState;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,58 +64,64 @@ final class AdamOptimizer {
     }
 
     /** The update count and each parameter's m and v, keyed by parameter name (stable across processes). */
-    void save(PairList<String, Parameter> parameters, DataOutputStream out) throws IOException {
-        out.writeLong(updates);
-        int n = 0;
-        for (Pair<String, Parameter> p : parameters) {
-            n += moments.containsKey(p.getValue().getId()) ? 1 : 0;
-        }
-        out.writeInt(n);
+    AdamState save(PairList<String, Parameter> parameters) {
+        List<AdamMoments> saved = new ArrayList<>();
         for (Pair<String, Parameter> p : parameters) {
             NDArray[] mv = moments.get(p.getValue().getId());
-            if (mv == null) {
-                continue;
-            }
-            out.writeUTF(p.getKey());
-            for (NDArray a : mv) {
-                float[] values = a.toFloatArray();
-                out.writeInt(values.length);
-                for (float f : values) {
-                    out.writeFloat(f);
-                }
+            if (mv != null) {
+                saved.add(new AdamMoments(p.getKey(), LittleEndianFloats.toBytes(mv[0].toFloatArray()),
+                        LittleEndianFloats.toBytes(mv[1].toFloatArray())));
             }
         }
+        return new AdamState(updates, saved);
     }
 
-    /** Restores what {@link #save} wrote, for the same encoder. */
-    void restore(PairList<String, Parameter> parameters, DataInputStream in) throws IOException {
-        updates = in.readLong();
+    /**
+     * Replaces the state with what {@link #save} returned, for the same encoder: parameters it has no moments
+     * of start from zero, as before their first update.
+     *
+     * @throws IllegalArgumentException if the state names a parameter the encoder lacks, or has another shape
+     */
+    void restore(PairList<String, Parameter> parameters, AdamState saved) {
         Map<String, Parameter> byName = new HashMap<>();
         parameters.forEach(p -> byName.put(p.getKey(), p.getValue()));
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            Parameter param = byName.get(name);
-            if (param == null) {
-                throw new IOException("optimizer state for unknown parameter " + name);
-            }
-            Shape shape = param.getArray().getShape();
-            NDArray[] mv = new NDArray[2];
-            for (int j = 0; j < 2; j++) {
-                float[] values = new float[in.readInt()];
-                if (values.length != shape.size()) {
-                    throw new IOException("optimizer state for " + name + " has " + values.length + " values, the"
-                            + " parameter " + shape.size());
+        Map<String, NDArray[]> restored = new HashMap<>();
+        try {
+            for (AdamMoments m : saved.getMoments()) {
+                Parameter param = byName.get(m.getParameter());
+                if (param == null) {
+                    throw new IllegalArgumentException("optimizer state for unknown parameter " + m.getParameter());
                 }
-                for (int k = 0; k < values.length; k++) {
-                    values[k] = in.readFloat();
-                }
-                mv[j] = manager.create(values, shape);
+                Shape shape = param.getArray().getShape();
+                NDArray[] mv = new NDArray[2];
+                restored.put(param.getId(), mv);
+                mv[0] = moment(m.getParameter(), LittleEndianFloats.fromBytes(m.getM()), shape);
+                mv[1] = moment(m.getParameter(), LittleEndianFloats.fromBytes(m.getV()), shape);
             }
-            NDArray[] old = moments.put(param.getId(), mv);
-            if (old != null) {
-                old[0].close();
-                old[1].close();
+        } catch (RuntimeException e) {
+            close(restored);
+            throw e;
+        }
+        close(moments);
+        moments.clear();
+        moments.putAll(restored);
+        updates = saved.getUpdates();
+    }
+
+    private NDArray moment(String name, float[] values, Shape shape) {
+        if (values.length != shape.size()) {
+            throw new IllegalArgumentException("optimizer state for " + name + " has " + values.length
+                    + " values, the parameter " + shape.size());
+        }
+        return manager.create(values, shape);
+    }
+
+    private static void close(Map<String, NDArray[]> moments) {
+        for (NDArray[] mv : moments.values()) {
+            for (NDArray a : mv) {
+                if (a != null) {
+                    a.close();
+                }
             }
         }
     }

@@ -1,42 +1,33 @@
 package io.streamcl.learn;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+import io.streamcl.schema.serde.AvroCodec;
+import io.streamcl.schema.state.TrainerCheckpoint;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
  * Trains one encoder contrastively, one batch of positive pairs at a time. Knows nothing of where
  * the items come from.
  *
- * <ul>
- *   <li>moco (He et al. 2020): query encoder f_q trained by Adam; key encoder f_k its EMA
- *       (k = m k + (1 - m) q); InfoNCE of q = f_q(view1) against k = f_k(view2), the other keys of the
- *       batch and a FIFO bank of earlier keys, never an item's own key.
- *   <li>simclr (Chen et al. 2020): both views through f_q; NT-Xent over the 2B views.
- *   <li>siamese (Hadsell et al. 2006): both views through f_q; margin loss on the B positive pairs
- *       and B negative pairs (each view1 with the next item's view2).
- * </ul>
+ * <p>The trainer owns the query encoder f_q, the loop of a step (forward, backward, Adam's update), the
+ * divergence guard and the checkpoint's frame; what the step minimises, and any state that comes with it, is
+ * the method's {@link ContrastiveObjective} ({@link TrainerConfig.Method}): moco (a key encoder and a memory
+ * bank), simclr or siamese.
  *
  * <p>DJL allows one open GradientCollector per process, so steps of all trainers in the process
  * are serialised on one lock. Each step runs in its own NDManager, closed at its end.
@@ -52,15 +43,10 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     private final EncoderSpec spec;
     private final TrainerConfig config;
-    private final Model model;
-    private final Trainer trainer;
+    private final NDManager manager;
     private final ContrastiveEncoder query;
-    private final ContrastiveEncoder key;
-    private final ParameterStore keyStore;
-    private final MemoryBank bank;
-    private final InfoNceLoss infoNce;
-    private final NtXentLoss ntXent;
-    private final MarginContrastiveLoss margin;
+    private final ParameterStore queryStore;
+    private final ContrastiveObjective objective;
     private final AdamOptimizer optimizer;
     private long steps;
     /** The last checkpoint taken, or restored: where a diverged trainer goes back to. */
@@ -83,44 +69,24 @@ public final class ContrastiveTrainer implements AutoCloseable {
         this.spec = spec;
         this.config = config;
         this.steps = initialSteps;
-        model = Model.newInstance("encoder", device, "PyTorch");
+        // no DJL Trainer: its loss and optimizer would go unused (the loss is the objective's, the update
+        // AdamOptimizer's), and gradients need only the engine's collector
+        manager = NDManager.newBaseManager(device, "PyTorch");
         query = spec.newEncoder();
-        model.setBlock(query);
-        DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()) // unused: the loss is computed here
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
-                .optDevices(new Device[] {device});
-        trainer = model.newTrainer(tc); // collects gradients; the update is this class's AdamOptimizer
-        optimizer = new AdamOptimizer(config.learningRate(), model.getNDManager());
+        queryStore = new ParameterStore(manager, false);
+        optimizer = new AdamOptimizer(config.learningRate(), manager);
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
         synchronized (RANDOM_LOCK) {
             Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
             if (initialParameters != null) {
-                query.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(1));
-                loadInto(query, model.getNDManager(), initialParameters);
+                query.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
+                loadInto(query, manager, initialParameters);
             }
-            trainer.initialize(spec.inputShape(2));
+            // after loading too: loaded arrays get their gradients here (it draws only for uninitialised ones)
+            query.initialize(manager, DataType.FLOAT32, spec.inputShape(2));
         }
-
-        Similarity sim = config.similarity();
-        if (config.method() == TrainerConfig.Method.MOCO) {
-            key = spec.newEncoder();
-            synchronized (RANDOM_LOCK) { // its draws are overwritten below, but must not land in another's
-                key.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape(2));
-            }
-            key.freezeParameters(true);
-            MomentumUpdate.copy(query, key);
-            keyStore = new ParameterStore(model.getNDManager(), false);
-            bank = new MemoryBank(model.getNDManager(), config.bankSize(), spec.projectionDim());
-            infoNce = new InfoNceLoss(config.temperature(), sim);
-        } else {
-            key = null;
-            keyStore = null;
-            bank = null;
-            infoNce = null;
-        }
-        ntXent = config.method() == TrainerConfig.Method.SIMCLR ? new NtXentLoss(config.temperature(), sim) : null;
-        margin = config.method() == TrainerConfig.Method.SIAMESE ? new MarginContrastiveLoss(config.margin()) : null;
+        objective = config.method().newObjective(new ContrastiveObjective.Setup(spec, config, query, manager));
     }
 
     public EncoderSpec spec() {
@@ -136,7 +102,12 @@ public final class ContrastiveTrainer implements AutoCloseable {
     }
 
     public Device device() {
-        return model.getNDManager().getDevice();
+        return manager.getDevice();
+    }
+
+    /** Whether {@link #step(List, List, long[], float[])} takes a logQ correction (moco's InfoNCE does). */
+    public boolean correctsLogQ() {
+        return objective.correctsLogQ();
     }
 
     /**
@@ -152,7 +123,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     /**
      * One optimizer step on B positive pairs, with the logQ correction of the in-batch negatives
-     * (see {@link InfoNceLoss}); moco only.
+     * (see {@link InfoNceLoss}); only when {@link #correctsLogQ()}.
      *
      * @param keyLogQ B values, log q of the item of each second view (the key); null for none
      */
@@ -162,39 +133,31 @@ public final class ContrastiveTrainer implements AutoCloseable {
             throw new IllegalArgumentException("a step needs B >= 2 pairs and B ids, got " + b + "/"
                     + views2.size() + "/" + itemIds.length);
         }
-        if (keyLogQ != null && (keyLogQ.length != b || config.method() != TrainerConfig.Method.MOCO)) {
-            throw new IllegalArgumentException("logQ needs moco and B values, got " + config.method() + " and "
-                    + keyLogQ.length);
+        if (keyLogQ != null && (keyLogQ.length != b || !objective.correctsLogQ())) {
+            throw new IllegalArgumentException("logQ needs an objective that corrects it (moco) and B values, got "
+                    + config.method() + " and " + keyLogQ.length);
         }
         keepFirstGoodState();
         long t0 = System.nanoTime();
-        try (NDManager sm = model.getNDManager().newSubManager()) {
+        try (NDManager sm = manager.newSubManager()) {
             NDArray x1 = sm.create(flatten(views1), spec.inputShape(b)); // (B, input...)
             NDArray x2 = sm.create(flatten(views2), spec.inputShape(b));
-            NDArray keys = null;
-            if (key != null) {
-                // (B, P): no GradientCollector is open and f_k is frozen, so no graph is recorded
-                keys = key.forward(keyStore, new NDList(x2), false).get(1);
-                if (config.similarity().normalizes()) {
-                    keys = keys.normalize(2, 1, 1e-12);
-                }
-            }
+            ContrastiveObjective.Step objectiveStep = objective.start(x1, x2, itemIds, sm);
             float loss;
             float top1;
             long tBackward;
             long tOptimizer;
             synchronized (GRADIENT_LOCK) {
-                try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDArray[] z = forwardPair(x1, x2, keys == null, b); // z[0], z[1]: (B, P)
+                try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                     NDArray logQ = keyLogQ == null ? null : sm.create(keyLogQ); // (B)
-                    NDArray lossArray = loss(z[0], keys == null ? z[1] : keys, itemIds, logQ, sm, b);
-                    loss = lossArray.getFloat(); // waits for the forward pass
+                    ContrastiveObjective.Forward forward = objectiveStep.forward(this::project, logQ);
+                    loss = forward.loss().getFloat(); // waits for the forward pass
                     if (!Float.isFinite(loss)) {
                         return discarded(loss, b, t0, "loss " + loss);
                     }
                     tBackward = System.nanoTime();
-                    gc.backward(lossArray);
-                    top1 = positiveTop1(z[0], keys == null ? z[1] : keys, sm, b);
+                    gc.backward(forward.loss());
+                    top1 = positiveTop1(forward.anchors(), forward.positives(), sm, b);
                 }
                 if (!finiteSum(query, true)) {
                     return discarded(loss, b, t0, "a non-finite gradient");
@@ -210,13 +173,9 @@ public final class ContrastiveTrainer implements AutoCloseable {
             }
             discardedInARow = 0;
             long tEma = System.nanoTime();
-            if (key != null) {
-                MomentumUpdate.ema(query, key, config.momentum());
-            }
+            objectiveStep.followQuery();
             long tBank = System.nanoTime();
-            if (key != null) {
-                bank.enqueue(keys, itemIds);
-            }
+            objectiveStep.remember();
             long tEnd = System.nanoTime();
             steps++;
             StepResult.Phases phases = new StepResult.Phases(0, ms(t0, tBackward),
@@ -273,38 +232,9 @@ public final class ContrastiveTrainer implements AutoCloseable {
         return (to - from) / 1e6;
     }
 
-    /** Projections of both views; the second only when both go through f_q (simclr, siamese). */
-    private NDArray[] forwardPair(NDArray x1, NDArray x2, boolean bothThroughQuery, int b) {
-        if (!bothThroughQuery) {
-            return new NDArray[] {trainer.forward(new NDList(x1)).get(1), null};
-        }
-        NDArray z = trainer.forward(new NDList(NDArrays.concat(new NDList(x1, x2)))).get(1); // (2B, P)
-        return new NDArray[] {z.get(new NDIndex("0:{}", b)), z.get(new NDIndex("{}:", b))};
-    }
-
-    private NDArray loss(NDArray z1, NDArray z2, long[] itemIds, NDArray keyLogQ, NDManager sm, int b) {
-        switch (config.method()) {
-            case MOCO:
-                NDArray bankKeys = bank.size() == 0 ? null : bank.keys(sm); // (K, P)
-                NDArray self = bank.size() == 0 ? null : bank.isSelf(itemIds, sm); // (B, K)
-                return infoNce.compute(z1, z2, bankKeys, self, keyLogQ);
-            case SIMCLR:
-                return ntXent.compute(z1, z2);
-            case SIAMESE:
-                NDArray a = z1;
-                NDArray c = z2;
-                if (config.similarity().normalizes()) {
-                    a = a.normalize(2, 1, 1e-12);
-                    c = c.normalize(2, 1, 1e-12);
-                }
-                // negatives: each item's first view against the next item's second view
-                NDArray shifted = NDArrays.concat(new NDList(c.get(new NDIndex("1:")), c.get(new NDIndex("0:1"))));
-                NDArray labels = NDArrays.concat(new NDList(sm.ones(new ai.djl.ndarray.types.Shape(b)),
-                        sm.zeros(new ai.djl.ndarray.types.Shape(b))));
-                return margin.compute(NDArrays.concat(new NDList(a, a)), NDArrays.concat(new NDList(c, shifted)), labels);
-            default:
-                throw new IllegalStateException(config.method().name());
-        }
+    /** f_q in training mode: (N, input...) -> (N, P) projections. */
+    private NDArray project(NDArray x) {
+        return query.forward(queryStore, new NDList(x), true).get(1);
     }
 
     /** Fraction of rows whose most similar column is their own partner: a cheap health signal. */
@@ -334,7 +264,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     static boolean parametersFinite(ContrastiveEncoder encoder) {
         for (Parameter p : encoder.getParameters().values()) {
-            for (float v : p.getArray().toFloatArray()) { // on the JVM: no NDArray left in the model's manager
+            for (float v : p.getArray().toFloatArray()) { // on the JVM: no NDArray left in the trainer's manager
                 if (!Float.isFinite(v)) {
                     return false;
                 }
@@ -366,12 +296,12 @@ public final class ContrastiveTrainer implements AutoCloseable {
         }
     }
 
-    private static final int CHECKPOINT_FORMAT = 0x53434B31; // "SCK1"
+    private static final AvroCodec<TrainerCheckpoint> CHECKPOINTS = AvroCodec.of(TrainerCheckpoint.class);
 
     /**
-     * Everything a restarted trainer needs to go on exactly where this one is: the step count, the query
-     * encoder, the key encoder (MoCo's EMA), the optimizer's moments and the memory bank. Several times
-     * the size of {@link #saveParameters()}.
+     * Everything a restarted trainer needs to go on exactly where this one is: a {@link TrainerCheckpoint} of
+     * the step count, the query encoder, the optimizer's moments and the objective's state (MoCo's key encoder
+     * and bank). Several times the size of {@link #saveParameters()}.
      */
     public byte[] checkpoint() {
         lastGood = writeCheckpoint();
@@ -379,27 +309,20 @@ public final class ContrastiveTrainer implements AutoCloseable {
     }
 
     private byte[] writeCheckpoint() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4 << 20);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(CHECKPOINT_FORMAT);
-            out.writeLong(steps);
-            writeBlob(out, saveParameters(query));
-            writeBlob(out, key == null ? new byte[0] : saveParameters(key));
-            optimizer.save(query.getParameters(), out);
-            out.writeBoolean(bank != null);
-            if (bank != null) {
-                bank.save(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        byte[] objectiveState = objective.saveState();
+        return CHECKPOINTS.encode(TrainerCheckpoint.newBuilder()
+                .setSteps(steps)
+                .setObjective(config.method().name())
+                .setQueryParameters(ByteBuffer.wrap(saveParameters(query)))
+                .setOptimizer(optimizer.save(query.getParameters()))
+                .setObjectiveState(objectiveState == null ? null : ByteBuffer.wrap(objectiveState))
+                .build());
     }
 
     /**
      * A trainer that goes on from a {@link #checkpoint()} of one with the same spec and config.
      *
-     * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec
+     * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec or method
      */
     public static ContrastiveTrainer fromCheckpoint(EncoderSpec spec, TrainerConfig config, Device device,
             byte[] checkpoint) {
@@ -415,38 +338,29 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     /**
      * Puts this trainer back exactly as it was at a {@link #checkpoint()} of one with the same spec and
-     * config: encoders, optimizer, bank and step count.
+     * config: query encoder, optimizer, the objective's state and step count.
      *
-     * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec
+     * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec or method
      */
     public void restore(byte[] checkpoint) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
-            if (in.readInt() != CHECKPOINT_FORMAT) {
-                throw new IllegalArgumentException("not a trainer checkpoint");
-            }
-            long stepsThen = in.readLong();
-            copyInto(query, readBlob(in));
-            byte[] keyParameters = readBlob(in);
-            if (key != null && keyParameters.length > 0) {
-                copyInto(key, keyParameters);
-            }
-            optimizer.restore(query.getParameters(), in);
-            if (in.readBoolean() && bank != null) {
-                bank.restore(in);
-            }
-            steps = stepsThen;
-            lastGood = checkpoint;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("trainer checkpoint does not fit " + spec + ": " + e.getMessage(), e);
+        TrainerCheckpoint c = CHECKPOINTS.decode(checkpoint);
+        if (!c.getObjective().equals(config.method().name())) {
+            throw new IllegalArgumentException("a checkpoint of a " + c.getObjective() + " trainer; this one is "
+                    + config.method());
         }
+        copyInto(spec, manager, query, AvroCodec.bytes(c.getQueryParameters()));
+        optimizer.restore(query.getParameters(), c.getOptimizer());
+        objective.restoreState(c.getObjectiveState() == null ? null : AvroCodec.bytes(c.getObjectiveState()));
+        steps = c.getSteps();
+        lastGood = checkpoint;
     }
 
     /**
      * Sets a live encoder's parameters to saved ones, in place: loading would replace its arrays, and the
-     * optimizer, the gradients and the trainer's parameter store all hold the arrays it has.
+     * optimizer, the gradients and the parameter stores all hold the arrays it has.
      */
-    private void copyInto(ContrastiveEncoder live, byte[] parameters) {
-        try (NDManager scratch = model.getNDManager().newSubManager()) {
+    static void copyInto(EncoderSpec spec, NDManager manager, ContrastiveEncoder live, byte[] parameters) {
+        try (NDManager scratch = manager.newSubManager()) {
             ContrastiveEncoder saved = spec.newEncoder();
             synchronized (RANDOM_LOCK) { // its draws are overwritten, but must not land in another's
                 saved.initialize(scratch, DataType.FLOAT32, spec.inputShape(2));
@@ -454,17 +368,6 @@ public final class ContrastiveTrainer implements AutoCloseable {
             loadInto(saved, scratch, parameters);
             MomentumUpdate.copy(saved, live);
         }
-    }
-
-    private static void writeBlob(DataOutputStream out, byte[] blob) throws IOException {
-        out.writeInt(blob.length);
-        out.write(blob);
-    }
-
-    private static byte[] readBlob(DataInputStream in) throws IOException {
-        byte[] blob = new byte[in.readInt()];
-        in.readFully(blob);
-        return blob;
     }
 
     /** Number of trainable values, for the log. */
@@ -478,10 +381,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bank != null) {
-            bank.close();
-        }
-        trainer.close();
-        model.close();
+        objective.close();
+        manager.close();
     }
 }

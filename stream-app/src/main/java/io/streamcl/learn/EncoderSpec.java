@@ -11,7 +11,10 @@ import java.util.Map;
  */
 public interface EncoderSpec {
 
-    /** Written into every snapshot; {@code type} names the spec that can read it back. */
+    /**
+     * Written into every snapshot; {@code type} names the spec that can read it back. Specs that are records
+     * write and read it with {@link EncoderConfigs}.
+     */
     Map<String, String> config();
 
     /** Floats per item in a view. */

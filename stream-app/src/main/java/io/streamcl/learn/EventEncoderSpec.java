@@ -12,7 +12,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,25 +38,12 @@ public record EventEncoderSpec(int vocabSize, int slots, int featuresPerItem, in
     }
 
     public static EventEncoderSpec fromConfig(Map<String, String> c) {
-        if (!TYPE.equals(c.get("type"))) {
-            throw new IllegalArgumentException("not a " + TYPE + " config: " + c);
-        }
-        return new EventEncoderSpec(Integer.parseInt(c.get("vocab_size")), Integer.parseInt(c.get("slots")),
-                Integer.parseInt(c.get("features_per_item")), Integer.parseInt(c.get("token_dim")),
-                Integer.parseInt(c.get("embedding_dim")), Integer.parseInt(c.get("projection_dim")));
+        return EncoderConfigs.parse(EventEncoderSpec.class, TYPE, c);
     }
 
     @Override
     public Map<String, String> config() {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("vocab_size", Integer.toString(vocabSize));
-        c.put("slots", Integer.toString(slots));
-        c.put("features_per_item", Integer.toString(featuresPerItem));
-        c.put("token_dim", Integer.toString(tokenDim));
-        c.put("embedding_dim", Integer.toString(embeddingDim));
-        c.put("projection_dim", Integer.toString(projectionDim));
-        return c;
+        return EncoderConfigs.of(TYPE, this);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class EventLearner extends ReplayLearner<EventRow, EventPairs.Examp
 
     /** Only InfoNCE (moco) takes the correction. */
     private static boolean withLogQ(ContrastiveTrainer trainer, boolean asked) {
-        return asked && trainer.config().method() == TrainerConfig.Method.MOCO;
+        return asked && trainer.correctsLogQ();
     }
 
     public EventPairs pairs() {

@@ -8,9 +8,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * A small CNN for images of any size (each is resized to {@code size x size} before it gets here):
@@ -31,27 +29,12 @@ public record ImageCnnSpec(int channels, int size, int[] convChannels, int embed
     }
 
     public static ImageCnnSpec fromConfig(Map<String, String> c) {
-        if (!TYPE.equals(c.get("type"))) {
-            throw new IllegalArgumentException("not an " + TYPE + " config: " + c);
-        }
-        return new ImageCnnSpec(
-                Integer.parseInt(c.get("channels")),
-                Integer.parseInt(c.get("size")),
-                Arrays.stream(c.get("conv_channels").split(",")).mapToInt(Integer::parseInt).toArray(),
-                Integer.parseInt(c.get("embedding_dim")),
-                Integer.parseInt(c.get("projection_dim")));
+        return EncoderConfigs.parse(ImageCnnSpec.class, TYPE, c);
     }
 
     @Override
     public Map<String, String> config() {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("channels", Integer.toString(channels));
-        c.put("size", Integer.toString(size));
-        c.put("conv_channels", Arrays.stream(convChannels).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-        c.put("embedding_dim", Integer.toString(embeddingDim));
-        c.put("projection_dim", Integer.toString(projectionDim));
-        return c;
+        return EncoderConfigs.of(TYPE, this);
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.streamcl.learn;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.streamcl.schema.serde.LittleEndianFloats;
+import io.streamcl.schema.state.MemoryBankState;
 import java.util.Arrays;
 
 /**
@@ -129,55 +127,25 @@ public final class MemoryBank implements AutoCloseable {
         size = Math.min(capacity, size + b);
     }
 
-    /** The bank's contents (keys, ids, fill and ring position), for a trainer checkpoint. */
-    public void save(DataOutputStream out) throws IOException {
-        checkOpen();
-        out.writeInt(capacity);
-        out.writeInt(dim);
-        out.writeInt(size);
-        out.writeInt(next);
-        if (capacity == 0) {
-            return;
-        }
-        for (float f : keys.toFloatArray()) {
-            out.writeFloat(f);
-        }
-        for (long id : hostIds) {
-            out.writeLong(id);
-        }
+    /** The bank's contents (its filled slots and ring position), for a trainer checkpoint. */
+    public MemoryBankState save() {
+        return new MemoryBankState(capacity, dim, LittleEndianFloats.toBytes(keysRowMajor()),
+                Arrays.stream(ids()).boxed().toList(), next);
     }
 
     /**
-     * Replaces the contents with what {@link #save} wrote.
+     * Replaces the contents with what {@link #save} returned.
      *
-     * @throws IOException if the bytes are cut short or were saved by a bank of another capacity or dim
+     * @throws IllegalArgumentException if it was saved by a bank of another capacity or dim, or is not a valid
+     *     state
      */
-    public void restore(DataInputStream in) throws IOException {
-        checkOpen();
-        int savedCapacity = in.readInt();
-        int savedDim = in.readInt();
-        if (savedCapacity != capacity || savedDim != dim) {
-            throw new IOException("bank saved with capacity " + savedCapacity + " and dim " + savedDim + ", this one has "
-                    + capacity + " and " + dim);
+    public void restore(MemoryBankState saved) {
+        if (saved.getCapacity() != capacity || saved.getDim() != dim) {
+            throw new IllegalArgumentException("bank saved with capacity " + saved.getCapacity() + " and dim "
+                    + saved.getDim() + ", this one has " + capacity + " and " + dim);
         }
-        int savedSize = in.readInt();
-        int savedNext = in.readInt();
-        if (capacity == 0) {
-            return;
-        }
-        float[] k = new float[capacity * dim];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = in.readFloat();
-        }
-        for (int i = 0; i < capacity; i++) {
-            hostIds[i] = in.readLong();
-        }
-        try (NDManager tmp = manager.newSubManager()) {
-            keys.set(new NDIndex(":"), tmp.create(k, new Shape(capacity, dim)));
-            ids.set(new NDIndex(":"), tmp.create(hostIds.clone()));
-        }
-        size = savedSize;
-        next = savedNext;
+        restore(LittleEndianFloats.fromBytes(saved.getKeys()),
+                saved.getIds().stream().mapToLong(Long::longValue).toArray(), saved.getNextSlot());
     }
 
     /** Copies rows [srcRow, srcRow + n) of src and entries [idRow, idRow + n) of srcIds to slots [slot, slot + n). */

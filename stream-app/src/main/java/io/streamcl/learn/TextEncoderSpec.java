@@ -6,7 +6,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,25 +28,12 @@ public record TextEncoderSpec(int vocabSize, int maxFeatures, int tokenDim, floa
     }
 
     public static TextEncoderSpec fromConfig(Map<String, String> c) {
-        if (!TYPE.equals(c.get("type"))) {
-            throw new IllegalArgumentException("not a " + TYPE + " config: " + c);
-        }
-        return new TextEncoderSpec(Integer.parseInt(c.get("vocab_size")), Integer.parseInt(c.get("max_features")),
-                Integer.parseInt(c.get("token_dim")), Float.parseFloat(c.get("dropout")),
-                Integer.parseInt(c.get("embedding_dim")), Integer.parseInt(c.get("projection_dim")));
+        return EncoderConfigs.parse(TextEncoderSpec.class, TYPE, c);
     }
 
     @Override
     public Map<String, String> config() {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("vocab_size", Integer.toString(vocabSize));
-        c.put("max_features", Integer.toString(maxFeatures));
-        c.put("token_dim", Integer.toString(tokenDim));
-        c.put("dropout", Float.toString(dropout));
-        c.put("embedding_dim", Integer.toString(embeddingDim));
-        c.put("projection_dim", Integer.toString(projectionDim));
-        return c;
+        return EncoderConfigs.of(TYPE, this);
     }
 
     @Override

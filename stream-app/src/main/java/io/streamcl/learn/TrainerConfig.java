@@ -1,9 +1,11 @@
 package io.streamcl.learn;
 
+import java.util.function.Function;
+
 /**
  * Hyperparameters of one trainer, validated where they enter.
  *
- * @param method       moco, simclr or siamese
+ * @param method       moco, simclr or siamese: the objective the trainer minimises
  * @param similarity   similarity used inside the loss
  * @param temperature  τ of InfoNCE / NT-Xent
  * @param margin       margin of the siamese contrastive loss
@@ -16,8 +18,21 @@ public record TrainerConfig(
         Method method, Similarity similarity, float temperature, float margin, float momentum, int bankSize,
         float learningRate, long seed) {
 
+    /** The contrastive methods, each registered with the objective that implements it. */
     public enum Method {
-        MOCO, SIMCLR, SIAMESE;
+        MOCO(MocoObjective::new),
+        SIMCLR(setup -> new SimClrObjective(setup.config())),
+        SIAMESE(setup -> new SiameseObjective(setup.config()));
+
+        private final Function<ContrastiveObjective.Setup, ContrastiveObjective> objective;
+
+        Method(Function<ContrastiveObjective.Setup, ContrastiveObjective> objective) {
+            this.objective = objective;
+        }
+
+        ContrastiveObjective newObjective(ContrastiveObjective.Setup setup) {
+            return objective.apply(setup);
+        }
 
         public static Method parse(String s) {
             return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));

@@ -1,7 +1,8 @@
 package io.streamcl.learn;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.streamcl.schema.serde.AvroCodec;
+import io.streamcl.schema.state.UserHistoryState;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public final class UserHistory {
     /** The largest maxItems: a history is rewritten on every event, so it must stay small. */
     public static final int MAX_ITEMS_LIMIT = 100_000;
 
-    private static final byte FORMAT_VERSION = 1;
+    private static final AvroCodec<UserHistoryState> STATE = AvroCodec.of(UserHistoryState.class);
 
     private final int maxItems;
     private final long sessionGapMs;
@@ -180,27 +181,13 @@ public final class UserHistory {
         return Math.max(i, 0);
     }
 
-    /**
-     * The history in a compact binary form: a version byte, the three settings, the item count, the
-     * timestamps (the first zigzag-encoded, then non-negative deltas, all as LEB128 varints, so close
-     * events cost a byte or two each) and the items as varint-length-prefixed UTF-8.
-     */
+    /** The history as a {@link UserHistoryState}, settings included. */
     public byte[] toBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + size * 12);
-        out.write(FORMAT_VERSION);
-        writeVarLong(out, maxItems);
-        writeVarLong(out, sessionGapMs);
-        writeVarLong(out, outOfOrderToleranceMs);
-        writeVarLong(out, size);
+        List<Long> deltas = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            writeVarLong(out, i == 0 ? (times[0] << 1) ^ (times[0] >> 63) : times[i] - times[i - 1]);
+            deltas.add(i == 0 ? times[0] : times[i] - times[i - 1]);
         }
-        for (int i = 0; i < size; i++) {
-            byte[] utf8 = items[i].getBytes(StandardCharsets.UTF_8);
-            writeVarLong(out, utf8.length);
-            out.write(utf8, 0, utf8.length);
-        }
-        return out.toByteArray();
+        return STATE.encode(new UserHistoryState(maxItems, sessionGapMs, outOfOrderToleranceMs, recent(), deltas));
     }
 
     /**
@@ -210,85 +197,25 @@ public final class UserHistory {
      */
     public static UserHistory fromBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        Reader in = new Reader(bytes);
-        int version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("not a UserHistory: format version " + version + ", expected "
-                    + FORMAT_VERSION);
+        UserHistoryState saved = STATE.decode(bytes);
+        List<String> items = saved.getItems();
+        List<Long> deltas = saved.getTimeDeltas();
+        if (saved.getMaxItems() > MAX_ITEMS_LIMIT || items.size() > saved.getMaxItems()
+                || deltas.size() != items.size()) {
+            throw new IllegalArgumentException("not a UserHistory: " + items.size() + " items and " + deltas.size()
+                    + " times, for at most " + saved.getMaxItems());
         }
-        long maxItems = in.readVarLong();
-        long gap = in.readVarLong();
-        long tolerance = in.readVarLong();
-        if (maxItems > MAX_ITEMS_LIMIT) {
-            throw new IllegalArgumentException("not a UserHistory: maxItems " + maxItems);
-        }
-        UserHistory h = new UserHistory((int) maxItems, gap, tolerance);
-        long n = in.readVarLong();
-        if (n > maxItems) {
-            throw new IllegalArgumentException("not a UserHistory: " + n + " items, more than maxItems " + maxItems);
-        }
-        int size = (int) n;
+        UserHistory h = new UserHistory(saved.getMaxItems(), saved.getSessionGapMs(),
+                saved.getOutOfOrderToleranceMs());
+        int size = items.size();
         h.items = new String[Math.max(size, Math.min(h.maxItems, 8))];
         h.times = new long[h.items.length];
         for (int i = 0; i < size; i++) {
-            long v = in.readVarLong();
-            h.times[i] = i == 0 ? (v >>> 1) ^ -(v & 1) : h.times[i - 1] + v;
-        }
-        for (int i = 0; i < size; i++) {
-            long len = in.readVarLong();
-            h.items[i] = in.readUtf8(len);
-        }
-        if (in.pos != bytes.length) {
-            throw new IllegalArgumentException("not a UserHistory: " + (bytes.length - in.pos) + " trailing bytes");
+            h.items[i] = items.get(i);
+            h.times[i] = i == 0 ? deltas.get(0) : h.times[i - 1] + deltas.get(i);
         }
         h.size = size;
         return h;
-    }
-
-    private static void writeVarLong(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static final class Reader {
-        private final byte[] bytes;
-        private int pos;
-
-        Reader(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        int readByte() {
-            if (pos >= bytes.length) {
-                throw new IllegalArgumentException("not a UserHistory: ends early at byte " + pos);
-            }
-            return bytes[pos++];
-        }
-
-        long readVarLong() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = readByte();
-                v |= (long) (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("not a UserHistory: varint too long at byte " + pos);
-        }
-
-        String readUtf8(long len) {
-            if (len > bytes.length - pos) {
-                throw new IllegalArgumentException("not a UserHistory: item of " + len + " bytes at byte " + pos
-                        + " runs past the end");
-            }
-            String s = new String(bytes, pos, (int) len, StandardCharsets.UTF_8);
-            pos += (int) len;
-            return s;
-        }
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.streamcl.topology;
 
 import io.streamcl.schema.CatalogueEntry;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.streamcl.schema.serde.LittleEndianFloats;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,7 +76,7 @@ final class Catalogue {
             size++;
         }
         long seen = nextSeen++;
-        entries.put(key, CatalogueEntry.newBuilder().setKind(embeddingKind).setInput(encode(input))
+        entries.put(key, CatalogueEntry.newBuilder().setKind(embeddingKind).setInput(LittleEndianFloats.toBytes(input))
                 .setEventTime(eventTime).setSeen(seen).setSeenTime(now).build());
         versions.put(key, WAITING);
         order.put(seen, key);
@@ -143,15 +142,6 @@ final class Catalogue {
     }
 
     static float[] input(CatalogueEntry e) {
-        ByteBuffer b = e.getInput().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / Float.BYTES];
-        b.asFloatBuffer().get(out);
-        return out;
-    }
-
-    private static ByteBuffer encode(float[] input) {
-        ByteBuffer b = ByteBuffer.allocate(input.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(input);
-        return b;
+        return LittleEndianFloats.fromBytes(e.getInput());
     }
 }

@@ -1,6 +1,7 @@
 package io.streamcl.topology;
 
 import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.serde.AvroCodec;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,9 +48,6 @@ public final class ModelSnapshots {
     }
 
     public static byte[] parameters(ModelSnapshot s) {
-        ByteBuffer b = s.getParameters().duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        return AvroCodec.bytes(s.getParameters());
     }
 }

@@ -15,6 +15,9 @@ import io.streamcl.learn.TrainingLoop;
 import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
+import io.streamcl.schema.serde.AvroCodec;
+import io.streamcl.schema.state.StoredCheckpoint;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class TrainerProcessor<I> implements Processor<String, RawItem, String, ModelSnapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
     private static final Duration TICK = Duration.ofMillis(100);
+    private static final AvroCodec<StoredCheckpoint> CHECKPOINTS = AvroCodec.of(StoredCheckpoint.class);
 
     /** What the trainer needs beyond the kind: settings already validated. */
     record Plan(String modelName, TrainerConfig trainer, ComputeDevice device, ReplayPlan replay, int maxBacklog,
@@ -180,18 +184,18 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             return null;
         }
         try {
-            StoredCheckpoint c = StoredCheckpoint.fromBytes(stored);
-            if (!kind.encoderSpec(c.encoderConfig()).equals(kind.encoderSpec())) {
+            StoredCheckpoint c = CHECKPOINTS.decode(stored);
+            if (!kind.encoderSpec(c.getEncoderConfig()).equals(kind.encoderSpec())) {
                 LOG.info("{} trainer: the checkpoint is of another encoder ({}); not resumed", kind.name(),
-                        c.encoderConfig());
+                        c.getEncoderConfig());
                 return null;
             }
             ContrastiveTrainer t = plan.device().trainerFromCheckpoint(kind.encoderSpec(), plan.trainer(),
-                    c.trainer());
-            version = Math.max(version, c.version());
+                    AvroCodec.bytes(c.getTrainer()));
+            version = Math.max(version, c.getVersion());
             resumedFromCheckpoint = true;
             LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",
-                    kind.name(), c.version(), t.steps(), plan.device());
+                    kind.name(), c.getVersion(), t.steps(), plan.device());
             return t;
         } catch (IllegalArgumentException e) { // e.g. a changed bank size or method
             LOG.warn("{} trainer cannot resume from its checkpoint ({}); falling back to the newest snapshot",
@@ -361,10 +365,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                 .setGate(verdict.toString()).build();
         context.forward(new Record<>(kind.name(), s, System.currentTimeMillis()));
         lastPublished = s;
-        if (snapshot.checkpoint() != null) { // in the same transaction as the snapshot
-            checkpoints.put(kind.name(), new StoredCheckpoint(version, kind.encoderSpec().config(),
-                    snapshot.checkpoint()).toBytes());
-        }
+        storeCheckpoint(snapshot); // in the same transaction as the snapshot
         TrainingLoop.Health h = snapshot.health();
         if (h != null && h.newlyFullProbe() != null) {
             checkpoints.put(probeKey(), h.newlyFullProbe());
@@ -379,6 +380,14 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         metrics.modelPublished(kind.name(), version, snapshot.step());
         metrics.usesDropped(kind.name(), snapshot.usesDropped());
         LOG.debug("{} published {} v{} at step {}", kind.name(), plan.modelName(), version, snapshot.step());
+    }
+
+    /** Keeps the snapshot's checkpoint, when it carries one, as the trainer's state at the current version. */
+    private void storeCheckpoint(TrainingLoop.Snapshot snapshot) {
+        if (snapshot.checkpoint() != null) {
+            checkpoints.put(kind.name(), CHECKPOINTS.encode(new StoredCheckpoint(version,
+                    kind.encoderSpec().config(), ByteBuffer.wrap(snapshot.checkpoint()))));
+        }
     }
 
     /**
@@ -398,10 +407,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         m.put("items_offered", (double) snapshot.itemsOffered());
         lastPublished = ModelSnapshot.newBuilder(lastPublished).setMetrics(m).build();
         context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
-        if (snapshot.checkpoint() != null) {
-            checkpoints.put(kind.name(), new StoredCheckpoint(version, kind.encoderSpec().config(),
-                    snapshot.checkpoint()).toBytes());
-        }
+        storeCheckpoint(snapshot);
         if (lastPublished.getGate() != null && lastPublished.getGate().startsWith("passed")) {
             ModelSnapshot served = served();
             if (served == null || served.getVersion() < lastPublished.getVersion()) {

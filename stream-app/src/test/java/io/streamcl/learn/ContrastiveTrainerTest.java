@@ -124,7 +124,25 @@ class ContrastiveTrainerTest {
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
                 0.01f, 1);
         assertThatThrownBy(() -> ContrastiveTrainer.fromCheckpoint(TINY, config, Device.cpu(), new byte[] {1, 2, 3, 4}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a trainer checkpoint");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a readable TrainerCheckpoint");
+    }
+
+    @Test
+    void shouldRefuseTheCheckpointOfAnotherMethodOrBankSize() {
+        TrainerConfig moco = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
+                0.01f, 1);
+        byte[] checkpoint;
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, moco, Device.cpu(), null, 0)) {
+            checkpoint = trainer.checkpoint();
+        }
+        TrainerConfig simclr = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
+                0.01f, 1);
+        assertThatThrownBy(() -> ContrastiveTrainer.fromCheckpoint(TINY, simclr, Device.cpu(), checkpoint))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MOCO");
+        TrainerConfig biggerBank = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f,
+                16, 0.01f, 1);
+        assertThatThrownBy(() -> ContrastiveTrainer.fromCheckpoint(TINY, biggerBank, Device.cpu(), checkpoint))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity 12");
     }
 
     @Test

@@ -1,13 +1,6 @@
 package io.streamcl.schema.serde;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,26 +8,18 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Avro Serde that needs no schema registry: Avro single-object encoding puts the writer schema's
- * 64-bit fingerprint in front of every record ({@code C3 01 | fingerprint | body}).
+ * Avro Serde that needs no schema registry: each record is {@link AvroCodec}'s single-object encoding, the
+ * writer schema's 64-bit fingerprint in front of the body ({@code C3 01 | fingerprint | body}).
  *
- * <p>A record written with the current schema decodes directly. One written with another schema
- * decodes when that schema is in the {@link SchemaStore} (see {@link WriterSchemas}); Avro then
- * resolves it to the current reader schema (defaults fill new fields). An unknown fingerprint, a
- * bad header or a truncated body raise {@link SerializationException}, which the topology turns
- * into a dead letter.
+ * <p>A record written with another schema decodes when that schema is in the {@link SchemaStore} (see
+ * {@link WriterSchemas}). An unknown fingerprint, a bad header or a truncated body raise
+ * {@link SerializationException}, which the topology turns into a dead letter.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
-    private final String typeName;
+    private final AvroCodec<T> codec;
 
     public AvroSerde(Class<T> type, SchemaStore otherWriterSchemas) {
-        SpecificData model = SpecificData.getForClass(type);
-        Schema reader = model.getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(model, reader);
-        this.decoder = new BinaryMessageDecoder<>(model, reader, otherWriterSchemas);
-        this.typeName = reader.getName();
+        this.codec = new AvroCodec<>(type, otherWriterSchemas);
     }
 
     /** A Serde that also reads every writer schema shipped under {@code avro/history}. */
@@ -43,21 +28,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public byte[] encode(T record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try {
-            encoder.encode(record, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return codec.encode(record);
     }
 
     /** @throws SerializationException when the bytes are not a record this Serde can read */
     public T decode(byte[] bytes) {
         try {
-            return decoder.decode(bytes);
-        } catch (IOException | RuntimeException e) { // BadHeaderException, MissingSchemaException, EOF...
-            throw new SerializationException("not a readable " + typeName + ": " + e.getMessage(), e);
+            return codec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException(e.getMessage(), e.getCause());
         }
     }
 

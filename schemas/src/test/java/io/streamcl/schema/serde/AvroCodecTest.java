@@ -1,0 +1,52 @@
+package io.streamcl.schema.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamcl.schema.state.StoredCheckpoint;
+import io.streamcl.schema.state.UserHistoryState;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AvroCodecTest {
+
+    private static StoredCheckpoint checkpoint() {
+        return new StoredCheckpoint(3L, Map.of("type", "image-cnn"), ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void shouldRoundTripAState() {
+        AvroCodec<StoredCheckpoint> codec = AvroCodec.of(StoredCheckpoint.class);
+        assertThat(codec.decode(codec.encode(checkpoint()))).isEqualTo(checkpoint());
+    }
+
+    @Test
+    void shouldRefuseAnotherRecordWithAnIllegalArgumentNamingTheExpectedOne() {
+        byte[] history = AvroCodec.of(UserHistoryState.class)
+                .encode(new UserHistoryState(5, 60_000L, 0L, List.of("a"), List.of(1L)));
+        assertThatThrownBy(() -> AvroCodec.of(StoredCheckpoint.class).decode(history))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a readable StoredCheckpoint");
+        assertThatThrownBy(() -> AvroCodec.of(StoredCheckpoint.class).decode(new byte[] {0, 0, 0, 1, 7}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldCopyWhatABytesFieldHoldsWithoutMovingIt() {
+        ByteBuffer field = ByteBuffer.wrap(new byte[] {9, 1, 2, 3}, 1, 3);
+        assertThat(AvroCodec.bytes(field)).containsExactly(1, 2, 3);
+        assertThat(field.remaining()).isEqualTo(3);
+    }
+
+    @Test
+    void littleEndianFloatsShouldRoundTripAndRefuseAPartialFloat() {
+        float[] values = {1f, -0.5f, Float.MIN_VALUE, Float.MAX_VALUE};
+        ByteBuffer bytes = LittleEndianFloats.toBytes(values);
+        assertThat(bytes.get(0)).isZero(); // 1f is 0x3f800000, least significant byte first
+        assertThat(bytes.get(3)).isEqualTo((byte) 0x3f);
+        assertThat(LittleEndianFloats.fromBytes(bytes)).containsExactly(values);
+        assertThatThrownBy(() -> LittleEndianFloats.fromBytes(ByteBuffer.wrap(new byte[5])))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
