@@ -233,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + " item is learned %d times), CNN channels %s, embedding %d, projection %d, %d stream threads,"
                         + " %s.%n", settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
                 settings.get(Settings.BANK_SIZE), settings.text(Settings.TEMPERATURE), settings.get(Settings.REPLAY_UPDATES),
-                settings.get(Settings.REPLAY_UPDATES), settings.text(Settings.IMAGE_CONV_CHANNELS),
+                settings.get(Settings.REPLAY_UPDATES), settings.text(ImageKind.IMAGE_CONV_CHANNELS),
                 settings.get(Settings.EMBEDDING_DIM), settings.get(Settings.PROJECTION_DIM),
                 settings.get(Settings.STREAM_THREADS), settings.get(Settings.PROCESSING_GUARANTEE));
     }
@@ -744,8 +744,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void poolingSpeedup() {
-        int size = settings.get(Settings.IMAGE_SIZE);
-        Shape input = new Shape(settings.get(Settings.BATCH_SIZE), settings.get(Settings.IMAGE_CONV_CHANNELS)[0], size,
+        int size = settings.get(ImageKind.IMAGE_SIZE);
+        Shape input = new Shape(settings.get(Settings.BATCH_SIZE), settings.get(ImageKind.IMAGE_CONV_CHANNELS)[0], size,
                 size);
         System.out.printf("bench: speed-ups: max-pooling %s in inference%n", input);
         PoolingProbe.Result r = PoolingProbe.run(input, 50);
@@ -807,7 +807,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of(java, "-Dstreamcl.malloc.tune=" + tuned, "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "bench", "--cold-bare-run",
                 "--images", images.toString(), "--items", Integer.toString(items), "--seed", Long.toString(seed)));
-        for (io.streamcl.config.Setting<?> setting : Settings.ALL) { // the user's settings, wherever they came from
+        for (io.streamcl.config.Setting<?> setting : settings.all()) { // the user's settings, wherever they came from
             if (!"default".equals(settings.source(setting))) {
                 command.addAll(List.of("--set", setting.name() + "=" + settings.text(setting)));
             }

@@ -83,8 +83,8 @@ final class EventDemo implements DemoScenario {
     @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed) {
-        EventFeatures features = new EventFeatures(settings.get(Settings.EVENT_VOCAB), settings.get(Settings.EVENT_SLOTS),
-                settings.get(Settings.EVENT_FEATURES_PER_ITEM));
+        EventFeatures features = new EventFeatures(settings.get(EventKind.EVENT_VOCAB), settings.get(EventKind.EVENT_SLOTS),
+                settings.get(EventKind.EVENT_FEATURES_PER_ITEM));
         NextItemComparison cmp = new NextItemComparison(features, histories, catalogue,
                 NextItemEvaluation.Options.DEFAULT);
         EventKind kind = new EventKind(settings);

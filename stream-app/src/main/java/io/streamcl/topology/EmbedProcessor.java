@@ -205,7 +205,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     }
 
     private Optional<ItemKind<?>> kindOf(RawItem item) {
-        return kinds.stream().filter(k -> k.handles(item.getPayload())).findFirst();
+        return kinds.stream().filter(k -> k.handles(item)).findFirst();
     }
 
     private void punctuate() {

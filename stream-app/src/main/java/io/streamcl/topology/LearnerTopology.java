@@ -209,11 +209,11 @@ public final class LearnerTopology {
     }
 
     private static String entityTopic(ItemKinds kinds, Topics topics, RawItem item) {
-        return entityTopic(topics, kinds.forPayload(item.getPayload()).orElseThrow());
+        return entityTopic(topics, kinds.forItem(item).orElseThrow());
     }
 
     private static String kindOf(ItemKinds kinds, RawItem item) {
-        return kinds.forPayload(item.getPayload()).orElseThrow().name(); // decode only forwards known kinds
+        return kinds.forItem(item).orElseThrow().name(); // decode only forwards known kinds
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

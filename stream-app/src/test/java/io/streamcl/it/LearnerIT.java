@@ -2,6 +2,7 @@ package io.streamcl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.cli.Main;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
@@ -273,7 +274,7 @@ class LearnerIT {
         overrides.put("topic.embeddings", "embeddings-" + suffix);
         overrides.put("topic.train-prefix", "train-" + suffix + "-");
         overrides.put("topic.partitions", "2");
-        return Settings.defaults().with(overrides);
+        return KindRegistry.standard().defaultSettings().with(overrides);
     }
 
     private static RawItem image(String id, Random random) {

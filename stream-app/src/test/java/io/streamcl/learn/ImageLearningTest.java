@@ -2,6 +2,7 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.augment.ImageOps;
 import io.streamcl.augment.ImageTensor;
@@ -33,7 +34,7 @@ class ImageLearningTest {
     @Test
     void shouldMakeAugmentedViewsOfHeldOutImagesRetrievableWithoutCollapse() throws Exception {
         // a finite sample learned in one pass: replay each item as often as the demo does
-        Settings settings = Settings.defaults().with(Map.of("device", "cpu", "replay.updates-per-item", "30"));
+        Settings settings = KindRegistry.standard().defaultSettings().with(Map.of("device", "cpu", "replay.updates-per-item", "30"));
         long t0 = System.nanoTime();
         ImageKind kind = new ImageKind(settings);
         IdxImages images = IdxFile.readImages(repoRoot().resolve("data/fashion-mnist/t10k-images-idx3-ubyte.gz"));

@@ -2,6 +2,7 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.KnnClassifier;
@@ -28,7 +29,7 @@ class SentenceLearningTest {
 
     @Test
     void shouldBeatTheUntrainedEncoderOnGenreKnn() throws Exception {
-        Settings settings = Settings.defaults().with(Map.of("device", "cpu"));
+        Settings settings = KindRegistry.standard().defaultSettings().with(Map.of("device", "cpu"));
         SentenceKind kind = new SentenceKind(settings);
         BrownSplit.Split split;
         try (Stream<TextFileReader.TextRow> rows = TextFileReader.tsv(

@@ -2,6 +2,7 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.SentenceText;
@@ -69,7 +70,7 @@ class TrainingLoopTest {
     private record Run(TrainingLoop.Snapshot last, long pairs, long dropped) {}
 
     private static SentenceKind kind() {
-        return new SentenceKind(Settings.defaults().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim",
+        return new SentenceKind(KindRegistry.standard().defaultSettings().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim",
                 "8", "embedding.dim", "8", "projection.dim", "4", "bank.size", "8")));
     }
 

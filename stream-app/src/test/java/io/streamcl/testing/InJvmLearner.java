@@ -2,6 +2,7 @@ package io.streamcl.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.ingest.RawItems;
@@ -45,7 +46,7 @@ public final class InJvmLearner {
         overrides.put("topic.embeddings", "embeddings-" + suffix);
         overrides.put("topic.embedding-status", "embedding-status-" + suffix);
         overrides.put("topic.train-prefix", "train-" + suffix + "-");
-        return Settings.defaults().with(overrides);
+        return KindRegistry.standard().defaultSettings().with(overrides);
     }
 
     /** Sends {@code n} random 8x8 images with ids {@code <prefix><index>}, and waits for the acknowledgements. */

@@ -2,6 +2,7 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
@@ -59,7 +60,7 @@ class LearnerTopologyTest {
 
     @BeforeEach
     void start() {
-        Settings settings = Settings.defaults().with(SMALL);
+        Settings settings = KindRegistry.standard().defaultSettings().with(SMALL);
         metrics = new PipelineMetrics();
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -245,7 +246,7 @@ class LearnerTopologyTest {
     @Test
     void shouldSendItemsOfADisabledKindToTheDeadLetterTopic() {
         driver.close();
-        Settings imagesOnly = Settings.defaults().with(SMALL).with(Map.of("kinds", "image"));
+        Settings imagesOnly = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("kinds", "image"));
         Properties props = LearnerApp.streamsConfig(imagesOnly, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("images-only").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(imagesOnly, ItemKinds.fromSettings(imagesOnly),
@@ -264,7 +265,7 @@ class LearnerTopologyTest {
         // a linger far longer than piping 40 events takes: the loop never drains a short batch mid-stream (a lone
         // pair then left would have no negative and be dropped), however slow this machine is today
         driver.close();
-        Settings lingering = Settings.defaults().with(SMALL).with(Map.of("batch.linger.ms", "3000"));
+        Settings lingering = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("batch.linger.ms", "3000"));
         Properties props = LearnerApp.streamsConfig(lingering, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("lingering").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(lingering, ItemKinds.fromSettings(lingering),
@@ -324,7 +325,7 @@ class LearnerTopologyTest {
     @Test
     void shouldReembedTheWholeCatalogueUnderEachServedVersionAndMarkItComplete() {
         driver.close();
-        Settings promoting = Settings.defaults().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
+        Settings promoting = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
         Properties props = LearnerApp.streamsConfig(promoting, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("backfill").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(promoting, ItemKinds.fromSettings(promoting),

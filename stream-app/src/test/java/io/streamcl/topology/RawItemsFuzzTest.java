@@ -2,6 +2,7 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.EventKind;
@@ -74,7 +75,7 @@ class RawItemsFuzzTest {
     @BeforeProperty
     void start() throws IOException {
         stateDir = Files.createTempDirectory("fuzz-state");
-        Settings settings = Settings.defaults().with(LearnerTopologyTest.SMALL);
+        Settings settings = KindRegistry.standard().defaultSettings().with(LearnerTopologyTest.SMALL);
         metrics = new PipelineMetrics();
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
