@@ -5,6 +5,7 @@ import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EvalReport;
 import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -169,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     static void produce(Settings settings, List<RawItem> items) {
         try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
-                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+                settings.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey)) {
             items.forEach(producer::send);
             producer.flush();
             System.out.printf("demo: produced %d items to %s%n", producer.acked(), settings.get(Settings.TOPIC_RAW_ITEMS));

@@ -98,7 +98,8 @@ class LearnerIT {
         Map<String, String> expectedStage = Map.of("bad-not-avro", "decode", "bad-truncated", "decode",
                 "bad-wrong-size", "validate", "bad-null", "decode");
 
-        try (RawItemProducer producer = new RawItemProducer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), rawTopic);
+        try (RawItemProducer producer = new RawItemProducer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), rawTopic,
+                KindRegistry.standard()::partitionKey);
                 KafkaProducer<byte[], byte[]> rawProducer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -219,7 +220,7 @@ class LearnerIT {
             expectedKeys.addAll(List.of("img-" + i, "s-" + i, "item:" + e.itemId(), "user:" + e.userId()));
         }
         try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
-                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+                settings.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey)) {
             items.forEach(producer::send);
             producer.flush();
             assertThat(producer.acked()).isEqualTo(items.size());

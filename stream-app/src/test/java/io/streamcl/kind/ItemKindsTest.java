@@ -39,6 +39,14 @@ class ItemKindsTest {
     }
 
     @Test
+    void shouldPartitionAUsersEventsByTheUserAndOtherItemsById() {
+        KindRegistry kinds = KindRegistry.standard();
+        assertThat(kinds.partitionKey(raw(UserEvent.newBuilder().setUserId("u7").setItemId("i").setEventType("view")
+                .build(), Map.of()))).contains("u7");
+        assertThat(kinds.partitionKey(raw(new SentenceItem("hello", null), Map.of()))).isEmpty();
+    }
+
+    @Test
     void shouldRefuseTwoKindsOfOneName() {
         assertThatThrownBy(() -> KindRegistry.standard().toBuilder().add(ImageKind.DEFINITION))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image");

@@ -53,7 +53,7 @@ public final class InJvmLearner {
     public static void produceImages(Settings settings, String prefix, int n) {
         Random random = new Random(prefix.hashCode());
         try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
-                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+                settings.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey)) {
             for (int i = 0; i < n; i++) {
                 byte[] pixels = new byte[64];
                 random.nextBytes(pixels);
