@@ -2,9 +2,8 @@ package io.streamcl.ingest;
 
 import io.streamcl.config.KafkaClients;
 import io.streamcl.schema.RawItem;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.utils.Utils;
 import io.streamcl.schema.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Sends RawItems (Avro single-object encoded, key = item id) to a topic, idempotently. An item whose kind

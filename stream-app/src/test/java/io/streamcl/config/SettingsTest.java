@@ -3,8 +3,8 @@ package io.streamcl.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.KindRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

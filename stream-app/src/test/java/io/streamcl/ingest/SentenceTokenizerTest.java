@@ -3,9 +3,9 @@ package io.streamcl.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamcl.kind.KindRegistry;
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import io.streamcl.schema.RawItem;
 import java.io.IOException;

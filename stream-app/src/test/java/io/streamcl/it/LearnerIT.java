@@ -2,11 +2,11 @@ package io.streamcl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import io.streamcl.cli.Main;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.ingest.RawItems;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;

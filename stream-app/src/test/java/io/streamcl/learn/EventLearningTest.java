@@ -2,8 +2,6 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
-import io.streamcl.kind.EventKind;
 import ai.djl.Device;
 import io.streamcl.augment.SequenceAugmenter;
 import io.streamcl.config.Settings;
@@ -12,6 +10,8 @@ import io.streamcl.eval.NextItemEvaluation;
 import io.streamcl.ingest.EventFeatures;
 import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.SyntheticEvents;
+import io.streamcl.kind.EventKind;
+import io.streamcl.kind.KindRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.augment.ImageOps;
 import io.streamcl.augment.ImageTensor;
@@ -13,6 +12,7 @@ import io.streamcl.eval.PairRetrieval;
 import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.KindRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,13 +2,13 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.KnnClassifier;
 import io.streamcl.ingest.BrownSplit;
 import io.streamcl.ingest.SentenceText;
 import io.streamcl.ingest.TextFileReader;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,10 +2,10 @@ package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.SentenceText;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package io.streamcl.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.ingest.RawItems;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.serde.AvroSerde;
 import java.io.IOException;

@@ -2,11 +2,11 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.EmbeddingStatus;
@@ -14,6 +14,7 @@ import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.SentenceItem;
 import io.streamcl.schema.serde.AvroSerde;
+import io.streamcl.testing.DrivenTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,19 +62,13 @@ class LearnerTopologyTest {
     @BeforeEach
     void start() {
         Settings settings = KindRegistry.standard().defaultSettings().with(SMALL);
-        metrics = new PipelineMetrics();
-        Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings), metrics,
-                Device.cpu()), props);
-        Topics topics = Topics.from(settings);
-        raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
-                AvroSerde.of(DeadLetter.class).deserializer());
-        embeddings = driver.createOutputTopic(topics.embeddings(), new StringDeserializer(),
-                AvroSerde.of(Embedding.class).deserializer());
-        models = driver.createOutputTopic(topics.models(), new StringDeserializer(),
-                AvroSerde.of(ModelSnapshot.class).deserializer());
+        DrivenTopology topology = new DrivenTopology(settings, ItemKinds.fromSettings(settings), stateDir);
+        metrics = topology.metrics;
+        driver = topology.driver;
+        raw = topology.raw;
+        deadLetters = topology.deadLetters;
+        embeddings = topology.embeddings;
+        models = topology.models;
     }
 
     @AfterEach

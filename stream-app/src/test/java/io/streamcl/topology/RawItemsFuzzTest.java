@@ -2,11 +2,11 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.kind.KindRegistry;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.EventKind;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.ImageEncoding;
