@@ -3,6 +3,7 @@ package io.streamcl.kind;
 import io.streamcl.config.SettingGroup;
 import io.streamcl.config.Settings;
 import io.streamcl.schema.RawItem;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,12 +19,14 @@ public final class KindDefinition {
     private final SettingGroup settings;
     private final Function<Settings, ItemKind<?>> configure;
     private final Function<RawItem, Optional<String>> partitionKey;
+    private final List<ItemFormat> formats;
 
     private KindDefinition(Builder b) {
         this.name = b.name;
         this.settings = b.settings;
         this.configure = Objects.requireNonNull(b.configure, "configure");
         this.partitionKey = b.partitionKey;
+        this.formats = List.copyOf(b.formats);
     }
 
     /** @param name lower-case, as the {@code kinds} setting and the models topic spell it */
@@ -53,12 +56,18 @@ public final class KindDefinition {
         return partitionKey.apply(item);
     }
 
+    /** Where {@code produce} and {@code embed} can read its items from: files, and perhaps a generator. */
+    public List<ItemFormat> formats() {
+        return formats;
+    }
+
     /** Collects a definition: {@link #configure} is required, the rest optional. */
     public static final class Builder {
         private final String name;
         private SettingGroup settings = SettingGroup.of();
         private Function<Settings, ItemKind<?>> configure;
         private Function<RawItem, Optional<String>> partitionKey = item -> Optional.empty();
+        private List<ItemFormat> formats = List.of();
 
         private Builder(String name) {
             if (!name.matches("[a-z][a-z0-9-]*")) {
@@ -79,6 +88,11 @@ public final class KindDefinition {
 
         public Builder partitionKey(Function<RawItem, Optional<String>> key) {
             this.partitionKey = key;
+            return this;
+        }
+
+        public Builder formats(List<ItemFormat> readers) {
+            this.formats = readers;
             return this;
         }
 
