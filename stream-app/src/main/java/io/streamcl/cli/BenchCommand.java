@@ -21,7 +21,11 @@ import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.RawItems;
+import io.streamcl.kind.DemoScenario;
+import io.streamcl.kind.EventDemo;
+import io.streamcl.kind.ImageDemo;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.SentenceDemo;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.Devices;
 import io.streamcl.learn.IntraOpThreads;
@@ -675,8 +679,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<ImageTensor> test = data.testImages();
         int n = train.size();
         Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, data.trainIds(), train,
-                k -> new EncoderComparison<>(k, train, data.trainLabels(), test, data.testLabels(), data.testIds(),
-                        seed + 1, 200),
+                k -> new EncoderComparison<>(k::embeddingInput, k.augmenter(), train, data.trainLabels(), test,
+                        data.testLabels(), data.testIds(), seed + 1, 200),
                 Devices.resolve(settings.get(Settings.DEVICE)));
         System.out.printf("bench: sweep, each variant learns %d images%n", n);
         List<Sweep.Point> points = sweep.run(settings, Sweep.STANDARD, p -> System.out.printf(

@@ -1,6 +1,7 @@
 package io.streamcl.cli;
 
 import io.streamcl.kind.ItemFormat;
+import io.streamcl.kind.KindDefinition;
 import io.streamcl.kind.KindRegistry;
 import java.util.Iterator;
 
@@ -22,6 +23,15 @@ final class KindChoices {
         public Iterator<String> iterator() {
             return KindRegistry.standard().all().stream().flatMap(k -> k.formats().stream())
                     .filter(f -> !f.synthetic()).map(ItemFormat::name).distinct().iterator();
+        }
+    }
+
+    /** {@code --kind} of {@code demo}: the kinds that have one. */
+    static final class Demos implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return KindRegistry.standard().all().stream().filter(k -> k.demo().isPresent()).map(KindDefinition::name)
+                    .iterator();
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.streamcl.eval;
 
 import io.streamcl.augment.Seeds;
-import io.streamcl.kind.StandaloneKind;
+import io.streamcl.augment.Augmenter;
 import io.streamcl.learn.Embedder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +27,6 @@ public final class EncoderComparison<I> {
     public static final String PROBE_AUGMENTED = "probe augmented";
     public static final String ALIGNMENT = "alignment";
 
-    private final StandaloneKind<I> kind;
     private final List<float[]> memoryInputs = new ArrayList<>();
     private final List<float[]> queryInputs = new ArrayList<>();
     private final List<float[]> augmentedQueryInputs = new ArrayList<>();
@@ -38,23 +37,24 @@ public final class EncoderComparison<I> {
     private LinearProbe probe;
 
     /**
+     * @param clean       an item's un-augmented encoder input (as the embed path makes it)
+     * @param augmenter   the training augmentation, for the augmented queries and the alignment's views
      * @param memory      labelled items the classifier votes with (clean)
      * @param queries     held-out labelled items to classify
      * @param seed        seeds the augmented queries
      */
-    public EncoderComparison(StandaloneKind<I> kind, List<I> memory, int[] memoryLabels, List<I> queries, int[] queryLabels,
-            List<String> queryIds, long seed, int k) {
-        this.kind = kind;
+    public EncoderComparison(Function<I, float[]> clean, Augmenter<I, float[]> augmenter, List<I> memory,
+            int[] memoryLabels, List<I> queries, int[] queryLabels, List<String> queryIds, long seed, int k) {
         this.memoryLabels = memoryLabels;
         this.queryLabels = queryLabels;
         this.knn = new KnnClassifier(k, 0.07);
         for (I m : memory) {
-            memoryInputs.add(kind.embeddingInput(m));
+            memoryInputs.add(clean.apply(m));
         }
         for (int i = 0; i < queries.size(); i++) {
-            queryInputs.add(kind.embeddingInput(queries.get(i)));
-            augmentedQueryInputs.add(kind.augmenter().view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 0)));
-            secondViewInputs.add(kind.augmenter().view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 1)));
+            queryInputs.add(clean.apply(queries.get(i)));
+            augmentedQueryInputs.add(augmenter.view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 0)));
+            secondViewInputs.add(augmenter.view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 1)));
         }
     }
 
@@ -132,9 +132,5 @@ public final class EncoderComparison<I> {
             }
         }
         return out;
-    }
-
-    public String kindName() {
-        return kind.name();
     }
 }

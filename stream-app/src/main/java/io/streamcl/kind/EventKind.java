@@ -60,7 +60,7 @@ public final class EventKind implements ItemKind<EventRow> {
     public static final Setting<String> EVENT_LOGQ = choiceSetting("event.logq", "on", List.of("on", "off"),
             "on: subtract log q(item) from in-batch logits, q estimated from the stream (Yi et al. 2019); moco only");
 
-    /** How it is registered: its settings, how they configure it, and where its items are read from. */
+    /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
             .settings(SettingGroup.of(EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM,
                     EVENT_SESSION_GAP_MS, EVENT_OUT_OF_ORDER_MS, EVENT_MAX_ITEMS, EVENT_MAX_USERS, EVENT_LOGQ)
@@ -68,6 +68,7 @@ public final class EventKind implements ItemKind<EventRow> {
                         ? "event.slots must be <= event.max-items (a user embedding sees at most the items kept)" : null))
             .configure(EventKind::new)
             .formats(EventFormats.all())
+            .demo(EventDemo::create)
             // a user's events go to the user's partition, so that they are read in the order they were sent
             .partitionKey(item -> item.getPayload() instanceof UserEvent e ? Optional.of(e.getUserId()) : Optional.empty())
             .build();

@@ -52,7 +52,7 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
     public static final Setting<Integer> IMAGE_MAX_BYTES = intSetting("image.max.bytes", 16 << 20, 1, Integer.MAX_VALUE,
             "larger payloads go to the dead-letter topic");
 
-    /** How it is registered: its settings, how they configure it, and where its items are read from. */
+    /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
             .settings(SettingGroup.of(IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
                     IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES)
@@ -63,6 +63,7 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
                                 + " conv layers (each halves it)" : null))
             .configure(ImageKind::new)
             .formats(ImageFormats.all())
+            .demo(ImageDemo::create)
             .build();
 
     private final ImageLimits limits;

@@ -20,6 +20,7 @@ public final class KindDefinition {
     private final Function<Settings, ItemKind<?>> configure;
     private final Function<RawItem, Optional<String>> partitionKey;
     private final List<ItemFormat> formats;
+    private final Optional<DemoScenario.Factory> demo;
 
     private KindDefinition(Builder b) {
         this.name = b.name;
@@ -27,6 +28,7 @@ public final class KindDefinition {
         this.configure = Objects.requireNonNull(b.configure, "configure");
         this.partitionKey = b.partitionKey;
         this.formats = List.copyOf(b.formats);
+        this.demo = Optional.ofNullable(b.demo);
     }
 
     /** @param name lower-case, as the {@code kinds} setting and the models topic spell it */
@@ -61,6 +63,11 @@ public final class KindDefinition {
         return formats;
     }
 
+    /** What {@code demo --kind <name>} streams and how it scores it, if this kind has a demo. */
+    public Optional<DemoScenario.Factory> demo() {
+        return demo;
+    }
+
     /** Collects a definition: {@link #configure} is required, the rest optional. */
     public static final class Builder {
         private final String name;
@@ -68,6 +75,7 @@ public final class KindDefinition {
         private Function<Settings, ItemKind<?>> configure;
         private Function<RawItem, Optional<String>> partitionKey = item -> Optional.empty();
         private List<ItemFormat> formats = List.of();
+        private DemoScenario.Factory demo;
 
         private Builder(String name) {
             if (!name.matches("[a-z][a-z0-9-]*")) {
@@ -93,6 +101,11 @@ public final class KindDefinition {
 
         public Builder formats(List<ItemFormat> readers) {
             this.formats = readers;
+            return this;
+        }
+
+        public Builder demo(DemoScenario.Factory factory) {
+            this.demo = factory;
             return this;
         }
 

@@ -60,13 +60,14 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final Setting<Integer> SENTENCE_MAX_CHARS = intSetting("sentence.max.chars", 10_000, 1, 1 << 24,
             "longer sentences go to the dead-letter topic");
 
-    /** How it is registered: its settings, how they configure it, and where its items are read from. */
+    /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
             .settings(SettingGroup.of(SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT,
                     SENTENCE_AUGMENT, SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER,
                     SENTENCE_MAX_CHARS))
             .configure(SentenceKind::new)
             .formats(SentenceFormats.all())
+            .demo(SentenceDemo::create)
             .build();
 
     private final int maxChars;
