@@ -33,19 +33,26 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
             "1 = grey (colour images are converted), 3 = RGB (grey images are replicated)");
     public static final Setting<int[]> IMAGE_CONV_CHANNELS = intListSetting("image.conv-channels", "16,32",
             "channels of each conv layer of the CNN backbone (each followed by ReLU and 2x2 max-pool)");
-    public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min", 0.4f, 0f, 1f,
+    public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min",
+            (float) ImageAugmentation.DEFAULT_CROP_SCALE_MIN, 0f, 1f,
             "smallest random-resized-crop area, as a fraction of the image");
-    public static final Setting<Float> IMAGE_CROP_MAX = floatSetting("image.crop.scale.max", 1.0f, 0f, 1f,
+    public static final Setting<Float> IMAGE_CROP_MAX = floatSetting("image.crop.scale.max",
+            (float) ImageAugmentation.DEFAULT_CROP_SCALE_MAX, 0f, 1f,
             "largest random-resized-crop area");
-    public static final Setting<Float> IMAGE_FLIP = fractionSetting("image.flip.probability", 0.5f,
+    public static final Setting<Float> IMAGE_FLIP = fractionSetting("image.flip.probability",
+            (float) ImageAugmentation.DEFAULT_FLIP_PROBABILITY,
             "probability of a horizontal flip");
-    public static final Setting<Float> IMAGE_BRIGHTNESS = fractionSetting("image.brightness", 0.4f,
+    public static final Setting<Float> IMAGE_BRIGHTNESS = fractionSetting("image.brightness",
+            (float) ImageAugmentation.DEFAULT_BRIGHTNESS,
             "brightness jitter: factor in [1-b, 1+b]");
-    public static final Setting<Float> IMAGE_CONTRAST = fractionSetting("image.contrast", 0.4f,
+    public static final Setting<Float> IMAGE_CONTRAST = fractionSetting("image.contrast",
+            (float) ImageAugmentation.DEFAULT_CONTRAST,
             "contrast jitter: factor in [1-c, 1+c]");
-    public static final Setting<Float> IMAGE_NOISE = fractionSetting("image.noise.std", 0.05f,
+    public static final Setting<Float> IMAGE_NOISE = fractionSetting("image.noise.std",
+            (float) ImageAugmentation.DEFAULT_NOISE_STD,
             "std of gaussian pixel noise (pixels in [0, 1])");
-    public static final Setting<Float> IMAGE_CUTOUT = fractionSetting("image.cutout.probability", 0.25f,
+    public static final Setting<Float> IMAGE_CUTOUT = fractionSetting("image.cutout.probability",
+            (float) ImageAugmentation.DEFAULT_CUTOUT_PROBABILITY,
             "probability of cutting out a square");
     public static final Setting<Integer> IMAGE_MAX_SIDE = intSetting("image.max.side", 4096, 1, 65_536,
             "larger images go to the dead-letter topic");
