@@ -24,7 +24,8 @@ public final class ExportModelCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions where;
 
-    @Option(names = "--kind", required = true, description = "image, sentence or event")
+    @Option(names = "--kind", required = true, completionCandidates = KindChoices.Kinds.class,
+            description = "${COMPLETION-CANDIDATES}")
     String kind;
 
     @Option(names = "--version", description = "the snapshot's version (default: the served one, else the newest)")
