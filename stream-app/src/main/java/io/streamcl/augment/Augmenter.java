@@ -1,5 +1,6 @@
 package io.streamcl.augment;
 
+import io.streamcl.ingest.ImageTensor;
 import java.util.SplittableRandom;
 
 /**

@@ -1,9 +1,7 @@
 package io.streamcl.augment;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
+import io.streamcl.ingest.ImagePixels;
+import io.streamcl.ingest.ImageTensor;
 
 /**
  * Pure image helpers on {@link ImageTensor} (CHW floats in [0, 1]). No state, no randomness.
@@ -14,10 +12,6 @@ import java.awt.image.Raster;
  * converts while it samples and needs no intermediate image.
  */
 public final class ImageOps {
-
-    static final float LUMA_R = 0.299f;
-    static final float LUMA_G = 0.587f;
-    static final float LUMA_B = 0.114f;
 
     private ImageOps() {}
 
@@ -93,7 +87,7 @@ public final class ImageOps {
                     float r = sample(d, rowA, rowB, xa, xb, tx, ty);
                     float g = sample(d, inPlane + rowA, inPlane + rowB, xa, xb, tx, ty);
                     float b = sample(d, 2 * inPlane + rowA, 2 * inPlane + rowB, xa, xb, tx, ty);
-                    out[o] = Math.min(1f, LUMA_R * r + LUMA_G * g + LUMA_B * b);
+                    out[o] = Math.min(1f, ImagePixels.LUMA_R * r + ImagePixels.LUMA_G * g + ImagePixels.LUMA_B * b);
                 } else if (replicate) {
                     float v = sample(d, rowA, rowB, xa, xb, tx, ty);
                     out[o] = v;
@@ -123,7 +117,7 @@ public final class ImageOps {
         float[] out = new float[channels * plane];
         if (channels == 1) {
             for (int p = 0; p < plane; p++) {
-                out[p] = Math.min(1f, LUMA_R * d[p] + LUMA_G * d[plane + p] + LUMA_B * d[2 * plane + p]);
+                out[p] = Math.min(1f, ImagePixels.LUMA_R * d[p] + ImagePixels.LUMA_G * d[plane + p] + ImagePixels.LUMA_B * d[2 * plane + p]);
             }
         } else if (t.channels() == 1) {
             for (int c = 0; c < 3; c++) {
@@ -133,73 +127,6 @@ public final class ImageOps {
             System.arraycopy(d, 0, out, 0, 3 * plane);
         }
         return new ImageTensor(channels, t.height(), t.width(), out);
-    }
-
-    /**
-     * Unsigned bytes, row-major with channels interleaved (HWC, the RAW_U8 wire layout), to a CHW
-     * tensor with values byte / 255.
-     */
-    public static ImageTensor fromRawU8(int w, int h, int c, byte[] hwc) {
-        if (w < 1 || h < 1 || c < 1) {
-            throw new IllegalArgumentException("width, height and channels must be > 0, got " + w + "x" + h + "x" + c);
-        }
-        long n = (long) w * h * c;
-        if (hwc == null || hwc.length != n) {
-            throw new IllegalArgumentException("RAW_U8 image " + w + "x" + h + "x" + c + " needs " + n
-                    + " bytes, got " + (hwc == null ? "null" : hwc.length));
-        }
-        int plane = w * h;
-        float[] out = new float[(int) n];
-        int k = 0;
-        for (int p = 0; p < plane; p++) {
-            for (int ch = 0; ch < c; ch++) {
-                out[ch * plane + p] = (hwc[k++] & 0xFF) / 255f;
-            }
-        }
-        return new ImageTensor(c, h, w, out);
-    }
-
-    /**
-     * A decoded image to a tensor: grey images (one colour component, not palette) give 1 channel read
-     * from the raw samples at their bit depth; everything else gives 3 RGB channels. Alpha is dropped.
-     */
-    public static ImageTensor fromBufferedImage(BufferedImage img) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int plane = w * h;
-        ColorModel cm = img.getColorModel();
-        if (isGrey(cm)) {
-            Raster r = img.getRaster();
-            // divide (not multiply by a reciprocal) so 8-bit values equal fromRawU8's byte / 255f exactly
-            float max = (float) ((1L << cm.getComponentSize(0)) - 1);
-            float[] out = new float[plane];
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                r.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    out[y * w + x] = Math.min(1f, row[x] / max);
-                }
-            }
-            return new ImageTensor(1, h, w, out);
-        }
-        float[] out = new float[3 * plane];
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                int p = y * w + x;
-                out[p] = ((argb >> 16) & 0xFF) / 255f;
-                out[plane + p] = ((argb >> 8) & 0xFF) / 255f;
-                out[2 * plane + p] = (argb & 0xFF) / 255f;
-            }
-        }
-        return new ImageTensor(3, h, w, out);
-    }
-
-    /** True for a grey image (one colour component, with or without alpha; not a palette). */
-    public static boolean isGrey(ColorModel cm) {
-        return cm.getNumColorComponents() == 1 && !(cm instanceof IndexColorModel);
     }
 
     private static void checkConversion(int in, int out) {

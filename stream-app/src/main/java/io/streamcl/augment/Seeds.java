@@ -1,5 +1,6 @@
 package io.streamcl.augment;
 
+import io.streamcl.ingest.Hashes;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -10,9 +11,6 @@ import java.util.SplittableRandom;
  */
 public final class Seeds {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-    private static final long FNV_OFFSET = 0xCBF29CE484222325L;
-    private static final long FNV_PRIME = 0x100000001B3L;
 
     private Seeds() {}
 
@@ -29,26 +27,11 @@ public final class Seeds {
      */
     public static SplittableRandom forView(long seed, String itemId, long occurrence, int view) {
         Objects.requireNonNull(itemId, "itemId");
-        long h = mix64(seed ^ GOLDEN_GAMMA);
-        h = mix64(h ^ hash64(itemId));
-        h = mix64(h ^ (occurrence + GOLDEN_GAMMA));
-        h = mix64(h ^ ((long) view + 2 * GOLDEN_GAMMA));
+        long h = Hashes.mix64(seed ^ Hashes.GOLDEN_GAMMA);
+        h = Hashes.mix64(h ^ Hashes.hash64(itemId));
+        h = Hashes.mix64(h ^ (occurrence + Hashes.GOLDEN_GAMMA));
+        h = Hashes.mix64(h ^ ((long) view + 2 * Hashes.GOLDEN_GAMMA));
         return new SplittableRandom(h);
     }
 
-    /** A 64-bit hash of a string: FNV-1a over its UTF-16 chars and its length, then a final mix. */
-    static long hash64(String s) {
-        long h = FNV_OFFSET;
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * FNV_PRIME;
-        }
-        return mix64(h ^ s.length());
-    }
-
-    /** The SplitMix64 finaliser (Stafford's variant 13): a bijection on 64-bit values. */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -1,6 +1,6 @@
 package io.streamcl.bench;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Setting;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
@@ -44,7 +44,7 @@ public final class Sweep<I> {
     private final List<String> ids;
     private final List<I> train;
     private final Function<StandaloneKind<I>, EncoderComparison<I>> comparison;
-    private final Device device;
+    private final ComputeDevice device;
 
     /**
      * @param kinds the kind for a variant's settings
@@ -52,7 +52,7 @@ public final class Sweep<I> {
      * @param comparison scores an encoder of the kind on the held-out items
      */
     public Sweep(Function<Settings, StandaloneKind<I>> kinds, List<String> ids, List<I> train,
-            Function<StandaloneKind<I>, EncoderComparison<I>> comparison, Device device) {
+            Function<StandaloneKind<I>, EncoderComparison<I>> comparison, ComputeDevice device) {
         this.kinds = kinds;
         this.ids = ids;
         this.train = train;
@@ -84,9 +84,9 @@ public final class Sweep<I> {
 
     private Point train(Settings s, Variation v, String value) {
         StandaloneKind<I> kind = kinds.apply(s);
-        BareLoop.Result run = BareLoop.run(kind, () -> new ContrastiveTrainer(kind.encoderSpec(),
-                LearnerTopology.trainerConfig(s), device, null, 0), LearnerTopology.replayPlan(s), ids, train);
-        try (Embedder e = new Embedder(kind.encoderSpec(), run.parameters(), device)) {
+        BareLoop.Result run = BareLoop.run(kind, () -> device.trainer(kind.encoderSpec(),
+                LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s), ids, train);
+        try (Embedder e = device.embedder(kind.encoderSpec(), run.parameters())) {
             return new Point(v.label(), v.setting().name(), value, run, comparison.apply(kind).encoder(e));
         }
     }

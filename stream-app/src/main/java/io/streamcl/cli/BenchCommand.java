@@ -1,7 +1,7 @@
 package io.streamcl.cli;
 
 import ai.djl.ndarray.types.Shape;
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.bench.BackfillProbe;
 import io.streamcl.bench.BareLoop;
 import io.streamcl.bench.BenchPipeline;
@@ -27,7 +27,7 @@ import io.streamcl.kind.ImageDemo;
 import io.streamcl.kind.ImageKind;
 import io.streamcl.kind.SentenceDemo;
 import io.streamcl.learn.ContrastiveTrainer;
-import io.streamcl.learn.Devices;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.learn.NativeAllocator;
 import io.streamcl.schema.ModelSnapshot;
@@ -285,8 +285,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (RawItem r : raw) {
             decoded.add(k.decode(r));
         }
-        return BareLoop.run(k, () -> new ContrastiveTrainer(k.encoderSpec(), LearnerTopology.trainerConfig(s),
-                Devices.resolve(s.get(Settings.DEVICE)), null, 0), LearnerTopology.replayPlan(s),
+        return BareLoop.run(k, () -> ComputeDevice.resolve(s.get(Settings.DEVICE))
+                .trainer(k.encoderSpec(), LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s),
                 raw.stream().map(RawItem::getId).toList(), decoded);
     }
 
@@ -679,9 +679,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<ImageTensor> test = data.testImages();
         int n = train.size();
         Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, data.trainIds(), train,
-                k -> new EncoderComparison<>(k::embeddingInput, k.augmenter(), train, data.trainLabels(), test,
-                        data.testLabels(), data.testIds(), seed + 1, 200),
-                Devices.resolve(settings.get(Settings.DEVICE)));
+                k -> new EncoderComparison<>(k, train, data.trainLabels(), test, data.testLabels(), data.testIds(),
+                        seed + 1, 200),
+                ComputeDevice.resolve(settings.get(Settings.DEVICE)));
         System.out.printf("bench: sweep, each variant learns %d images%n", n);
         List<Sweep.Point> points = sweep.run(settings, Sweep.STANDARD, p -> System.out.printf(
                 "bench: sweep %s = %s: kNN %.3f, %.1f items/s%n", p.label(), p.value(), p.knn(),

@@ -1,6 +1,5 @@
 package io.streamcl.cli;
 
-import ai.djl.Device;
 import io.streamcl.broker.EmbeddedKafkaBroker;
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
@@ -10,8 +9,7 @@ import io.streamcl.kind.DemoScenario;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.KindDefinition;
 import io.streamcl.kind.KindRegistry;
-import io.streamcl.learn.Devices;
-import io.streamcl.learn.Embedder;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -227,9 +225,9 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, float[]> vectors = new LinkedHashMap<>();
         feed.latest().forEach((id, e) -> vectors.put(id, e.vector()));
         ItemKind<?> kind = KindRegistry.standard().byName(scenario.kind()).orElseThrow().configure(settings);
-        Device device = Devices.resolve(settings.get(Settings.DEVICE));
-        return scenario.evaluate(settings, snapshots.get(0), served, vectors, s -> new Embedder(
-                kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s), device));
+        ComputeDevice device = ComputeDevice.resolve(settings.get(Settings.DEVICE));
+        return scenario.evaluate(settings, snapshots.get(0), served, vectors,
+                s -> device.embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s)));
     }
 
     private static void printDeadLetters(Settings settings, Topics topics) {

@@ -5,7 +5,7 @@ import io.streamcl.config.Settings;
 import io.streamcl.eval.EmbeddingFile;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
-import io.streamcl.learn.Devices;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.learn.EncoderFiles;
 import java.io.IOException;
@@ -69,8 +69,8 @@ public final class EmbedCommand implements Callable<Integer> {
             return 2;
         }
         long start = System.nanoTime();
-        try (Embedder embedder = new Embedder(kind.encoderSpec(), saved.parameters(),
-                Devices.resolve(settings.get(Settings.DEVICE)));
+        try (Embedder embedder = ComputeDevice.resolve(settings.get(Settings.DEVICE))
+                .embedder(kind.encoderSpec(), saved.parameters());
                 EmbeddingFile.Writer writer = EmbeddingFile.writer(out, EmbeddingFile.Format.ofPath(out))) {
             OfflineEmbedding.Counts counts = OfflineEmbedding.run(kind, source, embedder, saved.model(), writer);
             System.out.printf("embedded %d items as %d vectors with %s v%s to %s (%d skipped) in %.1f s%n", counts.items(),

@@ -1,9 +1,9 @@
 package io.streamcl.eval;
 
+import io.streamcl.augment.EncoderInputs;
 import io.streamcl.augment.Seeds;
-import io.streamcl.augment.Augmenter;
-import io.streamcl.learn.Embedder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,24 +37,23 @@ public final class EncoderComparison<I> {
     private LinearProbe probe;
 
     /**
-     * @param clean       an item's un-augmented encoder input (as the embed path makes it)
-     * @param augmenter   the training augmentation, for the augmented queries and the alignment's views
+     * @param inputs      how the items become encoder inputs, clean and augmented
      * @param memory      labelled items the classifier votes with (clean)
      * @param queries     held-out labelled items to classify
      * @param seed        seeds the augmented queries
      */
-    public EncoderComparison(Function<I, float[]> clean, Augmenter<I, float[]> augmenter, List<I> memory,
-            int[] memoryLabels, List<I> queries, int[] queryLabels, List<String> queryIds, long seed, int k) {
+    public EncoderComparison(EncoderInputs<I> inputs, List<I> memory, int[] memoryLabels, List<I> queries, int[] queryLabels,
+            List<String> queryIds, long seed, int k) {
         this.memoryLabels = memoryLabels;
         this.queryLabels = queryLabels;
         this.knn = new KnnClassifier(k, 0.07);
         for (I m : memory) {
-            memoryInputs.add(clean.apply(m));
+            memoryInputs.add(inputs.embeddingInput(m));
         }
         for (int i = 0; i < queries.size(); i++) {
-            queryInputs.add(clean.apply(queries.get(i)));
-            augmentedQueryInputs.add(augmenter.view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 0)));
-            secondViewInputs.add(augmenter.view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 1)));
+            queryInputs.add(inputs.embeddingInput(queries.get(i)));
+            augmentedQueryInputs.add(inputs.augmenter().view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 0)));
+            secondViewInputs.add(inputs.augmenter().view(queries.get(i), Seeds.forView(seed, queryIds.get(i), 0, 1)));
         }
     }
 
@@ -69,7 +68,7 @@ public final class EncoderComparison<I> {
         return scores(v -> v.toArray(new float[0][]));
     }
 
-    public Map<String, Double> encoder(Embedder embedder) {
+    public Map<String, Double> encoder(VectorEncoder embedder) {
         return scores(embedder::embed);
     }
 
@@ -77,7 +76,7 @@ public final class EncoderComparison<I> {
      * The memory as a consumer of the embeddings topic holds it ({@code memory[i]} is memory item i's vector
      * there), queried by the encoder of the version it is on: what a user of the feed gets.
      */
-    public Map<String, Double> feed(float[][] memory, Embedder embedder) {
+    public Map<String, Double> feed(float[][] memory, VectorEncoder embedder) {
         if (memory.length != memoryInputs.size()) {
             throw new IllegalArgumentException("the feed has " + memory.length + " memory vectors, expected "
                     + memoryInputs.size());
@@ -101,21 +100,12 @@ public final class EncoderComparison<I> {
             System.arraycopy(clean, 0, both, 0, clean.length);
             System.arraycopy(augmented, 0, both, clean.length, augmented.length);
             int[] predicted = probe.predict(memory, memoryLabels, both); // one probe, both kinds of query
-            out.put(PROBE_CLEAN, accuracy(predicted, 0));
-            out.put(PROBE_AUGMENTED, accuracy(predicted, clean.length));
+            out.put(PROBE_CLEAN, ClassIndex.accuracy(Arrays.copyOfRange(predicted, 0, clean.length), queryLabels));
+            out.put(PROBE_AUGMENTED, ClassIndex.accuracy(Arrays.copyOfRange(predicted, clean.length, predicted.length),
+                    queryLabels));
             out.put(ALIGNMENT, AlignmentUniformity.alignment(augmented, represent.apply(secondViewInputs)));
         }
         return out;
-    }
-
-    private double accuracy(int[] predicted, int from) {
-        int correct = 0;
-        for (int i = 0; i < queryLabels.length; i++) {
-            if (predicted[from + i] == queryLabels[i]) {
-                correct++;
-            }
-        }
-        return (double) correct / queryLabels.length;
     }
 
     private static float[][] normalized(float[][] x) {

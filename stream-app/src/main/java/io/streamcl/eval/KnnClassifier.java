@@ -1,7 +1,5 @@
 package io.streamcl.eval;
 
-import java.util.Arrays;
-
 /**
  * Weighted k-nearest-neighbour classifier on cosine similarity, the evaluation of InstDisc
  * (Wu et al. 2018, "Unsupervised Feature Learning via Non-Parametric Instance Discrimination", sec. 3.4).
@@ -59,15 +57,7 @@ public final class KnnClassifier {
      */
     public int[] predict(float[][] memory, int[] memoryLabels, float[][] queries) {
         int dim = Vectors.dim(memory, "memory");
-        if (memoryLabels == null || memoryLabels.length != memory.length) {
-            throw new IllegalArgumentException("memoryLabels has length "
-                    + (memoryLabels == null ? "null" : memoryLabels.length) + ", expected " + memory.length);
-        }
-        for (int i = 0; i < memoryLabels.length; i++) {
-            if (memoryLabels[i] < 0) {
-                throw new IllegalArgumentException("memoryLabels[" + i + "] is negative: " + memoryLabels[i]);
-            }
-        }
+        ClassIndex classes = ClassIndex.of(memoryLabels, memory.length, "memoryLabels");
         if (queries == null) {
             throw new IllegalArgumentException("queries is null");
         }
@@ -78,35 +68,11 @@ public final class KnnClassifier {
             return predictions;
         }
 
-        // dense class index c in [0, classes.length), ordered by label value
-        int[] classes = Arrays.stream(memoryLabels).sorted().distinct().toArray();
-        int[] memoryClass = new int[memoryLabels.length];
-        for (int i = 0; i < memoryLabels.length; i++) {
-            memoryClass[i] = Arrays.binarySearch(classes, memoryLabels[i]);
-        }
-
         int kk = Math.min(k, memory.length);
         NearestNeighbours.search(mem, qs, dim, kk, (first, count, kEff, idx, sims) -> {
-            double[] votes = new double[classes.length];
+            double[] votes = new double[classes.size()];
             for (int r = 0; r < count; r++) {
-                int off = r * kEff;
-                float best = sims[off];
-                for (int i = off; i < off + kEff; i++) {
-                    votes[memoryClass[idx[i]]] += Math.exp((sims[i] - best) / temperature);
-                }
-                int winner = -1;
-                double winnerVotes = -1;
-                for (int i = off; i < off + kEff; i++) {
-                    int c = memoryClass[idx[i]];
-                    if (votes[c] > winnerVotes || (votes[c] == winnerVotes && c < winner)) {
-                        winner = c;
-                        winnerVotes = votes[c];
-                    }
-                }
-                for (int i = off; i < off + kEff; i++) {
-                    votes[memoryClass[idx[i]]] = 0;
-                }
-                predictions[first + r] = classes[winner];
+                predictions[first + r] = classes.vote(idx, sims, r * kEff, kEff, temperature, votes);
             }
         });
         return predictions;
@@ -127,14 +93,7 @@ public final class KnnClassifier {
             throw new IllegalArgumentException("queryLabels has length "
                     + (queryLabels == null ? "null" : queryLabels.length) + ", expected " + queries.length);
         }
-        int[] predicted = predict(memory, memoryLabels, queries);
-        int correct = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == queryLabels[i]) {
-                correct++;
-            }
-        }
-        return (double) correct / predicted.length;
+        return ClassIndex.accuracy(predict(memory, memoryLabels, queries), queryLabels);
     }
 
     @Override

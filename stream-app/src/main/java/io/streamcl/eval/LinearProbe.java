@@ -119,7 +119,7 @@ public final class LinearProbe {
      */
     public int[] predict(float[][] train, int[] trainLabels, float[][] test) {
         int dim = Vectors.dim(train, "train");
-        checkLabels(trainLabels, train.length, "trainLabels");
+        ClassIndex classes = ClassIndex.of(trainLabels, train.length, "trainLabels");
         if (test == null) {
             throw new IllegalArgumentException("test is null");
         }
@@ -133,13 +133,11 @@ public final class LinearProbe {
         standardise(x, dim, mean, scale);
         standardise(q, dim, mean, scale);
 
-        // dense class index c in [0, classes.length), ordered by label value
-        int[] classes = Arrays.stream(trainLabels).sorted().distinct().toArray();
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
-            y[i] = Arrays.binarySearch(classes, trainLabels[i]);
+            y[i] = classes.classOf(i);
         }
-        int numClasses = classes.length;
+        int numClasses = classes.size();
         float[] w = new float[numClasses * dim];
         float[] b = new float[numClasses];
         fit(x, y, n, dim, numClasses, w, b);
@@ -154,7 +152,7 @@ public final class LinearProbe {
                     best = c;
                 }
             }
-            predictions[i] = classes[best];
+            predictions[i] = classes.label(best);
         }
         return predictions;
     }
@@ -173,15 +171,8 @@ public final class LinearProbe {
         if (test == null || test.length == 0) {
             throw new IllegalArgumentException("test is empty");
         }
-        checkLabels(testLabels, test.length, "testLabels");
-        int[] predicted = predict(train, trainLabels, test);
-        int correct = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == testLabels[i]) {
-                correct++;
-            }
-        }
-        return (double) correct / predicted.length;
+        ClassIndex.checkLabels(testLabels, test.length, "testLabels");
+        return ClassIndex.accuracy(predict(train, trainLabels, test), testLabels);
     }
 
     private void fit(float[] x, int[] y, int n, int dim, int numClasses, float[] w, float[] b) {
@@ -362,17 +353,6 @@ public final class LinearProbe {
         return out;
     }
 
-    private static void checkLabels(int[] labels, int expected, String name) {
-        if (labels == null || labels.length != expected) {
-            throw new IllegalArgumentException(name + " has length "
-                    + (labels == null ? "null" : labels.length) + ", expected " + expected);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0) {
-                throw new IllegalArgumentException(name + "[" + i + "] is negative: " + labels[i]);
-            }
-        }
-    }
 
     @Override
     public String toString() {

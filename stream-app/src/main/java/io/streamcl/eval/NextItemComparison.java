@@ -1,7 +1,6 @@
 package io.streamcl.eval;
 
 import io.streamcl.ingest.EventFeatures;
-import io.streamcl.learn.Embedder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,7 @@ public final class NextItemComparison {
     }
 
     /** HitRate and NDCG of the encoder's user and item embeddings. */
-    public NextItemEvaluation.Result encoder(Embedder embedder) {
+    public NextItemEvaluation.Result encoder(VectorEncoder embedder) {
         List<String> items = new ArrayList<>(catalogue.keySet());
         float[][] itemVectors = embedder.embed(items.stream().map(i -> features.item(i, catalogue.get(i))).toList());
         List<String> users = histories.entrySet().stream().filter(e -> e.getValue().size() >= 2)

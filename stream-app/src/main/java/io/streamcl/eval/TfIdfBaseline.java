@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
  * dense vectors over a vocabulary of some 200k terms would not fit in memory. The k neighbours, their
  * order (by similarity, then lower memory index, memory texts sharing no term counting as similarity 0)
  * and the vote (weights exp((s_i - s_max) / T), largest total wins, ties to the smaller label) are those
- * of {@link KnnClassifier}; its voting code is private to its dense search, so it is repeated here.
+ * of {@link KnnClassifier} ({@link ClassIndex#vote}), over a sparse search of its own.
  *
  * <p>Immutable once fitted; queries run in parallel blocks and the result does not depend on the number
  * of threads.
@@ -145,14 +145,7 @@ public final class TfIdfBaseline {
             throw new IllegalArgumentException("queryLabels has length "
                     + (queryLabels == null ? "null" : queryLabels.length) + ", expected " + queryTexts.size());
         }
-        int[] predicted = fit(memoryTexts).predict(memoryLabels, queryTexts, k, temperature);
-        int correct = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == queryLabels[i]) {
-                correct++;
-            }
-        }
-        return (double) correct / predicted.length;
+        return ClassIndex.accuracy(fit(memoryTexts).predict(memoryLabels, queryTexts, k, temperature), queryLabels);
     }
 
     /** Memory texts fitted. */
@@ -176,21 +169,7 @@ public final class TfIdfBaseline {
     public int[] predict(int[] memoryLabels, List<String> queryTexts, int k, double temperature) {
         new KnnClassifier(k, temperature); // same checks and messages
         Objects.requireNonNull(queryTexts, "queryTexts");
-        if (memoryLabels == null || memoryLabels.length != memorySize) {
-            throw new IllegalArgumentException("memoryLabels has length "
-                    + (memoryLabels == null ? "null" : memoryLabels.length) + ", expected " + memorySize);
-        }
-        for (int i = 0; i < memoryLabels.length; i++) {
-            if (memoryLabels[i] < 0) {
-                throw new IllegalArgumentException("memoryLabels[" + i + "] is negative: " + memoryLabels[i]);
-            }
-        }
-        // dense class index c in [0, classes.length), ordered by label value
-        int[] classes = Arrays.stream(memoryLabels).sorted().distinct().toArray();
-        int[] memoryClass = new int[memorySize];
-        for (int i = 0; i < memorySize; i++) {
-            memoryClass[i] = Arrays.binarySearch(classes, memoryLabels[i]);
-        }
+        ClassIndex classes = ClassIndex.of(memoryLabels, memorySize, "memoryLabels");
         int kk = Math.min(k, memorySize);
         int nq = queryTexts.size();
         int[] predictions = new int[nq];
@@ -201,12 +180,12 @@ public final class TfIdfBaseline {
             long[] heap = new long[kk];
             int[] neighbours = new int[kk];
             float[] sims = new float[kk];
-            double[] votes = new double[classes.length];
+            double[] votes = new double[classes.size()];
             for (int q = b * BLOCK; q < Math.min(nq, (b + 1) * BLOCK); q++) {
                 Sparse v = vector(queryTexts.get(q));
                 int nTouched = score(v, scores, touched);
                 nearest(scores, touched, nTouched, kk, heap, neighbours, sims);
-                predictions[q] = classes[vote(neighbours, sims, memoryClass, votes, temperature)];
+                predictions[q] = classes.vote(neighbours, sims, 0, kk, temperature, votes);
             }
         });
         return predictions;
@@ -353,26 +332,6 @@ public final class TfIdfBaseline {
     }
 
     /** The winning class index: as in {@link KnnClassifier#predict}. */
-    private static int vote(int[] neighbours, float[] sims, int[] memoryClass, double[] votes, double temperature) {
-        float best = sims[0];
-        for (int i = 0; i < neighbours.length; i++) {
-            votes[memoryClass[neighbours[i]]] += Math.exp((sims[i] - best) / temperature);
-        }
-        int winner = -1;
-        double winnerVotes = -1;
-        for (int n : neighbours) {
-            int c = memoryClass[n];
-            if (votes[c] > winnerVotes || (votes[c] == winnerVotes && c < winner)) {
-                winner = c;
-                winnerVotes = votes[c];
-            }
-        }
-        for (int n : neighbours) {
-            votes[memoryClass[n]] = 0;
-        }
-        return winner;
-    }
-
     /** Min-heap on keys: the root is the worst neighbour kept. */
     private static void siftUp(long[] heap, int pos) {
         while (pos > 0) {

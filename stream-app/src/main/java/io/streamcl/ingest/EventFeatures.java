@@ -1,6 +1,5 @@
 package io.streamcl.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,11 +66,6 @@ public final class EventFeatures {
 
     /** FNV-1a over the UTF-8 bytes, into [1, vocabSize). */
     int bucket(String feature) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : feature.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return 1 + (int) Long.remainderUnsigned(h, vocabSize - 1);
+        return 1 + (int) Long.remainderUnsigned(Hashes.fnv1aUtf8(feature), vocabSize - 1);
     }
 }

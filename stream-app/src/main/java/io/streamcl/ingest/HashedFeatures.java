@@ -43,8 +43,6 @@ public final class HashedFeatures {
     static final int TAG_BIGRAM = 2;
     static final int TAG_CHAR_NGRAM = 3;
 
-    private static final long FNV_OFFSET = 0xCBF29CE484222325L;
-    private static final long FNV_PRIME = 0x100000001B3L;
     /** Folded in between the two words of a bigram: above every code point, so "ab c" differs from "a bc". */
     private static final int WORD_SEPARATOR = 0x110000;
 
@@ -196,53 +194,42 @@ public final class HashedFeatures {
     }
 
     static long hashWord(String w) {
-        long h = fold(FNV_OFFSET, TAG_UNIGRAM);
+        long h = Hashes.fnv1a(Hashes.FNV_OFFSET, TAG_UNIGRAM);
         int count = 0;
         for (int i = 0; i < w.length(); ) {
             int cp = w.codePointAt(i);
-            h = fold(h, cp);
+            h = Hashes.fnv1a(h, cp);
             count++;
             i += Character.charCount(cp);
         }
-        return mix64(h ^ count);
+        return Hashes.mix64(h ^ count);
     }
 
     static long hashBigram(String a, String b) {
-        long h = fold(FNV_OFFSET, TAG_BIGRAM);
+        long h = Hashes.fnv1a(Hashes.FNV_OFFSET, TAG_BIGRAM);
         int count = 1;
         for (int i = 0; i < a.length(); ) {
             int cp = a.codePointAt(i);
-            h = fold(h, cp);
+            h = Hashes.fnv1a(h, cp);
             count++;
             i += Character.charCount(cp);
         }
-        h = fold(h, WORD_SEPARATOR);
+        h = Hashes.fnv1a(h, WORD_SEPARATOR);
         for (int i = 0; i < b.length(); ) {
             int cp = b.codePointAt(i);
-            h = fold(h, cp);
+            h = Hashes.fnv1a(h, cp);
             count++;
             i += Character.charCount(cp);
         }
-        return mix64(h ^ count);
+        return Hashes.mix64(h ^ count);
     }
 
     static long hashCodePoints(int tag, int[] cps, int start, int len) {
-        long h = fold(FNV_OFFSET, tag);
+        long h = Hashes.fnv1a(Hashes.FNV_OFFSET, tag);
         for (int i = start; i < start + len; i++) {
-            h = fold(h, cps[i]);
+            h = Hashes.fnv1a(h, cps[i]);
         }
-        return mix64(h ^ len);
-    }
-
-    private static long fold(long h, int v) {
-        return (h ^ v) * FNV_PRIME;
-    }
-
-    /** The SplitMix64 finaliser (Stafford's variant 13): a bijection on 64-bit values. */
-    private static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Hashes.mix64(h ^ len);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.streamcl.ingest;
 
-import io.streamcl.augment.ImageOps;
-import io.streamcl.augment.ImageTensor;
 import io.streamcl.schema.ImageEncoding;
 import io.streamcl.schema.ImageItem;
 import java.awt.image.BufferedImage;
@@ -13,7 +11,7 @@ import java.nio.ByteBuffer;
  * never as another exception.
  *
  * <p>The tensor has the item's channels for RAW_U8 (1, 3 or 4; alpha is dropped later by
- * {@link ImageOps#toChannels}), and 1 (grey) or 3 channels for PNG/JPEG, as decoded. For PNG/JPEG only
+ * {@code augment.ImageOps#toChannels}), and 1 (grey) or 3 channels for PNG/JPEG, as decoded. For PNG/JPEG only
  * width and height must match the declaration: the declared channel count is not compared, since
  * producers differ on palette and grey-with-alpha images.
  */
@@ -63,7 +61,7 @@ public final class ImageDecoder {
                 throw new InvalidItemException("RAW_U8 image " + w + "x" + h + "x" + c + " needs " + needed
                         + " bytes, got " + bytes.length);
             }
-            return ImageOps.fromRawU8(w, h, c, bytes);
+            return ImagePixels.fromRawU8(w, h, c, bytes);
         }
         BufferedImage img = ImageIoDecoding.decode(bytes, encoding, (dw, dh) -> {
             if (dw != w || dh != h) {
@@ -71,7 +69,7 @@ public final class ImageDecoder {
             }
         });
         try {
-            return ImageOps.fromBufferedImage(img);
+            return ImagePixels.fromBufferedImage(img);
         } catch (RuntimeException e) {
             throw new InvalidItemException("unreadable " + encoding + " pixels: " + e, e);
         }

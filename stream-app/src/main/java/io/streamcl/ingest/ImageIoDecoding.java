@@ -1,6 +1,5 @@
 package io.streamcl.ingest;
 
-import io.streamcl.augment.ImageOps;
 import io.streamcl.schema.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -77,7 +76,7 @@ final class ImageIoDecoding {
         if (img.getColorModel().hasAlpha()) {
             return 4;
         }
-        return ImageOps.isGrey(img.getColorModel()) ? 1 : 3;
+        return ImagePixels.isGrey(img.getColorModel()) ? 1 : 3;
     }
 
     private static String describe(Exception e) {

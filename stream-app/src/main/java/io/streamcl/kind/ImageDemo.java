@@ -1,13 +1,13 @@
 package io.streamcl.kind;
 
-import io.streamcl.augment.ImageOps;
-import io.streamcl.augment.ImageTensor;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
 import io.streamcl.eval.LinearProbe;
 import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
+import io.streamcl.ingest.ImagePixels;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
@@ -145,7 +145,7 @@ public final class ImageDemo implements DemoScenario {
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
         ImageKind kind = new ImageKind(settings);
-        EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind::embeddingInput, kind.augmenter(), train.images(), train.labels(),
+        EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
                 test.images(), test.labels(), test.ids(), seed + 1, 200);
         List<String> columns = fullEvaluation
                 ? List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.PROBE_CLEAN,
@@ -189,7 +189,7 @@ public final class ImageDemo implements DemoScenario {
         List<ImageTensor> tensors = new ArrayList<>(n);
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            tensors.add(ImageOps.fromRawU8(images.cols(), images.rows(), 1, images.image(i)));
+            tensors.add(ImagePixels.fromRawU8(images.cols(), images.rows(), 1, images.image(i)));
             ids.add(idPrefix + i);
         }
         return new Split(tensors, Arrays.copyOf(labels, n), ids);

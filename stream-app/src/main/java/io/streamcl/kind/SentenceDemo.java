@@ -18,8 +18,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -106,7 +106,7 @@ public final class SentenceDemo implements DemoScenario {
         Map<String, Integer> labelIds = new HashMap<>();
         int[] trainLabels = labels(train, labelIds);
         int[] testLabels = labels(test, labelIds);
-        EncoderComparison<List<String>> cmp = new EncoderComparison<>(kind::embeddingInput, kind.augmenter(), words(train), trainLabels, words(test),
+        EncoderComparison<List<String>> cmp = new EncoderComparison<>(kind, words(train), trainLabels, words(test),
                 testLabels, test.stream().map(BrownSplit.LabelledText::id).toList(), seed + 1, 200);
         EvalReport report = new EvalReport(String.format("kNN %s accuracy (k=200, cosine, weighted) on %d held-out"
                 + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),

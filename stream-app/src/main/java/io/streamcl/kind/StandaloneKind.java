@@ -1,6 +1,6 @@
 package io.streamcl.kind;
 
-import io.streamcl.augment.Augmenter;
+import io.streamcl.augment.EncoderInputs;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.ItemLearner;
 import io.streamcl.learn.OnlineLearner;
@@ -13,13 +13,7 @@ import java.util.List;
  *
  * @param <I> the decoded item
  */
-public interface StandaloneKind<I> extends ItemKind<I> {
-
-    /** The un-augmented encoder input used to embed the item. */
-    float[] embeddingInput(I item);
-
-    /** Makes the training views of an item. */
-    Augmenter<I, float[]> augmenter();
+public interface StandaloneKind<I> extends ItemKind<I>, EncoderInputs<I> {
 
     @Override
     default ItemLearner<I> learner(ContrastiveTrainer trainer, ReplayPlan plan) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import io.streamcl.eval.VectorEncoder;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  * <p>It runs libtorch on the caller's thread alone ({@link IntraOpThreads}): embedding scales out over
  * threads and instances, the cores stay with the trainer, and the same bits come out wherever it runs.
  */
-public final class Embedder implements AutoCloseable {
+public final class Embedder implements AutoCloseable, VectorEncoder {
     /**
      * Every forward pass sees exactly this many rows (a short chunk is padded with zeros). The kernels' sums
      * then run in the same order whatever else is in the batch, so an item's vector does not depend on its

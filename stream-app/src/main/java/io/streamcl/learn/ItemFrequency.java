@@ -1,5 +1,6 @@
 package io.streamcl.learn;
 
+import io.streamcl.ingest.Hashes;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,7 +36,6 @@ public final class ItemFrequency {
     public static final int DEFAULT_DEPTH = 4;
     public static final double DEFAULT_HALF_LIFE = 1_000_000;
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private static final double RESCALE_AT = 1e150;
 
     private final int width;
@@ -165,27 +165,11 @@ public final class ItemFrequency {
 
     /** Fills {@link #cells} with the item's counter index in each row. */
     private void locate(String itemId) {
-        long h = hash64(itemId);
+        long h = Hashes.hash64(itemId);
         for (int r = 0; r < depth; r++) {
-            long hr = mix64(h + (r + 1) * GOLDEN_GAMMA);
+            long hr = Hashes.mix64(h + (r + 1) * Hashes.GOLDEN_GAMMA);
             cells[r] = r * width + (int) Long.remainderUnsigned(hr, width);
         }
-    }
-
-    /** FNV-1a over the UTF-16 chars and the length, then a final mix. */
-    private static long hash64(String s) {
-        long h = 0xCBF29CE484222325L;
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001B3L;
-        }
-        return mix64(h ^ s.length());
-    }
-
-    /** The SplitMix64 finaliser: a bijection on 64-bit values. */
-    private static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override

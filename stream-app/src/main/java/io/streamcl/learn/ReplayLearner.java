@@ -1,5 +1,6 @@
 package io.streamcl.learn;
 
+import io.streamcl.ingest.Hashes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -138,11 +139,6 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
 
     /** 64-bit FNV-1a of an id: the bank compares these to never serve an item its own key. */
     static long idHash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h;
+        return Hashes.fnv1a(id);
     }
 }

@@ -9,7 +9,6 @@ import io.streamcl.schema.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,11 +17,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The gate: decodes raw bytes into a RawItem and validates it with its kind. Good items go, keyed
- * by item id, to their kind's train topic, and to the embedder (items of a kind with entities go keyed
- * by entity, through a topic that partitions them by it); anything else goes whole to the
+ * by item id, to their kind's train topic, and, decoded, to the embedder (items of a kind with entities go
+ * keyed by entity, through a topic that partitions them by it); anything else goes whole to the
  * dead-letter topic with the stage and reason, and a counter moves. Never throws on bad input.
  */
-final class DecodeProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+final class DecodeProcessor implements Processor<byte[], byte[], String, Object> {
     private final AvroSerde<RawItem> serde = AvroSerde.of(RawItem.class);
     private final ItemKinds kinds;
     private final PipelineMetrics metrics;
@@ -32,7 +31,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
     private final String entityEmbedChild;
     private final long maxFutureMillis;
     private final RefusedRecords refused;
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, Object> context;
 
     /**
      * @param maxFuture how far ahead of this clock an event time may be
@@ -53,7 +52,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
     }
 
@@ -87,9 +86,11 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
                     + item.getPayload().getClass().getSimpleName());
             return;
         }
+        DecodedItem<?> decoded;
         Optional<String> entity;
         try {
-            entity = validatedEntity(kind.get(), item);
+            decoded = DecodedItem.decode(kind.get(), item);
+            entity = decoded.entity();
         } catch (InvalidItemException e) {
             reject(record, "validate", kind.get().name() + ": " + e.getMessage());
             return;
@@ -105,15 +106,12 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Specifi
         metrics.itemIn(kind.get().name());
         // every record the app writes is stamped with the time it was written; event time is in the item
         long now = context.currentSystemTimeMs();
-        context.forward(new Record<String, SpecificRecord>(item.getId(), item, now), trainChild);
-        context.forward(new Record<String, SpecificRecord>(entity.orElse(item.getId()), item, now),
-                entity.isPresent() ? entityEmbedChild : embedChild);
-    }
-
-    /** Decodes to validate; returns the entity the item belongs to, if its kind has entities. */
-    private static <I> Optional<String> validatedEntity(ItemKind<I> kind, RawItem item) throws InvalidItemException {
-        I decoded = kind.decode(item);
-        return kind.entityHistory().map(h -> h.entityId(decoded));
+        context.forward(new Record<String, Object>(item.getId(), item, now), trainChild);
+        if (entity.isPresent()) { // through a topic that partitions by entity, where it is decoded again
+            context.forward(new Record<String, Object>(entity.get(), item, now), entityEmbedChild);
+        } else { // the embedder is in this task: it takes the item as decoded here
+            context.forward(new Record<String, Object>(item.getId(), decoded, now), embedChild);
+        }
     }
 
     private void reject(Record<byte[], byte[]> record, String stage, String reason) {

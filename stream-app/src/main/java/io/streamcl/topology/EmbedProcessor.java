@@ -1,7 +1,6 @@
 package io.streamcl.topology;
 
-import ai.djl.Device;
-import io.streamcl.ingest.InvalidItemException;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.kind.EmbeddingInput;
 import io.streamcl.kind.EntityHistory;
 import io.streamcl.kind.ItemKind;
@@ -12,7 +11,6 @@ import io.streamcl.schema.Embedding;
 import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelInfo;
 import io.streamcl.schema.ModelSnapshot;
-import io.streamcl.schema.RawItem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * entity's history lives in a changelogged store of this task, and the entity is catalogued and published
  * like an item, from its history at that moment.
  */
-final class EmbedProcessor implements Processor<String, RawItem, String, Object> {
+final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
+    private static final Schema VECTOR_SCHEMA = Embedding.SCHEMA$.getField("vector").schema();
     /** The most a punctuation spends on a backfill, beyond its first batch (which is one forward pass). */
     private static final long BACKFILL_SLICE_NANOS = Duration.ofMillis(10).toNanos();
     /**
@@ -94,7 +95,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private final List<ItemKind<?>> kinds;
     private final StoreNames storeNames;
     private final PipelineMetrics metrics;
-    private final Device device;
+    private final ComputeDevice device;
     private final Plan plan;
     private final Map<String, Loaded> models = new HashMap<>();
     /** The served version of each kind that could not be loaded, so that it is tried (and said) once. */
@@ -115,7 +116,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     private double backfillAllowance;
     private long lastProgressLog = System.nanoTime();
 
-    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, Device device, Plan plan) {
+    EmbedProcessor(List<ItemKind<?>> kinds, StoreNames storeNames, PipelineMetrics metrics, ComputeDevice device, Plan plan) {
         this.kinds = List.copyOf(kinds);
         this.storeNames = storeNames;
         this.metrics = metrics;
@@ -151,28 +152,23 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     }
 
     @Override
-    public void process(Record<String, RawItem> record) {
-        RawItem item = record.value();
-        kindOf(item).ifPresent(k -> catalogueItem(k, item));
+    public void process(Record<String, DecodedItem<?>> record) {
+        if (kinds.contains(record.value().kind())) { // the topology sends each path its own kinds only
+            catalogueItem(record.value());
+        }
         if (queued >= plan.batchSize() && !models.isEmpty()) {
             embedQueued();
         }
     }
 
-    private <I> void catalogueItem(ItemKind<I> kind, RawItem item) {
-        I decoded;
-        try {
-            decoded = kind.decode(item);
-        } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
-            LOG.warn("item {} no longer decodes ({}); not embedded", item.getId(), e.getMessage());
-            metrics.deadLetter("embed");
-            return;
-        }
+    private <I> void catalogueItem(DecodedItem<I> decoded) {
+        ItemKind<I> kind = decoded.kind();
+        Instant eventTime = decoded.raw().getEventTime();
         Instant now = Instant.now();
-        for (EmbeddingInput in : kind.embeddingInputs(item.getId(), decoded)) {
-            arrived(kind, in, item.getEventTime(), now);
+        for (EmbeddingInput in : decoded.embeddingInputs()) {
+            arrived(kind, in, eventTime, now);
         }
-        kind.entityHistory().ifPresent(h -> entityArrived(kind, h, decoded, item.getEventTime(), now));
+        kind.entityHistory().ifPresent(h -> entityArrived(kind, h, decoded.item(), eventTime, now));
         if (kind.entityHistory().isPresent()) {
             arrivedUnembedded.merge(kind.name(), 1, Integer::sum);
         }
@@ -202,10 +198,6 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
         if (stored != null) {
             arrived(kind, history.embeddingInput(entity, stored), eventTime, now);
         }
-    }
-
-    private Optional<ItemKind<?>> kindOf(RawItem item) {
-        return kinds.stream().filter(k -> k.handles(item)).findFirst();
     }
 
     private void punctuate() {
@@ -301,9 +293,10 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
     }
 
     private void publish(String id, CatalogueEntry entry, float[] vector, ModelInfo info, Instant now) {
-        List<Float> values = new ArrayList<>(vector.length);
-        for (float v : vector) {
-            values.add(v);
+        // unboxed storage: Avro's writer reads it back one float at a time
+        PrimitivesArrays.FloatArray values = new PrimitivesArrays.FloatArray(vector.length, VECTOR_SCHEMA);
+        for (int i = 0; i < vector.length; i++) {
+            values.add(i, vector[i]);
         }
         Embedding e = Embedding.newBuilder()
                 .setId(id)
@@ -468,7 +461,7 @@ final class EmbedProcessor implements Processor<String, RawItem, String, Object>
             }
             Embedder embedder;
             try {
-                embedder = new Embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s), device);
+                embedder = device.embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s));
             } catch (RuntimeException e) { // garbage on the models topic must not stop the feed
                 rejected.put(kind.name(), s.getVersion());
                 metrics.snapshotRejected(kind.name());

@@ -1,9 +1,8 @@
 package io.streamcl.topology;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKinds;
-import io.streamcl.learn.Devices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,9 +21,9 @@ public final class LearnerApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final PipelineMetrics metrics;
-    private final Device device;
+    private final ComputeDevice device;
 
-    private LearnerApp(KafkaStreams streams, PipelineMetrics metrics, Device device) {
+    private LearnerApp(KafkaStreams streams, PipelineMetrics metrics, ComputeDevice device) {
         this.streams = streams;
         this.metrics = metrics;
         this.device = device;
@@ -37,7 +36,7 @@ public final class LearnerApp implements AutoCloseable {
 
     /** Runs these kinds (a registry's {@code enabled}), e.g. with one registered beside the standard ones. */
     public static LearnerApp start(Settings settings, ItemKinds kinds, PipelineMetrics metrics) {
-        Device device = Devices.resolve(settings.get(Settings.DEVICE));
+        ComputeDevice device = ComputeDevice.resolve(settings.get(Settings.DEVICE));
         TopicSetup.Cluster cluster = TopicSetup.ensureTopics(settings, kinds);
         if (settings.get(Settings.REEMBED_RECENT) > 0) {
             LOG.warn("reembed.recent-items is deprecated and ignored: every embed task re-embeds its whole catalogue"
@@ -115,7 +114,7 @@ public final class LearnerApp implements AutoCloseable {
         return metrics;
     }
 
-    public Device device() {
+    public ComputeDevice device() {
         return device;
     }
 

@@ -1,6 +1,6 @@
 package io.streamcl.topology;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
@@ -74,7 +74,7 @@ public final class LearnerTopology {
     private LearnerTopology() {}
 
     /** The topology for a broker whose input topics have one partition each (tests). */
-    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device) {
+    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, ComputeDevice device) {
         return buildTopology(settings, kinds, metrics, device, Map.of(), new RefusedRecords());
     }
 
@@ -83,7 +83,7 @@ public final class LearnerTopology {
      *     found them (a topic not listed has one): the completion markers say how many there are
      * @param refused the keys whose records the broker refused, from the production handler
      */
-    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, Device device,
+    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, ComputeDevice device,
             Map<String, Integer> partitions, RefusedRecords refused) {
         Topics topics = Topics.from(settings);
         AvroSerde<RawItem> rawSerde = AvroSerde.of(RawItem.class);
@@ -117,6 +117,7 @@ public final class LearnerTopology {
 
         List<ItemKind<?>> standalone = kinds.all().stream().filter(k -> k.entityHistory().isEmpty()).toList();
         List<String> embedders = new ArrayList<>();
+        List<String> decoders = new ArrayList<>(); // of items re-keyed by entity
         t.addProcessor("embed", new EmbedSupplier(standalone, EmbedProcessor.StoreNames.withSuffix("", false),
                 metrics, device, embedPlan(settings, partitions.getOrDefault(topics.rawItems(), 1))), "decode");
         embedders.add("embed");
@@ -127,11 +128,14 @@ public final class LearnerTopology {
             String source = "entity-source-" + kind.name();
             String embedder = "embed-" + kind.name();
             String topic = entityTopic(topics, kind);
+            String decoder = "entity-decode-" + kind.name();
             t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), topic);
+            t.addProcessor(decoder, () -> new RekeyedItemDecoder(kind, metrics, embedder), source);
             t.addProcessor(embedder, new EmbedSupplier(List.of(kind), EmbedProcessor.StoreNames.withSuffix(
                     "-" + kind.name(), true), metrics, device, embedPlan(settings, partitions.getOrDefault(topic, 1))),
-                    source);
+                    decoder);
             embedders.add(embedder);
+            decoders.add(decoder);
         }
         t.addSink(EMBEDDINGS_SINK, topics.embeddings(), Serdes.String().serializer(),
                 upcast(AvroSerde.of(Embedding.class).serializer()), embedders.toArray(String[]::new));
@@ -139,6 +143,7 @@ public final class LearnerTopology {
                 embedders.toArray(String[]::new));
         List<String> rejecting = new ArrayList<>(List.of("decode"));
         rejecting.addAll(embedders);
+        rejecting.addAll(decoders);
         t.addSink(DEAD_LETTER_SINK, topics.deadLetters(), Serdes.String().serializer(),
                 upcast(AvroSerde.of(DeadLetter.class).serializer()), rejecting.toArray(String[]::new));
 
@@ -173,7 +178,7 @@ public final class LearnerTopology {
                 s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED), s.get(Settings.PROMOTION_PROBE_ITEMS));
     }
 
-    static TrainerProcessor.Plan plan(Settings s, ItemKind<?> kind, Device device) {
+    static TrainerProcessor.Plan plan(Settings s, ItemKind<?> kind, ComputeDevice device) {
         TrainerConfig trainer = trainerConfig(s);
         ReplayPlan replay = replayPlan(s);
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
@@ -223,9 +228,9 @@ public final class LearnerTopology {
 
     /** The embed processor and the stores it owns (the global stores are shared by all). */
     private record EmbedSupplier(List<ItemKind<?>> kinds, EmbedProcessor.StoreNames storeNames, PipelineMetrics metrics,
-            Device device, EmbedProcessor.Plan plan) implements ProcessorSupplier<String, RawItem, String, Object> {
+            ComputeDevice device, EmbedProcessor.Plan plan) implements ProcessorSupplier<String, DecodedItem<?>, String, Object> {
         @Override
-        public Processor<String, RawItem, String, Object> get() {
+        public Processor<String, DecodedItem<?>, String, Object> get() {
             return new EmbedProcessor(kinds, storeNames, metrics, device, plan);
         }
 

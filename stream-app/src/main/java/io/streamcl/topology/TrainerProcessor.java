@@ -1,6 +1,6 @@
 package io.streamcl.topology;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
@@ -41,7 +41,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private static final Duration TICK = Duration.ofMillis(100);
 
     /** What the trainer needs beyond the kind: settings already validated. */
-    record Plan(String modelName, TrainerConfig trainer, Device device, ReplayPlan replay, int maxBacklog,
+    record Plan(String modelName, TrainerConfig trainer, ComputeDevice device, ReplayPlan replay, int maxBacklog,
             int snapshotEvery, Duration linger, Duration checkpointEvery, PromotionPolicy.Plan promotion) {}
 
     private final ItemKind<I> kind;
@@ -88,7 +88,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             trainer = resumeFromSnapshot(last);
         }
         if (trainer == null) { // a changed encoder starts over, and versions still go on
-            trainer = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(), null, 0);
+            trainer = plan.device().trainer(kind.encoderSpec(), plan.trainer(), null, 0);
             untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null, null, false,
                     0);
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
@@ -144,7 +144,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             if (!kind.encoderSpec(last.getEncoderConfig()).equals(kind.encoderSpec())) {
                 return null;
             }
-            ContrastiveTrainer t = new ContrastiveTrainer(kind.encoderSpec(), plan.trainer(), plan.device(),
+            ContrastiveTrainer t = plan.device().trainer(kind.encoderSpec(), plan.trainer(),
                     ModelSnapshots.parameters(last), last.getStep());
             if (!t.parametersFinite()) {
                 t.close();
@@ -174,8 +174,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                         c.encoderConfig());
                 return null;
             }
-            ContrastiveTrainer t = ContrastiveTrainer.fromCheckpoint(kind.encoderSpec(), plan.trainer(),
-                    plan.device(), c.trainer());
+            ContrastiveTrainer t = plan.device().trainerFromCheckpoint(kind.encoderSpec(), plan.trainer(),
+                    c.trainer());
             version = Math.max(version, c.version());
             resumedFromCheckpoint = true;
             LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",

@@ -47,8 +47,6 @@ class SeedsTest {
     void shouldMixSwappedFieldsDifferently() {
         // occurrence and view are folded in at different steps, so swapping them changes the stream
         assertThat(Seeds.forView(1, "a", 0, 1).nextLong()).isNotEqualTo(Seeds.forView(1, "a", 1, 0).nextLong());
-        assertThat(Seeds.hash64("ab")).isNotEqualTo(Seeds.hash64("ba"));
-        assertThat(Seeds.hash64("")).isNotEqualTo(Seeds.hash64("\0"));
     }
 
     @Test

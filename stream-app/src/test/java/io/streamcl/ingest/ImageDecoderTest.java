@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamcl.augment.ImageOps;
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.schema.ImageEncoding;
 import io.streamcl.schema.ImageItem;
 import java.awt.image.BufferedImage;
@@ -146,7 +145,7 @@ class ImageDecoderTest {
         assertThat(t.height()).isEqualTo(24);
         assertThat(t.width()).isEqualTo(40);
         // lossy, but a smooth gradient survives closely
-        ImageTensor expected = ImageOps.fromBufferedImage(rgb);
+        ImageTensor expected = ImagePixels.fromBufferedImage(rgb);
         assertThat(t.data()).containsExactly(expected.data(), within(0.1f));
     }
 

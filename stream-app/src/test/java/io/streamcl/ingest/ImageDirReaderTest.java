@@ -5,7 +5,7 @@ import static io.streamcl.ingest.TestEncoded.gradient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.schema.ImageEncoding;
 import io.streamcl.schema.ImageItem;
 import java.awt.image.BufferedImage;

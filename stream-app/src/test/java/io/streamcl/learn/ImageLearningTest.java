@@ -1,10 +1,11 @@
 package io.streamcl.learn;
 
+import io.streamcl.ingest.ImagePixels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.streamcl.augment.ImageOps;
-import io.streamcl.augment.ImageTensor;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.augment.Seeds;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.AlignmentUniformity;
@@ -97,7 +98,7 @@ class ImageLearningTest {
     }
 
     private static ImageTensor image(IdxImages images, int i) {
-        return ImageOps.fromRawU8(images.cols(), images.rows(), 1, images.image(i));
+        return ImagePixels.fromRawU8(images.cols(), images.rows(), 1, images.image(i));
     }
 
     static Path repoRoot() {

@@ -1,8 +1,8 @@
 package io.streamcl.testing;
 
-import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.ModelSnapshot;
@@ -36,7 +36,7 @@ public final class DrivenTopology implements AutoCloseable {
     public DrivenTopology(Settings settings, ItemKinds kinds, Path stateDir) {
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, kinds, metrics, Device.cpu()), props);
+        driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, kinds, metrics, ComputeDevice.cpu()), props);
         Topics topics = Topics.from(settings);
         raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),

@@ -2,7 +2,7 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
@@ -245,7 +245,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(imagesOnly, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("images-only").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(imagesOnly, ItemKinds.fromSettings(imagesOnly),
-                metrics, Device.cpu()), props);
+                metrics, ComputeDevice.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic("raw-items-dlq", new StringDeserializer(),
                 AvroSerde.of(DeadLetter.class).deserializer());
@@ -264,7 +264,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(lingering, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("lingering").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(lingering, ItemKinds.fromSettings(lingering),
-                metrics, Device.cpu()), props);
+                metrics, ComputeDevice.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         models = driver.createOutputTopic("models", new StringDeserializer(),
                 AvroSerde.of(ModelSnapshot.class).deserializer());
@@ -324,7 +324,7 @@ class LearnerTopologyTest {
         Properties props = LearnerApp.streamsConfig(promoting, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("backfill").toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(promoting, ItemKinds.fromSettings(promoting),
-                metrics, Device.cpu()), props);
+                metrics, ComputeDevice.cpu()), props);
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
                 AvroSerde.of(Embedding.class).deserializer());

@@ -2,7 +2,7 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.EventKind;
 import io.streamcl.kind.ItemKinds;
@@ -80,7 +80,7 @@ class RawItemsFuzzTest {
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings),
-                metrics, Device.cpu()), props, Instant.ofEpochMilli(NOW));
+                metrics, ComputeDevice.cpu()), props, Instant.ofEpochMilli(NOW));
         Topics topics = Topics.from(settings);
         raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),

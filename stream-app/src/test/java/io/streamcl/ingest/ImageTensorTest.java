@@ -1,5 +1,6 @@
-package io.streamcl.augment;
+package io.streamcl.ingest;
 
+import io.streamcl.ingest.ImageTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

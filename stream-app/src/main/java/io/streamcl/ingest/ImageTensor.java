@@ -1,4 +1,4 @@
-package io.streamcl.augment;
+package io.streamcl.ingest;
 
 import java.util.Arrays;
 
