@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +23,15 @@ import org.slf4j.LoggerFactory;
  * {@code maxBacklog} wait, the excess goes into the learner anyway, which makes room by dropping the uses
  * of the items it has learned from the most: the loop samples its input rather than fall further behind.
  *
+ * <p>A loop made by {@link #inCaller} has no thread: it works when its feeder calls {@link #runDue}, by the
+ * feeder's clock, so that a test sees exactly what a thread would do without waiting for one.
+ *
  * @param <I> the decoded item
  */
 public final class TrainingLoop<I> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+    /** What {@link #turn} returns when the loop should take its next turn at once. */
+    private static final long GO_ON = -1;
 
     /**
      * The parameters after {@code step} steps, with what the learner had seen by then.
@@ -66,8 +72,12 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private final long lingerNanos;
     private final long checkpointNanos;
     private final Consumer<StepResult> onStep;
+    private final String name;
+    /** Nanoseconds, as {@link System#nanoTime}. */
+    private final LongSupplier clock;
     private final BlockingQueue<Offered<I>> incoming = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Snapshot> snapshots = new ConcurrentLinkedQueue<>();
+    /** Null for a loop run by its caller. */
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long learnerPendingUses;
@@ -83,7 +93,8 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private long lastSnapshotStep;
     /** Whether the last snapshot had nothing left to learn; an item offered since makes it false. */
     private volatile boolean lastSnapshotCaughtUp = true;
-    private long lastCheckpointAt = System.nanoTime();
+    private long lastCheckpointAt;
+    private long lastItemAt;
     private float lastLoss = Float.NaN;
 
     /**
@@ -107,6 +118,24 @@ public final class TrainingLoop<I> implements AutoCloseable {
      */
     public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
             Duration checkpointEvery, Consumer<StepResult> onStep, long offeredBefore) {
+        this(name, learner, maxBacklog, snapshotEvery, linger, checkpointEvery, onStep, offeredBefore, System::nanoTime,
+                true);
+    }
+
+    /**
+     * A loop without a thread, as the public constructor's parameters: it trains only inside {@link #runDue},
+     * on the caller's thread, and measures its linger and checkpoint interval on {@code clockNanos}.
+     */
+    public static <I> TrainingLoop<I> inCaller(String name, ItemLearner<I> learner, int maxBacklog,
+            int snapshotEvery, Duration linger, Duration checkpointEvery, Consumer<StepResult> onStep,
+            long offeredBefore, LongSupplier clockNanos) {
+        return new TrainingLoop<>(name, learner, maxBacklog, snapshotEvery, linger, checkpointEvery, onStep,
+                offeredBefore, clockNanos, false);
+    }
+
+    private TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
+            Duration checkpointEvery, Consumer<StepResult> onStep, long offeredBefore, LongSupplier clock,
+            boolean ownThread) {
         if (snapshotEvery < 1 || maxBacklog < 0) {
             throw new IllegalArgumentException("need snapshotEvery >= 1 and maxBacklog >= 0, got " + snapshotEvery
                     + ", " + maxBacklog);
@@ -117,12 +146,20 @@ public final class TrainingLoop<I> implements AutoCloseable {
         this.lingerNanos = linger.toNanos();
         this.checkpointNanos = checkpointEvery.toNanos();
         this.onStep = onStep;
+        this.name = name;
+        this.clock = clock;
         this.offered.set(offeredBefore);
         this.lastSnapshotStep = learner.trainer().steps();
         this.probeSaved = learner.probe().isFull(); // restored with the checkpoint, which already holds it
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.lastCheckpointAt = clock.getAsLong();
+        this.lastItemAt = lastCheckpointAt;
+        if (ownThread) {
+            this.thread = new Thread(this::run, name);
+            this.thread.setDaemon(true);
+            this.thread.start();
+        } else {
+            this.thread = null;
+        }
     }
 
     /** Hands an item to the loop; never blocks. */
@@ -162,50 +199,86 @@ public final class TrainingLoop<I> implements AutoCloseable {
         return waiting + learnerPendingUses;
     }
 
+    /**
+     * For a loop made by {@link #inCaller}: does, before it returns, all that the loop's thread would do by the
+     * clock's time with no more items coming. A loop on its own thread needs no turn: this returns at once.
+     */
+    public void runDue() {
+        if (thread != null || stopped || failure != null) {
+            return;
+        }
+        try {
+            while (true) {
+                // where the thread would wait for an item, the caller's item is there already or does not come
+                if (turn() != GO_ON && !handOver(incoming.poll())) {
+                    return;
+                }
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
     private void run() {
-        long lastItemAt = System.nanoTime();
         try {
             while (!stopped) {
-                if (moveIncoming() > 0) {
-                    lastItemAt = System.nanoTime();
-                }
-                if (learner.isFull()) {
-                    afterStep(learner.stepIfFull());
-                    continue;
-                }
-                long idle = System.nanoTime() - lastItemAt;
-                if (idle < lingerNanos) {
-                    waitForItem(lingerNanos - idle);
-                    continue;
-                }
-                StepResult r = learner.drainStep();
-                if (r != null) {
-                    afterStep(r);
-                } else {
-                    if (learner.trainer().steps() > lastSnapshotStep || !lastSnapshotCaughtUp) {
-                        snapshot(true); // caught up: publish the last steps, marked as all there is
-                    }
-                    learnerPendingUses = learner.pendingUses();
-                    waitForItem(lingerNanos);
+                long wait = turn();
+                if (wait != GO_ON) {
+                    waitForItem(wait);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing
         } catch (Throwable t) {
-            failure = t;
-            LOG.error("training loop {} failed", thread.getName(), t);
+            failed(t);
         }
+    }
+
+    /** One turn of the loop: the nanoseconds it now waits for an item, or {@link #GO_ON}. */
+    private long turn() {
+        if (moveIncoming() > 0) {
+            lastItemAt = clock.getAsLong();
+        }
+        if (learner.isFull()) {
+            afterStep(learner.stepIfFull());
+            return GO_ON;
+        }
+        long idle = clock.getAsLong() - lastItemAt;
+        if (idle < lingerNanos) {
+            return lingerNanos - idle;
+        }
+        StepResult r = learner.drainStep();
+        if (r != null) {
+            afterStep(r);
+            return GO_ON;
+        }
+        if (learner.trainer().steps() > lastSnapshotStep || !lastSnapshotCaughtUp) {
+            snapshot(true); // caught up: publish the last steps, marked as all there is
+        }
+        learnerPendingUses = learner.pendingUses();
+        return lingerNanos;
+    }
+
+    private void failed(Throwable t) {
+        failure = t;
+        LOG.error("training loop {} failed", name, t);
     }
 
     /** Waits up to the given time for an item and hands it to the learner. */
     private void waitForItem(long nanos) throws InterruptedException {
-        Offered<I> o = incoming.poll(Math.max(1, nanos), TimeUnit.NANOSECONDS);
-        if (o != null) {
-            learner.offer(o.id(), o.item());
-            lastSnapshotCaughtUp = false;
-            learnerPendingUses = learner.pendingUses();
-            notYetCounted.decrementAndGet();
+        handOver(incoming.poll(Math.max(1, nanos), TimeUnit.NANOSECONDS));
+    }
+
+    /** Hands a waiting item to the learner; false when there was none. */
+    private boolean handOver(Offered<I> o) {
+        if (o == null) {
+            return false;
         }
+        learner.offer(o.id(), o.item());
+        lastSnapshotCaughtUp = false;
+        learnerPendingUses = learner.pendingUses();
+        notYetCounted.decrementAndGet();
+        return true;
     }
 
     /** Fills the learner from the queue, and samples (see the class comment) past the backlog limit. */
@@ -232,7 +305,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         learnerPendingUses = learner.pendingUses();
         onStep.accept(r);
         if (r.applied() && r.step() % snapshotEvery == 0) {
-            snapshot(System.nanoTime() - lastCheckpointAt >= checkpointNanos);
+            snapshot(clock.getAsLong() - lastCheckpointAt >= checkpointNanos);
         }
     }
 
@@ -244,7 +317,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         byte[] checkpoint = null;
         if (withCheckpoint) {
             checkpoint = learner.trainer().checkpoint();
-            lastCheckpointAt = System.nanoTime();
+            lastCheckpointAt = clock.getAsLong();
         }
         byte[] parameters = learner.trainer().saveParameters();
         snapshots.add(new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
@@ -281,7 +354,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
             return measure(probe, now.parameters());
         } catch (IllegalArgumentException e) {
             LOG.warn("{}: the served v{} cannot be measured ({}); snapshots are judged on their own figures",
-                    thread.getName(), now.version(), e.getMessage());
+                    name, now.version(), e.getMessage());
             return null;
         }
     }
@@ -295,7 +368,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
 
     private void throwIfFailed() {
         if (failure != null) {
-            throw new IllegalStateException("training loop " + thread.getName() + " failed: " + failure, failure);
+            throw new IllegalStateException("training loop " + name + " failed: " + failure, failure);
         }
     }
 
@@ -303,6 +376,10 @@ public final class TrainingLoop<I> implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        if (thread == null) {
+            learner.close();
+            return;
+        }
         thread.interrupt();
         try {
             thread.join(Duration.ofMinutes(1).toMillis());
@@ -310,7 +387,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("training loop {} did not stop within a minute; its learner is left open", thread.getName());
+            LOG.warn("training loop {} did not stop within a minute; its learner is left open", name);
             return;
         }
         learner.close();

@@ -288,7 +288,7 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
         LOG.warn("dead letter {}: {}", id, reason);
         metrics.deadLetter("embed");
         context.forward(new Record<>(id, DeadLetters.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
-                null, context.taskId().partition(), -1, "embed", reason), System.currentTimeMillis()),
+                null, context.taskId().partition(), -1, "embed", reason), context.currentSystemTimeMs()),
                 LearnerTopology.DEAD_LETTER_SINK);
     }
 
@@ -439,13 +439,13 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
                 .setItems(catalogue.count(kind.name()))
                 .setTime(Instant.now())
                 .build();
-        context.forward(new Record<>(EmbeddingStatuses.key(kind.name(), partition), s, System.currentTimeMillis()),
+        context.forward(new Record<>(EmbeddingStatuses.key(kind.name(), partition), s, context.currentSystemTimeMs()),
                 LearnerTopology.STATUS_SINK);
     }
 
     /** Loads a kind's served version when it changed (promoted, pinned or unpinned), and starts its backfill. */
     private void refreshModels() {
-        long now = System.currentTimeMillis();
+        long now = context.currentSystemTimeMs(); // a test driver's clock, when one drives the topology
         if (now - lastRefresh < plan.modelRefresh().toMillis() && !models.isEmpty()) {
             return;
         }

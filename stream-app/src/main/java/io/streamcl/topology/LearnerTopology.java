@@ -85,6 +85,15 @@ public final class LearnerTopology {
      */
     public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, ComputeDevice device,
             Map<String, Integer> partitions, RefusedRecords refused) {
+        return buildTopology(settings, kinds, metrics, device, partitions, refused, false);
+    }
+
+    /**
+     * @param trainInCaller each trainer trains on its stream thread, by the context's clock, instead of on a
+     *     thread of its own: for a {@code TopologyTestDriver}, whose clock moves only when its test moves it
+     */
+    public static Topology buildTopology(Settings settings, ItemKinds kinds, PipelineMetrics metrics, ComputeDevice device,
+            Map<String, Integer> partitions, RefusedRecords refused, boolean trainInCaller) {
         Topics topics = Topics.from(settings);
         AvroSerde<RawItem> rawSerde = AvroSerde.of(RawItem.class);
         AvroSerde<ModelSnapshot> snapshotSerde = AvroSerde.of(ModelSnapshot.class);
@@ -151,7 +160,8 @@ public final class LearnerTopology {
             String source = "train-source-" + kind.name();
             String trainer = "trainer-" + kind.name();
             t.addSource(source, Serdes.String().deserializer(), rawSerde.deserializer(), topics.train(kind.name()));
-            t.addProcessor(trainer, trainerSupplier(kind, plan(settings, kind, device), metrics), source);
+            t.addProcessor(trainer, trainerSupplier(kind, plan(settings, kind, device), metrics, trainInCaller),
+                    source);
             // a checkpoint of a large encoder is tens of MB: the changelog must accept it
             t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(checkpointStore(kind)),
                     Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of(
@@ -199,8 +209,8 @@ public final class LearnerTopology {
     }
 
     private static <I> ProcessorSupplier<String, RawItem, String, ModelSnapshot> trainerSupplier(
-            ItemKind<I> kind, TrainerProcessor.Plan plan, PipelineMetrics metrics) {
-        return () -> new TrainerProcessor<>(kind, plan, metrics);
+            ItemKind<I> kind, TrainerProcessor.Plan plan, PipelineMetrics metrics, boolean trainInCaller) {
+        return () -> new TrainerProcessor<>(kind, plan, metrics, trainInCaller);
     }
 
     /** The store of a kind's trainer checkpoints (one per kind, so that trainers stay separate tasks). */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -47,6 +48,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private final ItemKind<I> kind;
     private final Plan plan;
     private final PipelineMetrics metrics;
+    private final boolean trainInCaller;
     private ProcessorContext<String, ModelSnapshot> context;
     private KeyValueStore<String, byte[]> checkpoints;
     private TrainingLoop<I> loop;
@@ -67,10 +69,15 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private ModelSnapshot lastPublished;
     private long offered;
 
-    TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics) {
+    /**
+     * @param trainInCaller train on this stream thread, inside {@code process} and the punctuation, by the
+     *     context's clock ({@link TrainingLoop#inCaller}): a test then has no thread to wait for
+     */
+    TrainerProcessor(ItemKind<I> kind, Plan plan, PipelineMetrics metrics, boolean trainInCaller) {
         this.kind = kind;
         this.plan = plan;
         this.metrics = metrics;
+        this.trainInCaller = trainInCaller;
     }
 
     @Override
@@ -98,8 +105,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         restoreProbe(learner);
         byte[] offeredBytes = checkpoints.get(offeredKey());
         offered = offeredBytes == null ? 0 : java.nio.ByteBuffer.wrap(offeredBytes).getLong();
-        loop = new TrainingLoop<>("trainer-" + kind.name() + "-" + context.taskId(), learner, plan.maxBacklog(),
-                plan.snapshotEvery(), plan.linger(), plan.checkpointEvery(), this::onStep, offered);
+        String loopName = "trainer-" + kind.name() + "-" + context.taskId();
+        loop = trainInCaller
+                ? TrainingLoop.inCaller(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
+                        plan.checkpointEvery(), this::onStep, offered,
+                        () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs()))
+                : new TrainingLoop<>(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
+                        plan.checkpointEvery(), this::onStep, offered);
         if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
             loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
         }
@@ -201,6 +213,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         publishSnapshots(); // version 0 goes out with the first item, and is served at once
         maybePromote(context.currentSystemTimeMs());
         loop.offer(record.value().getId(), input);
+        loop.runDue();
         offered++;
         checkpoints.put(offeredKey(), java.nio.ByteBuffer.allocate(Long.BYTES).putLong(offered).array());
         // before the item counts as offered: whoever sees it offered must not see a stale "nothing pending"
@@ -226,6 +239,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     }
 
     private void tick(long now) {
+        loop.runDue();
         publishSnapshots();
         maybePromote(now);
         tellLoopServed();

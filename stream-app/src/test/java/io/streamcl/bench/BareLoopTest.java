@@ -28,10 +28,14 @@ class BareLoopTest {
                 LearnerTopology.trainerConfig(s), Device.cpu(), null, 0), new ReplayPlan(4, 8, 2, 1), ids, items);
         assertThat(r.items()).isEqualTo(40);
         assertThat(r.steps()).isBetween(40L * 2 / 4, 40L * 2 / 4 + 2); // full batches, but for the last items
-        assertThat(r.itemsPerSecond()).isPositive();
-        assertThat(r.sustainedItemsPerSecond()).isPositive();
-        assertThat(r.stepWindow()).isLessThan(r.seconds());
+        // the window runs from the end of the first step to the end of the last, inside the run
+        assertThat(r.stepWindow()).isPositive().isLessThan(r.seconds());
+        assertThat(r.sustainedItemsPerSecond()).as("NaN without two steps and a window").isPositive();
         assertThat(r.phases()).hasSize(BareLoop.PHASES.size());
         assertThat(java.util.Arrays.stream(r.phases()).min().orElseThrow()).isGreaterThanOrEqualTo(0.0);
+        // each phase's median step time (ms) is at most its longest, and the phases of all steps add up to
+        // no more than the run: phases in another unit than ms (ns, us) would break this
+        assertThat(java.util.Arrays.stream(r.phases()).sum()).as("ms").isPositive()
+                .isLessThanOrEqualTo(r.seconds() * 1000);
     }
 }

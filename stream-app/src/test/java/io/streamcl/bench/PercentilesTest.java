@@ -24,11 +24,4 @@ class PercentilesTest {
         assertThat(Percentiles.of(sorted, 100)).isEqualTo(1000);
         assertThat(Percentiles.of(new double[] {1, 2}, 50)).isEqualTo(1.5);
     }
-
-    @Test
-    void sustainedRateShouldCountTheStepsInsideTheWindow() {
-        // 10 steps of 100 items' worth; 9 of them end in the 3 s after the first
-        assertThat(Throughput.sustained(1000, 10, 3.0)).isEqualTo(300.0);
-        assertThat(Throughput.sustained(1000, 1, 3.0)).isNaN();
-    }
 }

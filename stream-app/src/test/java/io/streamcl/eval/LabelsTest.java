@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,25 +18,10 @@ class LabelsTest {
     @TempDir
     Path dir;
 
-    /** Writes an IDX label file: magic 0x00000801, count, one byte per label. */
-    static void writeIdx(Path file, boolean gzip, int... labels) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(0x00000801);
-            out.writeInt(labels.length);
-            for (int label : labels) {
-                out.writeByte(label);
-            }
-        }
-        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
-            out.write(bytes.toByteArray());
-        }
-    }
-
     @Test
     void shouldReadGzippedIdxLabelsWithTheIdPrefix() throws IOException {
         Path file = dir.resolve("train-labels-idx1-ubyte.gz");
-        writeIdx(file, true, 9, 0, 3, 255);
+        TestData.writeIdxLabels(file, true, 9, 0, 3, 255);
 
         Labels labels = Labels.load(file, "train-");
 
@@ -65,7 +46,7 @@ class LabelsTest {
     @Test
     void shouldReadPlainIdxLabelsWithoutAPrefix() throws IOException {
         Path file = dir.resolve("labels.idx");
-        writeIdx(file, false, 1, 2);
+        TestData.writeIdxLabels(file, false, 1, 2);
 
         assertThat(Labels.read(file, "")).containsOnly(entry("0", 1), entry("1", 2));
     }

@@ -1,14 +1,21 @@
 package io.streamcl.eval;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 
-/** Seeded random matrices for the tests. */
-final class TestData {
+/** Seeded random matrices and label files for the tests (of eval, and of the eval command in cli). */
+public final class TestData {
 
     private TestData() {}
 
     /** [n][dim] standard Gaussian entries. */
-    static float[][] gaussian(Random rnd, int n, int dim) {
+    public static float[][] gaussian(Random rnd, int n, int dim) {
         float[][] x = new float[n][dim];
         for (float[] row : x) {
             for (int t = 0; t < dim; t++) {
@@ -19,7 +26,7 @@ final class TestData {
     }
 
     /** [n][dim] points around centre, with isotropic Gaussian noise of the given standard deviation. */
-    static float[][] cluster(Random rnd, float[] centre, int n, double sd) {
+    public static float[][] cluster(Random rnd, float[] centre, int n, double sd) {
         float[][] x = new float[n][centre.length];
         for (float[] row : x) {
             for (int t = 0; t < centre.length; t++) {
@@ -30,7 +37,7 @@ final class TestData {
     }
 
     /** The unit vector along axis {@code axis}, scaled. */
-    static float[] axis(int dim, int axis, float scale) {
+    public static float[] axis(int dim, int axis, float scale) {
         float[] v = new float[dim];
         v[axis] = scale;
         return v;
@@ -54,5 +61,20 @@ final class TestData {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /** Writes an IDX label file: magic 0x00000801, count, one byte per label. */
+    public static void writeIdxLabels(Path file, boolean gzip, int... labels) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0x00000801);
+            out.writeInt(labels.length);
+            for (int label : labels) {
+                out.writeByte(label);
+            }
+        }
+        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+            out.write(bytes.toByteArray());
+        }
     }
 }

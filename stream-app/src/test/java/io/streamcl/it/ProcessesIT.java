@@ -101,9 +101,7 @@ class ProcessesIT {
                 assertThat(f).as("row %s", line).hasSize(header.length);
                 ids.add(f[0]);
                 assertThat(f[1]).as("model_version of %s", f[0]).isNotBlank();
-                long version = Long.parseLong(f[1]);
-                assertThat(version).isGreaterThanOrEqualTo(0L);
-                versions.add(version);
+                versions.add(Long.parseLong(f[1]));
                 double[] v = Arrays.stream(f, 2, f.length).mapToDouble(Double::parseDouble).toArray();
                 double sum = 0;
                 for (double x : v) {
@@ -134,7 +132,9 @@ class ProcessesIT {
             System.out.println("[ProcessesIT] ids per model version, converged: " + count);
             assertThat(count).as("every id on one version").hasSize(1);
             String version = count.keySet().iterator().next();
-            assertThat(Long.parseLong(version)).as("a trained version").isPositive();
+            assertThat(Long.parseLong(version)).as("a trained version").isPositive()
+                    .as("served versions only grow: none exported earlier is newer")
+                    .isGreaterThanOrEqualTo(versions.last());
             Process servedList = procs.start("models-served", "models", "--bootstrap-servers", bootstrap, "--kind",
                     "image");
             procs.awaitSuccess(servedList, Duration.ofSeconds(60));

@@ -14,16 +14,32 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The loop trains on its own thread: every use is trained unless the backlog overflows, then it samples. */
+/**
+ * Every use is trained unless the backlog overflows, then the loop samples; most cases run the loop in this
+ * thread on a clock of the test's, so that they see what its own thread would do, exactly and at once.
+ */
 class TrainingLoopTest {
     private static final int BATCH = 4;
     private static final int USES = 2;
+    private static final Duration LINGER = Duration.ofMillis(50);
 
     @Test
-    void shouldTrainEveryUseOfEveryItemWhenTheBacklogHasRoom() throws Exception {
-        Run run = run(40, 1_000);
+    void shouldTrainEveryUseOfEveryItemWhenTheBacklogHasRoom() {
+        Run run = runInCaller(40, 1_000);
         assertThat(run.dropped).isZero();
-        // every use, but for at most one lone item at the very end, which has no negatives to train with
+        // every use but one: the last item left alone has no negative to train with (how the 79 fall into
+        // 20 steps of at most 4 distinct items is the replay buffer's seeded draw)
+        assertThat(run.pairs).isEqualTo(40L * USES - 1);
+        assertThat(run.last.step()).isEqualTo(20);
+        assertThat(run.last.itemsSeen()).isEqualTo(40);
+        assertThat(run.last.checkpoint()).as("a caught-up snapshot carries the whole trainer").isNotNull();
+        assertThat(run.snapshots).as("one snapshot, once the stream went quiet for the linger").hasSize(1);
+    }
+
+    @Test
+    void shouldTrainEveryUseOfEveryItemOnItsOwnThread() throws Exception {
+        Run run = runOnThread(40, 1_000);
+        assertThat(run.dropped).isZero();
         assertThat(run.pairs).isBetween(40L * USES - USES, 40L * USES);
         assertThat(run.last.step()).isBetween(40L * USES / BATCH, 40L * USES / BATCH + 2);
         assertThat(run.last.itemsSeen()).isEqualTo(40);
@@ -31,12 +47,44 @@ class TrainingLoopTest {
     }
 
     @Test
-    void shouldSampleWhenMoreItemsWaitThanTheBacklogAllows() throws Exception {
-        Run run = run(200, 0);
-        assertThat(run.dropped).as("uses dropped").isPositive();
-        // every use is either trained or dropped, but for at most one lone item at the very end
-        assertThat(run.pairs + run.dropped).isBetween(200L * USES - USES, 200L * USES);
+    void shouldSampleWhenMoreItemsWaitThanTheBacklogAllows() {
+        Run run = runInCaller(200, 0);
+        // no backlog: all 200 go into the replay buffer of 8 at once, so 192 of them give up both their uses
+        assertThat(run.dropped).as("uses dropped").isEqualTo(192L * USES);
+        // the 8 kept items' 16 uses but the lone last one, in 4 steps of the seeded draw
+        assertThat(run.pairs).isEqualTo(8L * USES - 1);
+        assertThat(run.last.step()).isEqualTo(4);
         assertThat(run.last.itemsSeen()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldWaitForTheLingerBeforeItTrainsAShortBatch() {
+        AtomicLong clock = new AtomicLong();
+        SentenceKind kind = kind();
+        AtomicLong steps = new AtomicLong();
+        try (TrainingLoop<List<String>> loop = TrainingLoop.inCaller("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 8, USES, 1)), 1_000, 1000, LINGER,
+                Duration.ofHours(1), r -> steps.incrementAndGet(), 0, clock::get)) {
+            for (int i = 0; i < 3; i++) { // fewer than a batch: nothing to step on until the stream goes quiet
+                loop.offer("s" + i, SentenceText.words("sentence number " + i));
+                loop.runDue();
+            }
+            clock.addAndGet(LINGER.toNanos() - 1);
+            loop.runDue();
+            assertThat(steps.get()).as("steps a nanosecond before the linger is over").isZero();
+            assertThat(loop.takeSnapshots()).isEmpty();
+            assertThat(loop.pendingUses()).isEqualTo(3L * USES);
+
+            clock.incrementAndGet();
+            loop.runDue();
+            assertThat(loop.pendingUses()).isZero();
+            List<TrainingLoop.Snapshot> snapshots = loop.takeSnapshots();
+            assertThat(snapshots).singleElement().satisfies(s -> {
+                assertThat(s.caughtUp()).isTrue();
+                assertThat(s.itemsSeen()).isEqualTo(3);
+                assertThat(s.step()).isEqualTo(steps.get()).isPositive();
+            });
+        }
     }
 
     @Test
@@ -67,7 +115,7 @@ class TrainingLoopTest {
         assertThat(shortest.get()).as("pending uses minus items offered, at its least").isGreaterThanOrEqualTo(0);
     }
 
-    private record Run(TrainingLoop.Snapshot last, long pairs, long dropped) {}
+    private record Run(TrainingLoop.Snapshot last, long pairs, long dropped, List<TrainingLoop.Snapshot> snapshots) {}
 
     private static SentenceKind kind() {
         return new SentenceKind(KindRegistry.standard().defaultSettings().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim",
@@ -80,13 +128,36 @@ class TrainingLoopTest {
         return new ContrastiveTrainer(kind.encoderSpec(), config, Device.cpu(), null, 0);
     }
 
-    private static Run run(int items, int maxBacklog) throws InterruptedException {
+    /** Offers every item to a loop run by this thread, then lets the linger pass once. */
+    private static Run runInCaller(int items, int maxBacklog) {
         SentenceKind kind = kind();
-        ContrastiveTrainer trainer = trainer(kind);
+        AtomicLong pairs = new AtomicLong();
+        AtomicLong clock = new AtomicLong();
+        List<TrainingLoop.Snapshot> snapshots = new ArrayList<>();
+        try (TrainingLoop<List<String>> loop = TrainingLoop.inCaller("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 8, USES, 1)), maxBacklog, 1000, LINGER,
+                Duration.ofHours(1), r -> pairs.addAndGet(r.batchSize()), 0, clock::get)) {
+            // all offered before the loop's first turn: as many wait at once as ever can
+            for (int i = 0; i < items; i++) {
+                loop.offer("s" + i, SentenceText.words("sentence number " + i + " of the stream"));
+            }
+            loop.runDue();
+            snapshots.addAll(loop.takeSnapshots());
+            assertThat(snapshots).as("snapshots before the stream went quiet").isEmpty();
+            clock.addAndGet(LINGER.toNanos());
+            loop.runDue();
+            snapshots.addAll(loop.takeSnapshots());
+            assertThat(loop.pendingUses()).isZero();
+        }
+        return run(snapshots, pairs.get());
+    }
+
+    private static Run runOnThread(int items, int maxBacklog) throws InterruptedException {
+        SentenceKind kind = kind();
         AtomicLong pairs = new AtomicLong();
         List<TrainingLoop.Snapshot> snapshots = new ArrayList<>();
         try (TrainingLoop<List<String>> loop = new TrainingLoop<>("test-trainer",
-                kind.learner(trainer, new ReplayPlan(BATCH, 8, USES, 1)), maxBacklog, 1000, Duration.ofMillis(50),
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 8, USES, 1)), maxBacklog, 1000, LINGER,
                 Duration.ofHours(1),
                 r -> pairs.addAndGet(r.batchSize()))) {
             for (int i = 0; i < items; i++) {
@@ -100,9 +171,13 @@ class TrainingLoopTest {
                 snapshots.addAll(loop.takeSnapshots());
             }
         }
+        return run(snapshots, pairs.get());
+    }
+
+    private static Run run(List<TrainingLoop.Snapshot> snapshots, long pairs) {
         assertThat(snapshots).as("a snapshot once caught up").isNotEmpty();
         TrainingLoop.Snapshot last = snapshots.get(snapshots.size() - 1);
         assertThat(last.pendingUses()).isZero();
-        return new Run(last, pairs.get(), last.usesDropped());
+        return new Run(last, pairs, last.usesDropped(), snapshots);
     }
 }

@@ -15,6 +15,7 @@ import io.streamcl.topology.RefusedRecords;
 import io.streamcl.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -23,7 +24,10 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The learner's topology under TopologyTestDriver: real Serdes, the production topic names, training on the CPU. */
+/**
+ * The learner's topology under TopologyTestDriver: real Serdes, the production topic names, training on the CPU in
+ * the stream thread, by the driver's clock.
+ */
 public final class DrivenTopology implements AutoCloseable {
     public final PipelineMetrics metrics = new PipelineMetrics();
     public final TopologyTestDriver driver;
@@ -36,7 +40,9 @@ public final class DrivenTopology implements AutoCloseable {
     public DrivenTopology(Settings settings, ItemKinds kinds, Path stateDir) {
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, kinds, metrics, ComputeDevice.cpu()), props);
+        // trainers train in the stream thread, so the driver's clock decides when, as in LearnerTopologyTest
+        driver = new TopologyTestDriver(LearnerTopology.buildTopology(settings, kinds, metrics, ComputeDevice.cpu(),
+                Map.of(), new RefusedRecords(), true), props);
         Topics topics = Topics.from(settings);
         raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),

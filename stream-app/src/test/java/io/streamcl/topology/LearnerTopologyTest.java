@@ -2,11 +2,11 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
 import io.streamcl.kind.KindRegistry;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.EmbeddingStatus;
@@ -37,7 +37,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The topology driven without a broker: real Serdes, real training, the same topic names as production. */
+/**
+ * The topology driven without a broker: real Serdes, real training, the same topic names as production. The
+ * trainers train in the stream thread by the driver's clock ({@link TrainerProcessor}'s {@code trainInCaller}),
+ * so what they publish by a given wall-clock time is exact; only the embedders' reading of the served version,
+ * on the real clock, needs real time to pass.
+ */
 class LearnerTopologyTest {
     /** A tiny but real configuration so a step takes milliseconds. */
     static final Map<String, String> SMALL = Map.ofEntries(
@@ -62,18 +67,28 @@ class LearnerTopologyTest {
     @BeforeEach
     void start() {
         Settings settings = KindRegistry.standard().defaultSettings().with(SMALL);
-        DrivenTopology topology = new DrivenTopology(settings, ItemKinds.fromSettings(settings), stateDir);
-        metrics = topology.metrics;
-        driver = topology.driver;
-        raw = topology.raw;
-        deadLetters = topology.deadLetters;
-        embeddings = topology.embeddings;
-        models = topology.models;
+        metrics = new PipelineMetrics();
+        driver = driver(settings, stateDir);
+        Topics topics = Topics.from(settings);
+        raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
+                AvroSerde.of(DeadLetter.class).deserializer());
+        embeddings = driver.createOutputTopic(topics.embeddings(), new StringDeserializer(),
+                AvroSerde.of(Embedding.class).deserializer());
+        models = driver.createOutputTopic(topics.models(), new StringDeserializer(),
+                AvroSerde.of(ModelSnapshot.class).deserializer());
     }
 
     @AfterEach
     void stop() {
         driver.close();
+    }
+
+    private TopologyTestDriver driver(Settings settings, Path state) {
+        Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        return new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings), metrics,
+                ComputeDevice.cpu(), Map.of(), new RefusedRecords(), true), props);
     }
 
     @Test
@@ -122,6 +137,10 @@ class LearnerTopologyTest {
             driver.advanceWallClockTime(Duration.ofMillis(100));
         }
         Map<String, Embedding> out = embeddings.readKeyValuesToMap();
+        Map<Long, Long> servedSteps = new java.util.HashMap<>();
+        models.readKeyValuesToList().stream().filter(kv -> kv.key.equals("image@served"))
+                .forEach(kv -> servedSteps.put(kv.value.getVersion(), kv.value.getStep()));
+        assertThat(servedSteps).as("v0, the untrained encoder, served with the first item").containsEntry(0L, 0L);
         assertThat(out).hasSize(7);
         out.forEach((id, e) -> {
             assertThat(e.getId()).isEqualTo(id);
@@ -130,7 +149,8 @@ class LearnerTopologyTest {
             double norm = e.getVector().stream().mapToDouble(v -> v * v).sum();
             assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             assertThat(e.getModel().getName()).isEqualTo("image-moco");
-            assertThat(e.getModel().getVersion()).isGreaterThanOrEqualTo(0);
+            assertThat(servedSteps).as("each embedding's version was served, and made at the step it says")
+                    .containsEntry(e.getModel().getVersion(), e.getModel().getStep());
         });
         assertThat(metrics.embeddingsOut("image")).isEqualTo(7);
     }
@@ -242,10 +262,7 @@ class LearnerTopologyTest {
     void shouldSendItemsOfADisabledKindToTheDeadLetterTopic() {
         driver.close();
         Settings imagesOnly = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("kinds", "image"));
-        Properties props = LearnerApp.streamsConfig(imagesOnly, metrics, new RefusedRecords());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("images-only").toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(imagesOnly, ItemKinds.fromSettings(imagesOnly),
-                metrics, ComputeDevice.cpu()), props);
+        driver = driver(imagesOnly, stateDir.resolve("images-only"));
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic("raw-items-dlq", new StringDeserializer(),
                 AvroSerde.of(DeadLetter.class).deserializer());
@@ -257,17 +274,8 @@ class LearnerTopologyTest {
 
     @Test
     void shouldTrainTheEventModelOnSessionPairs() {
-        // a linger far longer than piping 40 events takes: the loop never drains a short batch mid-stream (a lone
-        // pair then left would have no negative and be dropped), however slow this machine is today
-        driver.close();
-        Settings lingering = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("batch.linger.ms", "3000"));
-        Properties props = LearnerApp.streamsConfig(lingering, metrics, new RefusedRecords());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("lingering").toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(lingering, ItemKinds.fromSettings(lingering),
-                metrics, ComputeDevice.cpu()), props);
-        raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
-        models = driver.createOutputTopic("models", new StringDeserializer(),
-                AvroSerde.of(ModelSnapshot.class).deserializer());
+        // the driver's clock stands still while the events are piped: the trainer never drains a short batch
+        // mid-stream (a lone pair then left would have no negative and be dropped)
         Random random = new Random(5);
         long t = 1_700_000_000_000L;
         for (int i = 0; i < 40; i++) {
@@ -282,22 +290,18 @@ class LearnerTopologyTest {
         assertThat(last.getEncoderConfig()).containsEntry("type", "event-item-sequence");
     }
 
-    /** A kind's snapshots, once one at {@code step} has been published (the trainer runs on its own thread). */
+    /**
+     * A kind's snapshots once the stream has been quiet for {@code batch.linger.ms} (200) and one more tick:
+     * by then the trainer has trained on all it was given and published it, caught up at {@code step}.
+     */
     private List<ModelSnapshot> awaitSnapshots(String kind, long step) {
-        List<ModelSnapshot> snapshots = new java.util.ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        // the trainer's last snapshot, made (or confirmed) when it had nothing left to learn
-        while (snapshots.stream().noneMatch(s -> s.getStep() >= step && s.getMetrics().get("caught_up") == 1.0)
-                && System.nanoTime() < deadline) {
-            driver.advanceWallClockTime(Duration.ofMillis(100));
-            models.readValuesToList().stream().filter(s -> s.getKind().equals(kind) && s.getPromotion() == null)
-                    .forEach(snapshots::add);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        List<ModelSnapshot> snapshots = new java.util.ArrayList<>(models.readValuesToList().stream()
+                .filter(s -> s.getKind().equals(kind) && s.getPromotion() == null).toList());
+        assertThat(snapshots).as(kind + " snapshots").isNotEmpty();
+        assertThat(snapshots.get(snapshots.size() - 1).getStep()).isEqualTo(step);
+        assertThat(snapshots.get(snapshots.size() - 1).getMetrics()).containsEntry("caught_up", 1.0);
         return snapshots;
     }
 
@@ -321,10 +325,7 @@ class LearnerTopologyTest {
     void shouldReembedTheWholeCatalogueUnderEachServedVersionAndMarkItComplete() {
         driver.close();
         Settings promoting = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
-        Properties props = LearnerApp.streamsConfig(promoting, metrics, new RefusedRecords());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("backfill").toString());
-        driver = new TopologyTestDriver(LearnerTopology.buildTopology(promoting, ItemKinds.fromSettings(promoting),
-                metrics, ComputeDevice.cpu()), props);
+        driver = driver(promoting, stateDir.resolve("backfill"));
         raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
         embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
                 AvroSerde.of(Embedding.class).deserializer());
@@ -357,7 +358,9 @@ class LearnerTopologyTest {
                 .allSatisfy(v -> assertThat(v).contains(last).doesNotHaveDuplicates());
         assertThat(complete.get(last).getItems()).isEqualTo(24);
         assertThat(complete.get(last).getPartitions()).isEqualTo(1);
-        assertThat(metrics.backfilled("image")).isPositive();
+        long embedded = versions.values().stream().mapToLong(List::size).sum();
+        assertThat(metrics.embeddingsOut("image")).as("fresh embeddings: each item once, under v0").isEqualTo(24);
+        assertThat(metrics.backfilled("image")).as("every later embedding is a backfill").isEqualTo(embedded - 24);
         served.values().forEach(s -> assertThat(s.getPromotion().getReason()).isNotBlank());
     }
 
@@ -376,7 +379,10 @@ class LearnerTopologyTest {
                 && latest.size() == 12 && latest.values().stream().allMatch(
                         v -> v == served.get(served.size() - 1).getVersion()), latest, candidates, served);
         long gateVersion = served.get(served.size() - 1).getVersion();
-        assertThat(gateVersion).isPositive();
+        ModelSnapshot newest = candidates.get(candidates.size() - 1);
+        assertThat(newest.getMetrics()).containsEntry("caught_up", 1.0);
+        assertThat(gateVersion).as("the trainer's newest, caught-up snapshot").isEqualTo(newest.getVersion())
+                .isPositive();
         ModelSnapshot untrained = candidates.stream().filter(c -> c.getVersion() == 0).findFirst().orElseThrow();
 
         TestInputTopic<String, ModelSnapshot> registry = driver.createInputTopic("models", new StringSerializer(),
@@ -490,6 +496,10 @@ class LearnerTopologyTest {
                 && versions.values().stream().allMatch(v -> v.get(v.size() - 1) == last.getVersion());
     }
 
+    /**
+     * The embedders read the served version from the global store at most every 200 ms of the real clock, and
+     * pace their backfill on it: tests that wait for a new served version to reach every item let real time pass.
+     */
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

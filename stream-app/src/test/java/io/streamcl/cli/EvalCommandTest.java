@@ -1,9 +1,13 @@
-package io.streamcl.eval;
+package io.streamcl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.cli.EvalCommand;
+import io.streamcl.eval.EmbeddingFile;
+import io.streamcl.eval.EvalReport;
 import io.streamcl.eval.EmbeddingFile.Format;
+import io.streamcl.eval.ExportedEmbedding;
+import io.streamcl.eval.KnnEvaluation;
+import io.streamcl.eval.TestData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,7 +62,7 @@ class EvalCommandTest {
         Path memory = dir.resolve("memory.jsonl");
         EmbeddingFile.write(memory, Format.JSONL, clusters("train-", 100, 2, 12, 1));
         Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
-        LabelsTest.writeIdx(labels, true, classOfIndex(100, 2));
+        TestData.writeIdxLabels(labels, true, classOfIndex(100, 2));
         Path json = dir.resolve("report.json");
 
         int code = run("--memory", memory.toString(), "--memory-labels", labels.toString(),
@@ -141,7 +145,7 @@ class EvalCommandTest {
         Path queries = dir.resolve("queries.jsonl");
         EmbeddingFile.write(queries, Format.JSONL, clusters("unknown-", 5, 2, 1, 2));
         Path labels = dir.resolve("labels.idx");
-        LabelsTest.writeIdx(labels, false, classOfIndex(20, 2));
+        TestData.writeIdxLabels(labels, false, classOfIndex(20, 2));
 
         int code = run("--memory", memory.toString(), "--memory-labels", labels.toString(),
                 "--memory-id-prefix", "train-", "--queries", queries.toString(), "--query-id-prefix", "test-");

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * candidates) at least 10 points better than the untrained encoder, without collapsing. Measured
  * when written: 0.070 untrained, 0.204 trained, uniformity -1.78.
  */
-class ImageLearningTest {
+class ImageLearningIT {
     private static final int TRAIN = 5000;
     private static final int HELD_OUT = 1000;
     private static final long SEED = 42;

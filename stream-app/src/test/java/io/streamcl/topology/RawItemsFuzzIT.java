@@ -57,7 +57,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * image headers). Each record is either taken in or a dead letter with a reason, the topology never throws,
  * and at the end every record taken in has its embedding.
  */
-class RawItemsFuzzTest {
+class RawItemsFuzzIT {
     private static final int TRIES = 10_000;
     private static final long NOW = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
 
@@ -210,8 +210,8 @@ class RawItemsFuzzTest {
                 net.jqwik.api.Tuple.of(1, valid.flatMap(b -> Arbitraries.integers().between(0, b.length - 1)
                         .map(n -> java.util.Arrays.copyOf(b, n)))), // truncated
                 net.jqwik.api.Tuple.of(2, Combinators.combine(valid, Arbitraries.integers().between(0, 1 << 20),
-                        Arbitraries.integers().between(1, 8)).as(RawItemsFuzzTest::bitFlipped)),
-                net.jqwik.api.Tuple.of(1, valid.map(RawItemsFuzzTest::unknownFingerprint)),
+                        Arbitraries.integers().between(1, 8)).as(RawItemsFuzzIT::bitFlipped)),
+                net.jqwik.api.Tuple.of(1, valid.map(RawItemsFuzzIT::unknownFingerprint)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(2_000))); // random
     }
 

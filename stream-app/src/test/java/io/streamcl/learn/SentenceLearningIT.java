@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Measured when written, 20,000 training and 3,000 held-out sentences, default settings: untrained
  * 0.160, trained 0.228 (TF-IDF 0.258, see TfIdfBaselineTest).
  */
-class SentenceLearningTest {
+class SentenceLearningIT {
     private static final long SEED = 42;
 
     @Test
@@ -33,7 +33,7 @@ class SentenceLearningTest {
         SentenceKind kind = new SentenceKind(settings);
         BrownSplit.Split split;
         try (Stream<TextFileReader.TextRow> rows = TextFileReader.tsv(
-                ImageLearningTest.repoRoot().resolve("data/brown/brown-genre.tsv.gz"), "sentence", null, bad -> { })) {
+                ImageLearningIT.repoRoot().resolve("data/brown/brown-genre.tsv.gz"), "sentence", null, bad -> { })) {
             split = BrownSplit.byDocument(rows.toList(), "fileid", "genre", 0.2, SEED);
         }
         List<BrownSplit.LabelledText> train = sample(split.train(), 20_000);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link EventFileReader#movieLens} on files in the MovieLens "latest" layout. */
-class MovieLensReaderTest {
+class EventFileReaderMovieLensTest {
 
     private static final String RATINGS = "userId,movieId,rating,timestamp\n"
             + "1,1,4.0,964982703\n"

@@ -1,0 +1,173 @@
+package io.streamcl.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamcl.config.Settings;
+import io.streamcl.kind.ItemKind;
+import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
+import io.streamcl.learn.ComputeDevice;
+import io.streamcl.schema.EmbeddingStatus;
+import io.streamcl.schema.ModelSnapshot;
+import io.streamcl.schema.RawItem;
+import io.streamcl.schema.serde.AvroSerde;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer alone, on a mock context whose clock and punctuation the test moves by hand, training in the
+ * stream thread ({@link io.streamcl.learn.TrainingLoop#inCaller}): what it publishes is exact, and nothing
+ * waits for a thread.
+ */
+class TrainerProcessorTest {
+    private static final long T0 = 1_700_000_000_000L;
+    /** batch.linger.ms of {@link LearnerTopologyTest#SMALL}. */
+    private static final long LINGER_MS = 200;
+
+    private final Settings settings = KindRegistry.standard().defaultSettings().with(LearnerTopologyTest.SMALL);
+    private final ItemKind<?> image = ItemKinds.fromSettings(settings).byName("image").orElseThrow();
+    private final MockProcessorContext<String, ModelSnapshot> context = new MockProcessorContext<>();
+    private KeyValueStore<String, EmbeddingStatus> statuses;
+    private TrainerProcessor<?> trainer;
+
+    @BeforeEach
+    void stores() {
+        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                LearnerTopology.checkpointStore(image)), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
+        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.MODELS_STORE),
+                Serdes.String(), AvroSerde.of(ModelSnapshot.class)).withLoggingDisabled().build());
+        statuses = add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.STATUS_STORE),
+                Serdes.String(), AvroSerde.of(EmbeddingStatus.class)).withLoggingDisabled().build());
+        context.setCurrentSystemTimeMs(T0);
+    }
+
+    @AfterEach
+    void close() {
+        if (trainer != null) {
+            trainer.close();
+        }
+    }
+
+    @Test
+    void shouldPublishV0ThenAVersionEveryTwoStepsAndTrainOnWhatIsLeftOnceTheLingerIsOver() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        // 24 items x 2 uses / batch 4 = 12 steps, a snapshot every 2. While items come the loop steps only on a
+        // full replay buffer (8 items): 10 steps. A snapshot goes out with the next record or punctuation, so
+        // the one the last item made (step 10) is still to come
+        assertThat(snapshots()).extracting(ModelSnapshot::getStep).containsExactly(0L, 2L, 4L, 6L, 8L);
+        assertThat(forwarded(ModelSnapshots.servedKey(image.name()))).extracting(ModelSnapshot::getVersion)
+                .as("v0 served with the first item: nothing was served before").startsWith(0L);
+
+        tick(LINGER_MS - 1);
+        assertThat(snapshots()).extracting(ModelSnapshot::getStep).as("the last uses wait for the linger")
+                .containsExactly(0L, 2L, 4L, 6L, 8L, 10L);
+
+        tick(1);
+        List<ModelSnapshot> all = snapshots();
+        // the linger over, it trains on what is left (steps 11 and 12), publishes v6, then finds nothing left
+        // and says so with v6 again, caught up, rather than a new version of the same parameters
+        assertThat(all).extracting(ModelSnapshot::getVersion).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 6L);
+        assertThat(all.get(6).getMetrics()).containsEntry("caught_up", 0.0);
+        ModelSnapshot last = all.get(all.size() - 1);
+        assertThat(last.getStep()).isEqualTo(12);
+        assertThat(last.getMetrics()).containsEntry("caught_up", 1.0).containsEntry("pending_uses", 0.0)
+                .containsEntry("items_seen", 24.0).containsEntry("items_offered", 24.0);
+
+        tick(LINGER_MS * 10);
+        assertThat(snapshots()).as("nothing new to say while no item comes").hasSize(all.size());
+    }
+
+    @Test
+    void shouldGoOnFromItsCheckpointWithTheNextVersionAfterARestart() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS);
+        ModelSnapshot newest = snapshots().get(snapshots().size() - 1);
+        assertThat(newest.getVersion()).isEqualTo(6);
+        trainer.close();
+        // the models store is left empty, as when the global store has not read the topic back yet: the
+        // checkpoint alone must say which version and step the trainer was at
+        context.resetForwards();
+
+        start();
+        pipeImages(24, 8, new Random(4));
+        tick(LINGER_MS);
+        List<ModelSnapshot> after = snapshots();
+        // no second v0: the checkpoint's trainer goes on from step 12, 8 items x 2 uses / 4 steps more
+        assertThat(after).extracting(ModelSnapshot::getVersion).containsExactly(7L, 8L);
+        assertThat(after).extracting(ModelSnapshot::getStep).containsExactly(14L, 16L);
+        ModelSnapshot last = after.get(after.size() - 1);
+        assertThat(last.getMetrics()).containsEntry("items_offered", 32.0).containsEntry("caught_up", 1.0);
+    }
+
+    @Test
+    void shouldPromoteTheCaughtUpSnapshotOnlyOnceTheServedVersionIsCompleteOnEveryPartition() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS);
+        tick(100);
+        String served = ModelSnapshots.servedKey(image.name());
+        assertThat(forwarded(served)).extracting(ModelSnapshot::getVersion).as("v6 waits for v0's backfill")
+                .containsExactly(0L);
+
+        // what the embedders' completion marker, read back by the global store, says: v0 is on every item
+        statuses.put(EmbeddingStatuses.key(image.name(), 0), EmbeddingStatus.newBuilder().setKind(image.name())
+                .setModelName("image-moco").setVersion(0).setPartition(0).setPartitions(1).setItems(24)
+                .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build());
+        tick(100);
+        List<ModelSnapshot> promotions = forwarded(served);
+        assertThat(promotions).extracting(ModelSnapshot::getVersion).containsExactly(0L, 6L);
+        assertThat(promotions.get(1).getPromotion().getMode()).as("made when the trainer went idle")
+                .isEqualTo("idle");
+        assertThat(promotions.get(1).getPromotion().getReason()).contains("v0 is complete on every partition");
+    }
+
+    private void start() {
+        trainer = new TrainerProcessor<>(image, LearnerTopology.plan(settings, image, ComputeDevice.cpu()),
+                new PipelineMetrics(), true);
+        trainer.init(context);
+    }
+
+    private void pipeImages(int from, int n, Random random) {
+        for (int i = from; i < from + n; i++) {
+            RawItem item = LearnerTopologyTest.image("img-" + i, 12, 12, random);
+            trainer.process(new Record<>(item.getId(), item, context.currentSystemTimeMs()));
+        }
+    }
+
+    /** Moves the clock on and fires the trainer's punctuation, as the stream thread would. */
+    private void tick(long millis) {
+        context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + millis);
+        assertThat(context.scheduledPunctuators()).isNotEmpty();
+        MockProcessorContext.CapturedPunctuator p = context.scheduledPunctuators().get(
+                context.scheduledPunctuators().size() - 1);
+        p.getPunctuator().punctuate(context.currentSystemTimeMs());
+    }
+
+    /** The snapshots published so far under the kind's own key (not the promotions under @served). */
+    private List<ModelSnapshot> snapshots() {
+        return forwarded(image.name());
+    }
+
+    private List<ModelSnapshot> forwarded(String key) {
+        return context.forwarded().stream().map(f -> f.record()).filter(r -> r.key().equals(key))
+                .map(r -> (ModelSnapshot) r.value()).toList();
+    }
+
+    private <S extends StateStore> S add(S store) {
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+}
