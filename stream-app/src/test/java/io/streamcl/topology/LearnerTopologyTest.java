@@ -6,7 +6,6 @@ import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
 import io.streamcl.kind.KindRegistry;
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.EmbeddingStatus;
@@ -22,12 +21,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -66,17 +63,7 @@ class LearnerTopologyTest {
 
     @BeforeEach
     void start() {
-        Settings settings = KindRegistry.standard().defaultSettings().with(SMALL);
-        metrics = new PipelineMetrics();
-        driver = driver(settings, stateDir);
-        Topics topics = Topics.from(settings);
-        raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
-                AvroSerde.of(DeadLetter.class).deserializer());
-        embeddings = driver.createOutputTopic(topics.embeddings(), new StringDeserializer(),
-                AvroSerde.of(Embedding.class).deserializer());
-        models = driver.createOutputTopic(topics.models(), new StringDeserializer(),
-                AvroSerde.of(ModelSnapshot.class).deserializer());
+        drive(KindRegistry.standard().defaultSettings().with(SMALL), stateDir);
     }
 
     @AfterEach
@@ -84,11 +71,15 @@ class LearnerTopologyTest {
         driver.close();
     }
 
-    private TopologyTestDriver driver(Settings settings, Path state) {
-        Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        return new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings), metrics,
-                ComputeDevice.cpu(), Map.of(), new RefusedRecords(), true), props);
+    /** A fresh driver of the topology with these settings, and its topics. */
+    private void drive(Settings settings, Path state) {
+        DrivenTopology topology = new DrivenTopology(settings, ItemKinds.fromSettings(settings), state);
+        metrics = topology.metrics;
+        driver = topology.driver;
+        raw = topology.raw;
+        deadLetters = topology.deadLetters;
+        embeddings = topology.embeddings;
+        models = topology.models;
     }
 
     @Test
@@ -262,10 +253,7 @@ class LearnerTopologyTest {
     void shouldSendItemsOfADisabledKindToTheDeadLetterTopic() {
         driver.close();
         Settings imagesOnly = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("kinds", "image"));
-        driver = driver(imagesOnly, stateDir.resolve("images-only"));
-        raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic("raw-items-dlq", new StringDeserializer(),
-                AvroSerde.of(DeadLetter.class).deserializer());
+        drive(imagesOnly, stateDir.resolve("images-only"));
         pipeEvent("e1", "u1", "a", 0L);
         List<TestRecord<String, DeadLetter>> letters = deadLetters.readRecordsToList();
         assertThat(letters).extracting(TestRecord::key).containsExactly("e1");
@@ -325,12 +313,7 @@ class LearnerTopologyTest {
     void shouldReembedTheWholeCatalogueUnderEachServedVersionAndMarkItComplete() {
         driver.close();
         Settings promoting = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
-        driver = driver(promoting, stateDir.resolve("backfill"));
-        raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
-        embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
-                AvroSerde.of(Embedding.class).deserializer());
-        models = driver.createOutputTopic("models", new StringDeserializer(),
-                AvroSerde.of(ModelSnapshot.class).deserializer());
+        drive(promoting, stateDir.resolve("backfill"));
         TestOutputTopic<String, EmbeddingStatus> status = driver.createOutputTopic("embedding-status",
                 new StringDeserializer(), AvroSerde.of(EmbeddingStatus.class).deserializer());
         Random random = new Random(4);
