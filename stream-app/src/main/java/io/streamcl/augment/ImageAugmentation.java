@@ -8,7 +8,7 @@ package io.streamcl.augment;
  * noise and cutout added for small grey images:
  * <ol>
  *   <li>{@code cropScaleMin..cropScaleMax}: fraction of the image area kept by the random crop
- *       (default 0.25..1);</li>
+ *       (default 0.4..1);</li>
  *   <li>{@code cropRatioMin..cropRatioMax}: crop aspect ratio width/height, drawn log-uniformly
  *       (default 3/4..4/3);</li>
  *   <li>{@code flipProbability}: chance of a horizontal flip (default 0.5);</li>
@@ -17,12 +17,22 @@ package io.streamcl.augment;
  *       (default 0.4);</li>
  *   <li>{@code noiseStd}: standard deviation of gaussian noise added to every value (default 0.05);</li>
  *   <li>{@code cutoutProbability}, {@code cutoutMaxFraction}: chance of zeroing one square whose side is
- *       at most that fraction of the output size (default 0.5, 0.4).</li>
+ *       at most that fraction of the output size (default 0.25, 0.4).</li>
  * </ol>
  * {@code outputSize} S (required, 4..1024) and {@code outputChannels} (1 or 3, default 1) give the
  * output shape (outputChannels, S, S).
+ *
+ * <p>The defaults below are also the defaults of the app's {@code image.*} settings, so that an augmentation
+ * built here without them is the one the app trains with.
  */
 public final class ImageAugmentation {
+    public static final double DEFAULT_CROP_SCALE_MIN = 0.4;
+    public static final double DEFAULT_CROP_SCALE_MAX = 1.0;
+    public static final double DEFAULT_FLIP_PROBABILITY = 0.5;
+    public static final double DEFAULT_BRIGHTNESS = 0.4;
+    public static final double DEFAULT_CONTRAST = 0.4;
+    public static final double DEFAULT_NOISE_STD = 0.05;
+    public static final double DEFAULT_CUTOUT_PROBABILITY = 0.25;
 
     private final int outputSize;
     private final int outputChannels;
@@ -109,15 +119,15 @@ public final class ImageAugmentation {
     public static final class Builder {
         private int outputSize = -1;
         private int outputChannels = 1;
-        private double cropScaleMin = 0.25;
-        private double cropScaleMax = 1.0;
+        private double cropScaleMin = DEFAULT_CROP_SCALE_MIN;
+        private double cropScaleMax = DEFAULT_CROP_SCALE_MAX;
         private double cropRatioMin = 3.0 / 4.0;
         private double cropRatioMax = 4.0 / 3.0;
-        private double flipProbability = 0.5;
-        private double brightness = 0.4;
-        private double contrast = 0.4;
-        private double noiseStd = 0.05;
-        private double cutoutProbability = 0.5;
+        private double flipProbability = DEFAULT_FLIP_PROBABILITY;
+        private double brightness = DEFAULT_BRIGHTNESS;
+        private double contrast = DEFAULT_CONTRAST;
+        private double noiseStd = DEFAULT_NOISE_STD;
+        private double cutoutProbability = DEFAULT_CUTOUT_PROBABILITY;
         private double cutoutMaxFraction = 0.4;
 
         private Builder() {}
@@ -140,7 +150,7 @@ public final class ImageAugmentation {
             return this;
         }
 
-        /** Smallest fraction of the image area a crop keeps, in (0, 1]. Default 0.25. */
+        /** Smallest fraction of the image area a crop keeps, in (0, 1]. Default 0.4. */
         public Builder cropScaleMin(double v) {
             this.cropScaleMin = checkFraction("cropScaleMin", v);
             return this;
@@ -188,7 +198,7 @@ public final class ImageAugmentation {
             return this;
         }
 
-        /** Chance of one cutout square, in [0, 1]. Default 0.5. */
+        /** Chance of one cutout square, in [0, 1]. Default 0.25. */
         public Builder cutoutProbability(double v) {
             this.cutoutProbability = checkUnit("cutoutProbability", v);
             return this;

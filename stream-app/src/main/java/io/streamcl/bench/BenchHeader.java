@@ -1,6 +1,7 @@
 package io.streamcl.bench;
 
 import io.streamcl.config.Settings;
+import io.streamcl.kind.ImageKind;
 import io.streamcl.learn.NativeAllocator;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +28,7 @@ public final class BenchHeader {
                         + " item is learned %d times), CNN channels %s, embedding %d, projection %d, %d stream threads,"
                         + " %s.%n", settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
                 settings.get(Settings.BANK_SIZE), settings.text(Settings.TEMPERATURE), settings.get(Settings.REPLAY_UPDATES),
-                settings.get(Settings.REPLAY_UPDATES), settings.text(Settings.IMAGE_CONV_CHANNELS),
+                settings.get(Settings.REPLAY_UPDATES), settings.text(ImageKind.IMAGE_CONV_CHANNELS),
                 settings.get(Settings.EMBEDDING_DIM), settings.get(Settings.PROJECTION_DIM),
                 settings.get(Settings.STREAM_THREADS), settings.get(Settings.PROCESSING_GUARANTEE));
         return report;

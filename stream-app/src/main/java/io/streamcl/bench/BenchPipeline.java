@@ -3,6 +3,7 @@ package io.streamcl.bench;
 import io.streamcl.broker.EmbeddedKafkaBroker;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.RawItem;
 import io.streamcl.topology.LearnerApp;
 import io.streamcl.topology.PipelineMetrics;
@@ -40,7 +41,8 @@ public final class BenchPipeline implements AutoCloseable {
         settings = base.withPlaintextBroker(broker.bootstrapServers()).with(Map.of(
                 Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
         app = LearnerApp.start(settings, metrics);
-        producer = new RawItemProducer(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_RAW_ITEMS));
+        producer = new RawItemProducer(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_RAW_ITEMS),
+                KindRegistry.standard()::partitionKey);
     }
 
     /** Starts a broker and the app with {@code base} settings pointed at it. */

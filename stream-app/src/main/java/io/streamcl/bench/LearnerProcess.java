@@ -39,7 +39,7 @@ final class LearnerProcess implements AutoCloseable {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.streamcl.cli.Main", "run",
                 "--progress-seconds", "30"));
-        for (Setting<?> s : Settings.ALL) {
+        for (Setting<?> s : settings.all()) {
             String value = settings.text(s);
             if (!value.isEmpty()) { // an empty setting is its default: not passed, so it is not parsed
                 command.addAll(List.of("--set", s.name() + "=" + value));

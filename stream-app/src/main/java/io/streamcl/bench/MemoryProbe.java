@@ -4,6 +4,7 @@ import io.streamcl.broker.EmbeddedKafkaBroker;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.RawItem;
 import io.streamcl.topology.TopicSetup;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class MemoryProbe {
             // created here, so that the producer can send before the learner is up
             TopicSetup.ensureTopics(s, ItemKinds.fromSettings(s));
             try (RawItemProducer producer = new RawItemProducer(s.kafkaClientProperties(),
-                    s.get(Settings.TOPIC_RAW_ITEMS));
+                    s.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey);
                     EmbeddedItems embedded = new EmbeddedItems(s.get(Settings.BOOTSTRAP_SERVERS),
                             s.get(Settings.TOPIC_EMBEDDINGS), s.get(Settings.TOPIC_PARTITIONS), PREFIX);
                     LearnerProcess learner = LearnerProcess.start(s, heap, log)) {

@@ -4,6 +4,7 @@ import static io.streamcl.bench.SectionReport.f1;
 
 import ai.djl.ndarray.types.Shape;
 import io.streamcl.config.Settings;
+import io.streamcl.kind.ImageKind;
 import io.streamcl.ingest.InvalidItemException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -75,8 +76,8 @@ public final class SpeedupsSection {
     }
 
     private static void pooling(Settings settings, SectionReport report) {
-        int size = settings.get(Settings.IMAGE_SIZE);
-        Shape input = new Shape(settings.get(Settings.BATCH_SIZE), settings.get(Settings.IMAGE_CONV_CHANNELS)[0], size,
+        int size = settings.get(ImageKind.IMAGE_SIZE);
+        Shape input = new Shape(settings.get(Settings.BATCH_SIZE), settings.get(ImageKind.IMAGE_CONV_CHANNELS)[0], size,
                 size);
         System.out.printf("bench: speed-ups: max-pooling %s in inference%n", input);
         PoolingProbe.Result r = PoolingProbe.run(input, 50);

@@ -19,7 +19,11 @@ import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Setting;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EvalReport;
+import io.streamcl.kind.DemoScenario;
+import io.streamcl.kind.EventDemo;
+import io.streamcl.kind.ImageDemo;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.SentenceDemo;
 import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -300,7 +304,7 @@ public final class BenchCommand implements Callable<Integer> {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench"));
         command.addAll(benchArgs);
-        for (Setting<?> setting : Settings.ALL) {
+        for (Setting<?> setting : settings.all()) {
             if (!"default".equals(settings.source(setting))) {
                 command.addAll(List.of("--set", setting.name() + "=" + settings.text(setting)));
             }

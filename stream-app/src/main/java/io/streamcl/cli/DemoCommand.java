@@ -5,11 +5,17 @@ import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EvalReport;
 import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.kind.DemoScenario;
+import io.streamcl.kind.ItemKind;
+import io.streamcl.kind.KindDefinition;
+import io.streamcl.kind.KindRegistry;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
 import io.streamcl.topology.LearnerApp;
+import io.streamcl.topology.ModelSnapshots;
 import io.streamcl.topology.PipelineMetrics;
 import io.streamcl.topology.Topics;
 import java.io.IOException;
@@ -20,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,11 +41,9 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     private static final String IMAGES = "data/fashion-mnist/";
 
-    enum Kind { image, sentence, event }
-
-    @Option(names = "--kind", defaultValue = "image",
-            description = "image (Fashion-MNIST), sentence (Brown genres) or event (synthetic users and items)")
-    Kind kind;
+    @Option(names = "--kind", defaultValue = "image", completionCandidates = KindChoices.Demos.class,
+            description = "the kind whose demo runs: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    String kind;
 
     @Option(names = "--train-images", defaultValue = IMAGES + "t10k-images-idx3-ubyte.gz", paramLabel = "IDX")
     Path trainImages;
@@ -88,9 +93,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<DemoScenario.Factory> demo = KindRegistry.standard().byName(kind).flatMap(KindDefinition::demo);
+        if (demo.isEmpty()) {
+            System.err.println("no demo of kind " + kind + " (demos: " + String.join(", ", new KindChoices.Demos()) + ")");
+            return 2;
+        }
         DemoScenario scenario;
         try {
-            scenario = scenario();
+            scenario = demo.get().create(new DemoScenario.Options(trainImages, trainLabels, testImages, testLabels,
+                    sentences, textColumn, labelColumn, documentColumn, items, users, seed));
         } catch (IOException | IllegalArgumentException e) {
             System.err.println(e.getMessage() + "\n(run the demo from the repository root, or pass the data files)");
             return 2;
@@ -142,18 +153,6 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DemoScenario scenario() throws IOException {
-        if ((testImages == null) != (testLabels == null)) {
-            throw new IllegalArgumentException("--test-images and --test-labels go together");
-        }
-        return switch (kind) {
-            case image -> new ImageDemo(trainImages, trainLabels, testImages, testLabels, items < 0 ? 8000 : items, seed);
-            case sentence -> new SentenceDemo(sentences, textColumn, documentColumn, labelColumn,
-                    items < 0 ? 20_000 : items, seed);
-            case event -> new EventDemo(users, seed);
-        };
-    }
-
     private Map<String, String> demoDefaults(DemoScenario scenario, Path stateDir, int items) {
         Map<String, String> d = new LinkedHashMap<>();
         // the demo loads its whole data set at once: let all of it wait for the trainer, so that every item is
@@ -169,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     static void produce(Settings settings, List<RawItem> items) {
         try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
-                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+                settings.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey)) {
             items.forEach(producer::send);
             producer.flush();
             System.out.printf("demo: produced %d items to %s%n", producer.acked(), settings.get(Settings.TOPIC_RAW_ITEMS));
@@ -207,9 +206,12 @@ public final class DemoCommand implements Callable<Integer> {
      * @throws IllegalStateException if the feed does not converge in time
      */
     static EvalReport evaluateFeed(Settings settings, DemoScenario scenario, long steps, Duration timeout) {
-        List<ModelSnapshot> snapshots = readSnapshots(settings, scenario.kind(), steps);
         Topics topics = Topics.from(settings);
         Map<String, Object> connection = settings.kafkaClientProperties();
+        List<ModelSnapshot> snapshots = ModelRegistry.readUntil(connection, topics.models(), scenario.kind(),
+                r -> r.candidates().stream().anyMatch(s -> s.getStep() >= steps), Duration.ofSeconds(60))
+                .orElseThrow(() -> new IllegalStateException("the final model snapshot never reached the models topic"))
+                .candidates();
         FeedReader.Feed feed = FeedReader.read(connection, topics.embeddings(), topics.models(), topics.status(),
                 scenario.feedKind(), scenario.feedIds(), true, timeout);
         if (!feed.complete()) {
@@ -222,24 +224,10 @@ public final class DemoCommand implements Callable<Integer> {
                 feed.latest().size());
         Map<String, float[]> vectors = new LinkedHashMap<>();
         feed.latest().forEach((id, e) -> vectors.put(id, e.vector()));
-        return scenario.evaluate(settings, snapshots.get(0), served, vectors);
-    }
-
-    /** The kind's snapshots, oldest first, once the one at {@code steps} is visible. */
-    static List<ModelSnapshot> readSnapshots(Settings settings, String kind, long steps) {
-        List<ModelSnapshot> all = new ArrayList<>();
-        AvroSerde<ModelSnapshot> serde = AvroSerde.of(ModelSnapshot.class);
-        boolean found = TopicScan.scan(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_MODELS),
-                serde.deserializer(), Duration.ofSeconds(60), r -> {
-                    if (kind.equals(r.value().getKind()) && io.streamcl.topology.ModelSnapshots.isCandidateKey(r.key())) {
-                        all.add(r.value());
-                    }
-                }, () -> all.stream().anyMatch(s -> s.getStep() >= steps));
-        if (!found || all.isEmpty()) {
-            throw new IllegalStateException("the final model snapshot never reached the models topic");
-        }
-        all.sort((a, b) -> Long.compare(a.getVersion(), b.getVersion()));
-        return all;
+        ItemKind<?> kind = KindRegistry.standard().byName(scenario.kind()).orElseThrow().configure(settings);
+        ComputeDevice device = ComputeDevice.resolve(settings.get(Settings.DEVICE));
+        return scenario.evaluate(settings, snapshots.get(0), served, vectors,
+                s -> device.embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s)));
     }
 
     private static void printDeadLetters(Settings settings, Topics topics) {

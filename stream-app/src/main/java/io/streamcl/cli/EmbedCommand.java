@@ -46,12 +46,12 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         Settings settings;
         try {
-            settings = settingsOptions.load(java.util.Map.of(Settings.KINDS.name(), source.kind.name()));
+            settings = settingsOptions.load(java.util.Map.of(Settings.KINDS.name(), source.kind));
         } catch (InvalidSettingsException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        ItemKind<?> kind = ItemKinds.fromSettings(settings).byName(source.kind.name()).orElseThrow();
+        ItemKind<?> kind = ItemKinds.fromSettings(settings).byName(source.kind).orElseThrow();
         EncoderFiles.Saved saved;
         try {
             saved = EncoderFiles.load(model, kind::encoderSpec);
@@ -59,7 +59,7 @@ public final class EmbedCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        if (!source.kind.name().equals(saved.model().get("kind"))) {
+        if (!source.kind.equals(saved.model().get("kind"))) {
             System.err.println(model + " holds a " + saved.model().get("kind") + " model, not " + source.kind);
             return 2;
         }

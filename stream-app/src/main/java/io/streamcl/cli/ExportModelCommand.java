@@ -1,8 +1,8 @@
 package io.streamcl.cli;
 
-import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
-import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindDefinition;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.learn.EncoderFiles;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.topology.ModelSnapshots;
@@ -24,7 +24,8 @@ public final class ExportModelCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions where;
 
-    @Option(names = "--kind", required = true, description = "image, sentence or event")
+    @Option(names = "--kind", required = true, completionCandidates = KindChoices.Kinds.class,
+            description = "${COMPLETION-CANDIDATES}")
     String kind;
 
     @Option(names = "--version", description = "the snapshot's version (default: the served one, else the newest)")
@@ -35,11 +36,12 @@ public final class ExportModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<ItemKind<?>> itemKind = ItemKinds.fromSettings(Settings.defaults()).byName(kind);
-        if (itemKind.isEmpty()) {
-            System.err.println("unknown kind " + kind + " (image, sentence or event)");
+        Optional<KindDefinition> definition = KindRegistry.standard().byName(kind);
+        if (definition.isEmpty()) {
+            System.err.println("unknown kind " + kind + " (" + String.join(", ", KindRegistry.standard().names()) + ")");
             return 2;
         }
+        ItemKind<?> itemKind = definition.get().configure(KindRegistry.standard().defaultSettings());
         ModelRegistry registry = where.read(kind);
         List<ModelSnapshot> snapshots = registry.candidates();
         if (snapshots.isEmpty()) {
@@ -54,7 +56,7 @@ public final class ExportModelCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            EncoderFiles.save(out, itemKind.get().encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
+            EncoderFiles.save(out, itemKind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s),
                     Map.of("kind", s.getKind(), "name", s.getName(), "version", Long.toString(s.getVersion()),
                             "step", Long.toString(s.getStep()), "created", s.getCreatedTime().toString()));
         } catch (IOException e) {

@@ -1,48 +1,36 @@
 package io.streamcl.cli;
 
-import io.streamcl.ingest.EventFileReader;
-import io.streamcl.ingest.EventItems;
-import io.streamcl.ingest.EventRow;
-import io.streamcl.ingest.IdxFile;
-import io.streamcl.ingest.IdxImages;
-import io.streamcl.ingest.ImageDirReader;
-import io.streamcl.ingest.InvalidItemException;
-import io.streamcl.ingest.RawItems;
-import io.streamcl.ingest.SentenceItems;
-import io.streamcl.ingest.SyntheticEvents;
-import io.streamcl.ingest.TextFileReader;
+import io.streamcl.kind.ItemFormat;
+import io.streamcl.kind.KindDefinition;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.RawItem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
- * Where raw items come from, for the commands that read them ({@code produce}, {@code embed}): a file of
- * images, sentences or user events in one of the formats below, or synthetic events. Ids are {@code
- * <id-prefix><index>} (events: {@code <id-prefix><user>:<timestamp ms>:<index>}, replayed in time order),
- * so the same file read twice gives the same ids.
+ * Where raw items come from, for the commands that read them ({@code produce}, {@code embed}): a file in one of
+ * the formats of the kind, or a kind's generator ({@code --synthetic}). The kinds and their formats are those of
+ * the {@link KindRegistry}.
  */
 final class ItemSource {
-    enum Kind { image, sentence, event }
+    private final KindRegistry kinds = KindRegistry.standard();
 
-    enum Format { idx, image_dir, tsv, lines, movielens, csv }
+    @Option(names = "--kind", required = true, completionCandidates = KindChoices.Kinds.class,
+            description = "kind of items: ${COMPLETION-CANDIDATES}")
+    String kind;
 
-    @Option(names = "--kind", required = true, description = "kind of items: ${COMPLETION-CANDIDATES}")
-    Kind kind;
-
-    @Option(names = "--format", converter = FormatConverter.class,
-            description = "images: idx (IDX file, gz or not) or image-dir (a folder of PNG/JPEG files);"
-                    + " sentences: tsv (with a header; see --text-column) or lines (one sentence per line);"
-                    + " events: movielens (ratings.csv; see --items) or csv (user,item,timestamp[,weight])")
-    Format format;
+    @Option(names = "--format", completionCandidates = KindChoices.Formats.class,
+            description = "the format of --input, one that --kind reads: ${COMPLETION-CANDIDATES} (a format of another"
+                    + " kind is refused with the kind's own)")
+    String format;
 
     @Option(names = "--input", paramLabel = "FILE")
     Path input;
@@ -82,20 +70,26 @@ final class ItemSource {
 
     /** Null when the options make sense together, else what is wrong. */
     String problem() {
+        Optional<KindDefinition> definition = kinds.byName(kind);
+        if (definition.isEmpty()) {
+            return "unknown --kind " + kind + " (kinds: " + String.join(", ", kinds.names()) + ")";
+        }
+        Optional<ItemFormat> generator = generator(definition.get());
         if (synthetic) {
-            if (kind != Kind.event) {
-                return "--synthetic makes user events: use it with --kind event";
+            if (generator.isEmpty()) {
+                List<String> generating = kinds.all().stream().filter(k -> generator(k).isPresent())
+                        .map(KindDefinition::name).toList();
+                return "--synthetic makes " + kinds.all().stream().flatMap(k -> generator(k).stream())
+                        .map(ItemFormat::description).distinct().collect(Collectors.joining(", "))
+                        + ": use it with --kind " + String.join(" or ", generating);
             }
             if (format != null || input != null) {
                 return "--synthetic takes no --format or --input";
             }
-            if (users < 1 || catalogue < 1 || eventsPerUser < 1) {
-                return "--users, --catalogue and --events-per-user must be >= 1";
-            }
-            return null;
+            return generator.get().problem().apply(options());
         }
         if (format == null || input == null) {
-            return "give --format and --input" + (kind == Kind.event ? ", or --synthetic" : "");
+            return "give --format and --input" + (generator.isPresent() ? ", or --synthetic" : "");
         }
         if (!Files.exists(input)) {
             return "input not found: " + input;
@@ -103,95 +97,55 @@ final class ItemSource {
         if (items != null && !Files.exists(items)) {
             return "items file not found: " + items;
         }
-        List<Format> formats = switch (kind) {
-            case image -> List.of(Format.idx, Format.image_dir);
-            case sentence -> List.of(Format.tsv, Format.lines);
-            case event -> List.of(Format.movielens, Format.csv);
-        };
-        if (!formats.contains(format)) {
-            return "--format " + format.name().replace('_', '-') + " does not hold " + kind + " items";
+        Optional<ItemFormat> chosen = fileFormat(definition.get());
+        if (chosen.isEmpty()) {
+            return "--format " + normalised(format) + " does not hold " + kind + " items (" + kind + ": "
+                    + definition.get().formats().stream().filter(f -> !f.synthetic())
+                            .map(f -> f.name() + " (" + f.description() + ")").collect(Collectors.joining(", ")) + ")";
         }
-        if (format == Format.tsv && textColumn == null) {
-            return "--format tsv needs --text-column";
+        String problem = chosen.get().problem().apply(options());
+        if (problem != null) {
+            return problem;
         }
-        if (items != null && format != Format.movielens) {
-            return "--items goes with --format movielens";
+        if (items != null && !chosen.get().takesItems()) {
+            return "--items goes with --format " + kinds.all().stream().flatMap(k -> k.formats().stream())
+                    .filter(ItemFormat::takesItems).map(ItemFormat::name).collect(Collectors.joining(" or "));
         }
         return null;
     }
 
     /**
-     * The items, lazily where the format allows (events are sorted by time, so read whole). Items that cannot
-     * be read (a broken image file, a blank sentence, a malformed event row) are reported to {@code onSkip}.
-     * Close the stream to close the file.
+     * The items, lazily where the format allows. Items that cannot be read (a broken image file, a blank sentence, a
+     * malformed event row) are reported to {@code onSkip}. Close the stream to close the file.
      *
      * @throws IOException if the input cannot be opened
      */
     Stream<RawItem> items(Consumer<String> onSkip) throws IOException {
-        Stream<RawItem> all = switch (kind) {
-            case image -> format == Format.idx ? idxImages() : imageDir(onSkip);
-            case sentence -> sentences(onSkip);
-            case event -> events(onSkip);
-        };
+        KindDefinition definition = kinds.byName(kind).orElseThrow();
+        ItemFormat chosen = (synthetic ? generator(definition) : fileFormat(definition)).orElseThrow();
+        Stream<RawItem> all = chosen.reader().read(options(), onSkip);
         return limit < 0 ? all : all.limit(limit);
     }
 
-    private Stream<RawItem> idxImages() throws IOException {
-        IdxImages images = IdxFile.readImages(input);
-        long now = System.currentTimeMillis();
-        return IntStream.range(0, images.count()).mapToObj(i -> RawItems.image(idPrefix + i, now,
-                RawItems.rawU8(images.cols(), images.rows(), 1, images.image(i))));
+    private ItemFormat.Options options() {
+        return new ItemFormat.Options(input, items, idPrefix, textColumn, idColumn, users, catalogue, eventsPerUser, seed);
     }
 
-    private Stream<RawItem> imageDir(Consumer<String> onSkip) throws IOException {
-        List<ImageDirReader.ImageFile> files = ImageDirReader.list(input);
-        long now = System.currentTimeMillis();
-        return IntStream.range(0, files.size()).mapToObj(i -> {
-            try {
-                return RawItems.image(idPrefix + i, now, ImageDirReader.read(files.get(i)));
-            } catch (InvalidItemException e) {
-                onSkip.accept(files.get(i).path() + ": " + e.getMessage());
-                return null;
-            }
-        }).filter(java.util.Objects::nonNull);
+    private static Optional<ItemFormat> generator(KindDefinition kind) {
+        return kind.formats().stream().filter(ItemFormat::synthetic).findFirst();
     }
 
-    private Stream<RawItem> sentences(Consumer<String> onSkip) throws IOException {
-        Stream<TextFileReader.TextRow> rows = format == Format.tsv
-                ? TextFileReader.tsv(input, textColumn, idColumn, onSkip)
-                : TextFileReader.lines(input);
-        long now = System.currentTimeMillis();
-        return rows.filter(row -> {
-            if (row.text().isBlank()) {
-                onSkip.accept("row " + row.index() + ": blank sentence");
-                return false;
-            }
-            return true;
-        }).map(row -> SentenceItems.rawItem(row.id() != null ? row.id() : idPrefix + row.index(), now, row.text(),
-                Map.of()));
+    private Optional<ItemFormat> fileFormat(KindDefinition kind) {
+        return kind.formats().stream().filter(f -> !f.synthetic() && f.name().equals(normalised(format))).findFirst();
     }
 
-    private Stream<RawItem> events(Consumer<String> onSkip) throws IOException {
-        List<EventRow> rows = synthetic
-                ? SyntheticEvents.builder().users(users).items(catalogue).eventsPerUser(eventsPerUser).seed(seed).build()
-                        .generate()
-                : EventFileReader.sortedByTime(format == Format.movielens
-                        ? EventFileReader.movieLens(input, items, onSkip)
-                        : EventFileReader.csv(input, onSkip));
-        return IntStream.range(0, rows.size())
-                .mapToObj(i -> EventItems.rawItem(idPrefix + EventItems.eventId(rows.get(i), i), rows.get(i)));
+    /** As the docs write it: image-dir, whatever the case or underscores. */
+    private static String normalised(String format) {
+        return format.strip().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** What was read, for messages: the input file, or "synthetic events". */
     String describe() {
         return synthetic ? "synthetic events" : input.toString();
-    }
-
-    /** Accepts image-dir as written in the docs. */
-    static final class FormatConverter implements ITypeConverter<Format> {
-        @Override
-        public Format convert(String value) {
-            return Format.valueOf(value.strip().toLowerCase(Locale.ROOT).replace('-', '_'));
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The models topic as a registry, read whole: every snapshot a trainer published (its candidates), the
@@ -28,9 +29,25 @@ final class ModelRegistry {
     /** @param kind only this kind; null: all */
     static ModelRegistry read(Map<String, Object> connection, String topic, String kind) {
         ModelRegistry r = new ModelRegistry();
-        TopicScan.scanWithTombstones(connection, topic, AvroSerde.of(ModelSnapshot.class).deserializer(),
-                Duration.ofSeconds(30), rec -> r.add(rec.key(), rec.value(), kind), () -> true);
+        scan(connection, topic, kind, r, x -> true, Duration.ofSeconds(30));
         return r;
+    }
+
+    /**
+     * As {@link #read}, for records still to come: reads on until the registry holds what {@code until} asks for.
+     *
+     * @return empty if it did not within the timeout
+     */
+    static Optional<ModelRegistry> readUntil(Map<String, Object> connection, String topic, String kind,
+            Predicate<ModelRegistry> until, Duration timeout) {
+        ModelRegistry r = new ModelRegistry();
+        return scan(connection, topic, kind, r, until, timeout) ? Optional.of(r) : Optional.empty();
+    }
+
+    private static boolean scan(Map<String, Object> connection, String topic, String kind, ModelRegistry r,
+            Predicate<ModelRegistry> until, Duration timeout) {
+        return TopicScan.scanWithTombstones(connection, topic, AvroSerde.of(ModelSnapshot.class).deserializer(), timeout,
+                rec -> r.add(rec.key(), rec.value(), kind), () -> until.test(r));
     }
 
     /** Takes one record of the topic, in order; {@code s} null is a tombstone. */

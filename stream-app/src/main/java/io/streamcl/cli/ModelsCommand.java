@@ -18,7 +18,8 @@ public final class ModelsCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions where;
 
-    @Option(names = "--kind", description = "only this kind (image, sentence, event)")
+    @Option(names = "--kind", completionCandidates = KindChoices.Kinds.class,
+            description = "only this kind (${COMPLETION-CANDIDATES})")
     String kind;
 
     @Override

@@ -3,6 +3,7 @@ package io.streamcl.cli;
 import io.streamcl.config.AuthenticationFailure;
 import io.streamcl.config.KafkaClients;
 import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.RawItem;
 import io.streamcl.topology.TopicDescriptions;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class ProduceCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long[] skipped = {0};
         long sent = 0;
-        try (RawItemProducer producer = new RawItemProducer(connection, topic);
+        try (RawItemProducer producer = new RawItemProducer(connection, topic, KindRegistry.standard()::partitionKey);
                 Stream<RawItem> items = source.items(bad -> {
                     skipped[0]++;
                     System.err.println("skipped " + bad);

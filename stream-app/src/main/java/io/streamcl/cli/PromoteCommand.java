@@ -33,7 +33,8 @@ public final class PromoteCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions where;
 
-    @Option(names = "--kind", required = true, description = "image, sentence or event")
+    @Option(names = "--kind", required = true, completionCandidates = KindChoices.Kinds.class,
+            description = "${COMPLETION-CANDIDATES}")
     String kind;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

@@ -3,6 +3,7 @@ package io.streamcl.cli;
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Setting;
 import io.streamcl.config.Settings;
+import io.streamcl.kind.KindRegistry;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class SettingsCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 2;
             }
-            for (Setting<?> setting : Settings.ALL) {
+            for (Setting<?> setting : s.all()) {
                 System.out.printf("%s=%s   # %s%n", setting.name(), s.text(setting), s.source(setting));
             }
             for (String name : s.clientSecurityNames()) { // secrets masked, as Kafka's own config logging does
@@ -42,7 +43,7 @@ public final class SettingsCommand implements Callable<Integer> {
         }
         System.out.println("| setting | default | environment | allowed | what it does |");
         System.out.println("|---|---|---|---|---|");
-        for (Setting<?> s : Settings.ALL) {
+        for (Setting<?> s : KindRegistry.standard().defaultSettings().all()) {
             String def = s == Settings.STATE_DIR ? "`$TMPDIR/streamcl-state`"
                     : s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";
             System.out.printf("| `%s` | %s | `%s` | %s | %s |%n", s.name(), def, s.envName(), cell(s.rule()),

@@ -1,6 +1,7 @@
 package io.streamcl.cli;
 
 import io.streamcl.config.Settings;
+import io.streamcl.kind.KindRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class SettingsOptions {
         if (bootstrapServers != null) {
             flags.put(Settings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
         }
-        return Settings.load(config, System.getenv(), flags);
+        return KindRegistry.standard().loadSettings(config, System.getenv(), flags);
     }
 
     /** What a command that only talks to Kafka needs: {@code bootstrap.servers} and the security settings. */

@@ -24,6 +24,11 @@ public record Setting<T>(
         Predicate<T> validator,
         String rule) {
 
+    /** The same setting with another default, e.g. one known only once the kinds are registered. */
+    public Setting<T> withDefault(String defaultText) {
+        return new Setting<>(name, doc, defaultText, parser, validator, rule);
+    }
+
     /** The environment variable that sets it: {@code batch.size} is {@code STREAMCL_BATCH_SIZE}. */
     public String envName() {
         return envName(name);

@@ -2,8 +2,6 @@ package io.streamcl.config;
 
 import static io.streamcl.config.Setting.choiceSetting;
 import static io.streamcl.config.Setting.floatSetting;
-import static io.streamcl.config.Setting.fractionSetting;
-import static io.streamcl.config.Setting.intListSetting;
 import static io.streamcl.config.Setting.intSetting;
 import static io.streamcl.config.Setting.longSetting;
 import static io.streamcl.config.Setting.stringSetting;
@@ -55,7 +53,8 @@ public final class Settings {
             "partitions of raw-items and embeddings when the app creates them");
 
     // --- learning ---
-    public static final Setting<List<String>> KINDS = Setting.nameListSetting("kinds", "image,sentence,event",
+    /** Read with this; its default is every registered kind (see {@link #core}). */
+    public static final Setting<List<String>> KINDS = Setting.nameListSetting("kinds", "",
             "kinds of items to learn, each with its trainer; items of any other kind go to the dead-letter topic");
     public static final Setting<String> DEVICE = choiceSetting("device", "auto", List.of("auto", "cpu", "gpu"),
             "where the encoder trains and embeds; auto takes a GPU when the loaded libtorch has CUDA");
@@ -123,128 +122,66 @@ public final class Settings {
     public static final Setting<Integer> EMBED_LINGER_MS = intSetting("embed.linger.ms", 50, 1, 60_000,
             "longest wait before a partial embedding batch goes out");
 
-    // --- images ---
-    public static final Setting<Integer> IMAGE_SIZE = intSetting("image.size", 28, 4, 1024,
-            "side of the square input the image encoder sees; every image is resized to it");
-    public static final Setting<Integer> IMAGE_CHANNELS = intSetting("image.channels", 1, 1, 3,
-            "1 = grey (colour images are converted), 3 = RGB (grey images are replicated)");
-    public static final Setting<int[]> IMAGE_CONV_CHANNELS = intListSetting("image.conv-channels", "16,32",
-            "channels of each conv layer of the CNN backbone (each followed by ReLU and 2x2 max-pool)");
-    public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min", 0.4f, 0f, 1f,
-            "smallest random-resized-crop area, as a fraction of the image");
-    public static final Setting<Float> IMAGE_CROP_MAX = floatSetting("image.crop.scale.max", 1.0f, 0f, 1f,
-            "largest random-resized-crop area");
-    public static final Setting<Float> IMAGE_FLIP = fractionSetting("image.flip.probability", 0.5f,
-            "probability of a horizontal flip");
-    public static final Setting<Float> IMAGE_BRIGHTNESS = fractionSetting("image.brightness", 0.4f,
-            "brightness jitter: factor in [1-b, 1+b]");
-    public static final Setting<Float> IMAGE_CONTRAST = fractionSetting("image.contrast", 0.4f,
-            "contrast jitter: factor in [1-c, 1+c]");
-    public static final Setting<Float> IMAGE_NOISE = fractionSetting("image.noise.std", 0.05f,
-            "std of gaussian pixel noise (pixels in [0, 1])");
-    public static final Setting<Float> IMAGE_CUTOUT = fractionSetting("image.cutout.probability", 0.25f,
-            "probability of cutting out a square");
-    public static final Setting<Integer> IMAGE_MAX_SIDE = intSetting("image.max.side", 4096, 1, 65_536,
-            "larger images go to the dead-letter topic");
-    public static final Setting<Integer> IMAGE_MAX_BYTES = intSetting("image.max.bytes", 16 << 20, 1, MAX,
-            "larger payloads go to the dead-letter topic");
+    /**
+     * The settings every app has whatever its kinds, in the order of the README's table; {@code kinds} defaults to
+     * every kind registered.
+     */
+    public static SettingGroup core(List<String> kindNames) {
+        return new SettingGroup(List.of(
+                BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
+                TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_STATUS, TOPIC_TRAIN_PREFIX,
+                TOPIC_PARTITIONS, EVENT_TIME_MAX_FUTURE_MS,
+                KINDS.withDefault(String.join(",", kindNames)), DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE,
+                BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY,
+                REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
+                EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
+                PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS),
+                List.of(s -> s.get(REPLAY_CAPACITY) < s.get(BATCH_SIZE) ? "replay.capacity (" + s.get(REPLAY_CAPACITY)
+                        + ") must be >= batch.size (" + s.get(BATCH_SIZE) + "): a step samples its batch from the replay"
+                        + " buffer" : null));
+    }
 
-    // --- sentences ---
-    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
-            "hashed feature buckets (word unigrams, bigrams, character 3-5-grams); the model has vocab x token-dim weights");
-    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 192, 1, 4096,
-            "features kept per sentence (unigrams first, then bigrams, then character n-grams)");
-    public static final Setting<Integer> SENTENCE_TOKEN_DIM = intSetting("sentence.token-dim", 64, 1, 4096,
-            "size of each feature's learned vector");
-    public static final Setting<Float> SENTENCE_DROPOUT = fractionSetting("sentence.dropout", 0.1f,
-            "dropout in the text encoder (the only augmentation when sentence.augment=dropout, as in SimCSE)");
-    public static final Setting<String> SENTENCE_AUGMENT = choiceSetting("sentence.augment", "words",
-            List.of("words", "dropout"), "words: crop, word dropout, neighbour swap, masking; dropout: SimCSE");
-    public static final Setting<Float> SENTENCE_SPAN_CROP = floatSetting("sentence.span-crop.min", 0.3f, 0f, 1f,
-            "a view keeps a contiguous span of at least this fraction of the words");
-    public static final Setting<Float> SENTENCE_WORD_DROPOUT = new Setting<>("sentence.word-dropout",
-            "probability of dropping each word", "0.3", v -> Float.valueOf(v.strip()),
-            v -> !v.isNaN() && v >= 0f && v < 1f, "in [0, 1)");
-    public static final Setting<Float> SENTENCE_SWAP = fractionSetting("sentence.neighbour-swap", 0.1f,
-            "probability of swapping each pair of neighbouring words");
-    public static final Setting<Float> SENTENCE_MASK = fractionSetting("sentence.token-mask", 0.2f,
-            "probability of replacing each word by [mask]");
-    public static final Setting<String> SENTENCE_TOKENIZER = new Setting<>("sentence.tokenizer", "empty: the built-in"
-            + " words; else a HuggingFace tokenizer.json file whose tokens are hashed and augmented instead of words", "",
-            String::strip, v -> v.isEmpty() || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(v)),
-            "empty, or a readable file");
-    public static final Setting<Integer> SENTENCE_MAX_CHARS = intSetting("sentence.max.chars", 10_000, 1, 1 << 24,
-            "longer sentences go to the dead-letter topic");
-
-    public static final Setting<Integer> EVENT_VOCAB = intSetting("event.vocab-size", 16_384, 16, 1 << 24,
-            "hashed buckets of item ids and item attributes; the model has vocab x token-dim weights, all updated each step");
-    public static final Setting<Integer> EVENT_SLOTS = intSetting("event.slots", 20, 1, 1024,
-            "newest items of a user the encoder sees (a user embedding pools them; an item embedding is one slot)");
-    public static final Setting<Integer> EVENT_FEATURES_PER_ITEM = intSetting("event.features-per-item", 4, 1, 65,
-            "hashed ids per item: its id, then up to N-1 attributes (key=value, sorted by key)");
-    public static final Setting<Integer> EVENT_TOKEN_DIM = intSetting("event.token-dim", 32, 1, 4096,
-            "size of each hashed id's learned vector");
-    public static final Setting<Integer> EVENT_SESSION_GAP_MS = intSetting("event.session-gap-ms", 1_800_000, 1,
-            Integer.MAX_VALUE, "a longer gap between two events of a user starts a new session; pairs come from one session");
-    public static final Setting<Integer> EVENT_OUT_OF_ORDER_MS = intSetting("event.out-of-order-ms", 300_000, 0,
-            Integer.MAX_VALUE, "an event up to this much older than its user's newest is put in its place in time; an older one"
-                    + " is still embedded as an item but leaves the user's history as it was");
-    public static final Setting<Integer> EVENT_MAX_ITEMS = intSetting("event.max-items", 50, 1, 100_000,
-            "items kept per user (the newest)");
-    public static final Setting<Integer> EVENT_MAX_USERS = intSetting("event.max-users", 100_000, 1, 100_000_000,
-            "users whose history the event trainer holds; the least recently active is forgotten first");
-    public static final Setting<String> EVENT_LOGQ = choiceSetting("event.logq", "on", List.of("on", "off"),
-            "on: subtract log q(item) from in-batch logits, q estimated from the stream (Yi et al. 2019); moco only");
-
-    /** Every setting, in the order of the README's table. */
-    public static final List<Setting<?>> ALL = List.of(
-            BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS,
-            TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_STATUS, TOPIC_TRAIN_PREFIX,
-            TOPIC_PARTITIONS, EVENT_TIME_MAX_FUTURE_MS,
-            KINDS, DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE, BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN,
-            LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY, REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
-            EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
-            PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS,
-            IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
-            IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES,
-            SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_AUGMENT,
-            SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER, SENTENCE_MAX_CHARS,
-            EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM, EVENT_SESSION_GAP_MS,
-            EVENT_OUT_OF_ORDER_MS, EVENT_MAX_ITEMS, EVENT_MAX_USERS, EVENT_LOGQ);
-
+    private final List<SettingGroup> groups;
     private final Map<String, Object> values;
     private final Map<String, String> sources;
     /** The Kafka client security settings passed through (see {@link KafkaClientSecurity}), by name. */
     private final Map<String, String> clientSecurity;
 
-    private Settings(Map<String, Object> values, Map<String, String> sources, Map<String, String> clientSecurity) {
+    private Settings(List<SettingGroup> groups, Map<String, Object> values, Map<String, String> sources,
+            Map<String, String> clientSecurity) {
+        this.groups = List.copyOf(groups);
         this.values = Collections.unmodifiableMap(values);
         this.sources = Collections.unmodifiableMap(sources);
         this.clientSecurity = Collections.unmodifiableMap(clientSecurity);
     }
 
-    /** Defaults only (tests, and the demo before its own overrides). */
-    public static Settings defaults() {
-        return load(null, Map.of(), Map.of());
+    /** Defaults only. */
+    public static Settings defaults(List<SettingGroup> groups) {
+        return load(groups, null, Map.of(), Map.of());
     }
 
     /**
-     * Reads and validates every setting. Beside the app's own, Kafka's client security settings
+     * Reads and validates every setting of the groups. Beside those, Kafka's client security settings
      * ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) are accepted from each source and passed
      * through to every Kafka client; any other name is an error.
      *
+     * @param groups         the settings there are: the {@link #core} ones and each kind's
      * @param propertiesFile optional file of {@code name=value} lines
      * @param env            the environment ({@code STREAMCL_BATCH_SIZE=128})
      * @param flags          {@code name -> value} from the command line
      * @throws InvalidSettingsException listing every bad or unknown setting
      */
-    public static Settings load(Path propertiesFile, Map<String, String> env, Map<String, String> flags) {
+    public static Settings load(List<SettingGroup> groups, Path propertiesFile, Map<String, String> env,
+            Map<String, String> flags) {
+        List<Setting<?>> all = all(groups);
         List<String> problems = new ArrayList<>();
         Map<String, String> raw = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         Map<String, String> clientSecurity = new java.util.TreeMap<>();
-        for (Setting<?> s : ALL) {
-            raw.put(s.name(), s.defaultValue());
+        for (Setting<?> s : all) {
+            if (raw.put(s.name(), s.defaultValue()) != null) {
+                throw new IllegalArgumentException("two settings are named " + s.name());
+            }
             sources.put(s.name(), "default");
         }
         if (propertiesFile != null) {
@@ -255,10 +192,10 @@ public final class Settings {
                 throw new UncheckedIOException("cannot read settings file " + propertiesFile + ": " + e.getMessage(), e);
             }
             for (String name : p.stringPropertyNames()) {
-                put(raw, sources, clientSecurity, name, p.getProperty(name), "file " + propertiesFile, problems);
+                put(all, raw, sources, clientSecurity, name, p.getProperty(name), "file " + propertiesFile, problems);
             }
         }
-        for (Setting<?> s : ALL) {
+        for (Setting<?> s : all) {
             String v = env.get(s.envName());
             if (v != null) {
                 raw.put(s.name(), v);
@@ -268,22 +205,35 @@ public final class Settings {
         for (String name : KafkaClientSecurity.names()) { // a secret is best kept out of files: STREAMCL_SASL_JAAS_CONFIG
             String envName = Setting.envName(name);
             if (env.get(envName) != null) {
-                put(raw, sources, clientSecurity, name, env.get(envName), "env " + envName, problems);
+                put(all, raw, sources, clientSecurity, name, env.get(envName), "env " + envName, problems);
             }
         }
-        flags.forEach((name, v) -> put(raw, sources, clientSecurity, name, v, "flag", problems));
+        flags.forEach((name, v) -> put(all, raw, sources, clientSecurity, name, v, "flag", problems));
 
         Map<String, Object> values = new LinkedHashMap<>();
-        for (Setting<?> s : ALL) {
+        for (Setting<?> s : all) {
             parse(s, raw.get(s.name()), sources.get(s.name()), values, problems);
         }
+        Settings settings = new Settings(groups, values, sources, clientSecurity);
         if (problems.isEmpty()) {
-            crossCheck(values, problems);
+            for (SettingGroup g : groups) {
+                g.rules().stream().map(rule -> rule.problem(settings)).filter(java.util.Objects::nonNull)
+                        .forEach(problems::add);
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new Settings(values, sources, clientSecurity);
+        return settings;
+    }
+
+    private static List<Setting<?>> all(List<SettingGroup> groups) {
+        return groups.stream().flatMap(g -> g.settings().stream()).toList();
+    }
+
+    /** Every setting there is, in the order of the README's table. */
+    public List<Setting<?>> all() {
+        return all(groups);
     }
 
     /** Returns a copy with some values replaced (validated like any other); client security is kept. */
@@ -291,7 +241,7 @@ public final class Settings {
         Map<String, String> flags = new LinkedHashMap<>(clientSecurity);
         flags.putAll(ownTexts());
         flags.putAll(overrides);
-        return load(null, Map.of(), flags);
+        return load(groups, null, Map.of(), flags);
     }
 
     /**
@@ -301,13 +251,13 @@ public final class Settings {
     public Settings withPlaintextBroker(String bootstrap) {
         Map<String, String> flags = ownTexts();
         flags.put(BOOTSTRAP_SERVERS.name(), bootstrap);
-        return load(null, Map.of(), flags);
+        return load(groups, null, Map.of(), flags);
     }
 
     /** Every one of the app's own settings as text, by name. */
     private Map<String, String> ownTexts() {
         Map<String, String> texts = new LinkedHashMap<>();
-        for (Setting<?> s : ALL) {
+        for (Setting<?> s : all()) {
             texts.put(s.name(), text(s));
         }
         return texts;
@@ -369,7 +319,7 @@ public final class Settings {
         return String.valueOf(v);
     }
 
-    private static void put(Map<String, String> raw, Map<String, String> sources, Map<String, String> clientSecurity,
+    private static void put(List<Setting<?>> all, Map<String, String> raw, Map<String, String> sources, Map<String, String> clientSecurity,
             String name, String value, String source, List<String> problems) {
         if (KafkaClientSecurity.passesThrough(name)) {
             String problem = KafkaClientSecurity.problem(name, value);
@@ -383,7 +333,7 @@ public final class Settings {
             return;
         }
         if (!raw.containsKey(name)) {
-            problems.add("unknown setting '" + name + "' (from " + source + ")" + suggestion(name)
+            problems.add("unknown setting '" + name + "' (from " + source + ")" + suggestion(all, name)
                     + KafkaClientSecurity.notPassedThrough(name));
             return;
         }
@@ -391,10 +341,10 @@ public final class Settings {
         sources.put(name, source);
     }
 
-    private static String suggestion(String name) {
+    private static String suggestion(List<Setting<?>> all, String name) {
         String best = null;
         int bestDistance = 4;
-        List<String> names = new ArrayList<>(ALL.stream().map(Setting::name).toList());
+        List<String> names = new ArrayList<>(all.stream().map(Setting::name).toList());
         names.addAll(KafkaClientSecurity.names());
         for (String known : names) {
             int d = editDistance(name, known);
@@ -439,23 +389,5 @@ public final class Settings {
             return;
         }
         values.put(s.name(), v);
-    }
-
-    private static void crossCheck(Map<String, Object> v, List<String> problems) {
-        if ((int) v.get(EVENT_SLOTS.name()) > (int) v.get(EVENT_MAX_ITEMS.name())) {
-            problems.add("event.slots must be <= event.max-items (a user embedding sees at most the items kept)");
-        }
-        if ((float) v.get(IMAGE_CROP_MIN.name()) > (float) v.get(IMAGE_CROP_MAX.name())) {
-            problems.add("image.crop.scale.min must be <= image.crop.scale.max");
-        }
-        if ((int) v.get(REPLAY_CAPACITY.name()) < (int) v.get(BATCH_SIZE.name())) {
-            problems.add("replay.capacity (" + v.get(REPLAY_CAPACITY.name()) + ") must be >= batch.size ("
-                    + v.get(BATCH_SIZE.name()) + "): a step samples its batch from the replay buffer");
-        }
-        int size = (int) v.get(IMAGE_SIZE.name());
-        int layers = ((int[]) v.get(IMAGE_CONV_CHANNELS.name())).length;
-        if (size >> layers < 1) {
-            problems.add("image.size " + size + " is too small for " + layers + " conv layers (each halves it)");
-        }
     }
 }

@@ -1,6 +1,14 @@
 package io.streamcl.kind;
 
+import static io.streamcl.config.Setting.choiceSetting;
+import static io.streamcl.config.Setting.floatSetting;
+import static io.streamcl.config.Setting.fractionSetting;
+import static io.streamcl.config.Setting.intListSetting;
+import static io.streamcl.config.Setting.intSetting;
+
 import io.streamcl.augment.SequenceAugmenter;
+import io.streamcl.config.Setting;
+import io.streamcl.config.SettingGroup;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.EventDecoder;
 import io.streamcl.ingest.EventFeatures;
@@ -33,6 +41,39 @@ public final class EventKind implements ItemKind<EventRow> {
     public static final String ITEM = "item";
     public static final String USER = "user";
 
+    public static final Setting<Integer> EVENT_VOCAB = intSetting("event.vocab-size", 16_384, 16, 1 << 24,
+            "hashed buckets of item ids and item attributes; the model has vocab x token-dim weights, all updated each step");
+    public static final Setting<Integer> EVENT_SLOTS = intSetting("event.slots", 20, 1, 1024,
+            "newest items of a user the encoder sees (a user embedding pools them; an item embedding is one slot)");
+    public static final Setting<Integer> EVENT_FEATURES_PER_ITEM = intSetting("event.features-per-item", 4, 1, 65,
+            "hashed ids per item: its id, then up to N-1 attributes (key=value, sorted by key)");
+    public static final Setting<Integer> EVENT_TOKEN_DIM = intSetting("event.token-dim", 32, 1, 4096,
+            "size of each hashed id's learned vector");
+    public static final Setting<Integer> EVENT_SESSION_GAP_MS = intSetting("event.session-gap-ms", 1_800_000, 1,
+            Integer.MAX_VALUE, "a longer gap between two events of a user starts a new session; pairs come from one session");
+    public static final Setting<Integer> EVENT_OUT_OF_ORDER_MS = intSetting("event.out-of-order-ms", 300_000, 0,
+            Integer.MAX_VALUE, "an event up to this much older than its user's newest is put in its place in time; an older one"
+                    + " is still embedded as an item but leaves the user's history as it was");
+    public static final Setting<Integer> EVENT_MAX_ITEMS = intSetting("event.max-items", 50, 1, 100_000,
+            "items kept per user (the newest)");
+    public static final Setting<Integer> EVENT_MAX_USERS = intSetting("event.max-users", 100_000, 1, 100_000_000,
+            "users whose history the event trainer holds; the least recently active is forgotten first");
+    public static final Setting<String> EVENT_LOGQ = choiceSetting("event.logq", "on", List.of("on", "off"),
+            "on: subtract log q(item) from in-batch logits, q estimated from the stream (Yi et al. 2019); moco only");
+
+    /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
+    public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
+            .settings(SettingGroup.of(EVENT_VOCAB, EVENT_SLOTS, EVENT_FEATURES_PER_ITEM, EVENT_TOKEN_DIM,
+                    EVENT_SESSION_GAP_MS, EVENT_OUT_OF_ORDER_MS, EVENT_MAX_ITEMS, EVENT_MAX_USERS, EVENT_LOGQ)
+                .withRule(s -> s.get(EVENT_SLOTS) > s.get(EVENT_MAX_ITEMS)
+                        ? "event.slots must be <= event.max-items (a user embedding sees at most the items kept)" : null))
+            .configure(EventKind::new)
+            .formats(EventFormats.all())
+            .demo(EventDemo::create)
+            // a user's events go to the user's partition, so that they are read in the order they were sent
+            .partitionKey(item -> item.getPayload() instanceof UserEvent e ? Optional.of(e.getUserId()) : Optional.empty())
+            .build();
+
     private final EventFeatures features;
     private final EventEncoderSpec spec;
     private final int maxItems;
@@ -42,16 +83,16 @@ public final class EventKind implements ItemKind<EventRow> {
     private final boolean logQ;
 
     public EventKind(Settings s) {
-        this.features = new EventFeatures(s.get(Settings.EVENT_VOCAB), s.get(Settings.EVENT_SLOTS),
-                s.get(Settings.EVENT_FEATURES_PER_ITEM));
-        this.spec = new EventEncoderSpec(s.get(Settings.EVENT_VOCAB), s.get(Settings.EVENT_SLOTS),
-                s.get(Settings.EVENT_FEATURES_PER_ITEM), s.get(Settings.EVENT_TOKEN_DIM), s.get(Settings.EMBEDDING_DIM),
+        this.features = new EventFeatures(s.get(EVENT_VOCAB), s.get(EVENT_SLOTS),
+                s.get(EVENT_FEATURES_PER_ITEM));
+        this.spec = new EventEncoderSpec(s.get(EVENT_VOCAB), s.get(EVENT_SLOTS),
+                s.get(EVENT_FEATURES_PER_ITEM), s.get(EVENT_TOKEN_DIM), s.get(Settings.EMBEDDING_DIM),
                 s.get(Settings.PROJECTION_DIM));
-        this.maxItems = s.get(Settings.EVENT_MAX_ITEMS);
-        this.sessionGapMs = s.get(Settings.EVENT_SESSION_GAP_MS);
-        this.outOfOrderMs = s.get(Settings.EVENT_OUT_OF_ORDER_MS);
-        this.maxUsers = s.get(Settings.EVENT_MAX_USERS);
-        this.logQ = "on".equals(s.get(Settings.EVENT_LOGQ));
+        this.maxItems = s.get(EVENT_MAX_ITEMS);
+        this.sessionGapMs = s.get(EVENT_SESSION_GAP_MS);
+        this.outOfOrderMs = s.get(EVENT_OUT_OF_ORDER_MS);
+        this.maxUsers = s.get(EVENT_MAX_USERS);
+        this.logQ = "on".equals(s.get(EVENT_LOGQ));
     }
 
     /** The key an item's embedding is published under. */
@@ -70,8 +111,8 @@ public final class EventKind implements ItemKind<EventRow> {
     }
 
     @Override
-    public boolean handles(Object payload) {
-        return payload instanceof UserEvent;
+    public Class<?> payloadType() {
+        return UserEvent.class;
     }
 
     @Override

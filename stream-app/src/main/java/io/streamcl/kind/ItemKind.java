@@ -24,8 +24,28 @@ public interface ItemKind<I> {
     /** Lower-case name: the key of its models, the suffix of its train topic. */
     String name();
 
-    /** Whether a RawItem payload (ImageItem, SentenceItem, UserEvent) is of this kind. */
-    boolean handles(Object payload);
+    /**
+     * The RawItem attribute that names an item's kind outright. With it a kind can take items of another kind's
+     * payload type (RawItem's payload is a closed union): its items carry the attribute, the others' do not.
+     */
+    String KIND_ATTRIBUTE = "streamcl.kind";
+
+    /** The RawItem payload type of its items (ImageItem, SentenceItem, UserEvent). */
+    Class<?> payloadType();
+
+    /** Whether it takes items of its payload type that name no kind; false where it shares another's type. */
+    default boolean takesUnnamed() {
+        return true;
+    }
+
+    /** Whether a raw item is of this kind: by its payload type, and by its {@value #KIND_ATTRIBUTE} attribute if any. */
+    default boolean handles(RawItem item) {
+        if (!payloadType().isInstance(item.getPayload())) {
+            return false;
+        }
+        String named = item.getAttributes().get(KIND_ATTRIBUTE);
+        return named == null ? takesUnnamed() : named.equals(name());
+    }
 
     /** Validates and decodes; bad items throw with the reason the dead letter will carry. */
     I decode(RawItem item) throws InvalidItemException;

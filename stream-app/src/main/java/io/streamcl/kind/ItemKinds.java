@@ -2,39 +2,34 @@ package io.streamcl.kind;
 
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
+import io.streamcl.schema.RawItem;
 import java.util.List;
 import java.util.Optional;
 
-/** The registry of kinds: adding a kind of item is adding it here. */
+/** The kinds one app runs, configured: what the topology is built for (see {@link KindRegistry#enabled}). */
 public final class ItemKinds {
     private final List<ItemKind<?>> kinds;
 
-    private ItemKinds(List<ItemKind<?>> kinds) {
+    ItemKinds(List<ItemKind<?>> kinds) {
         this.kinds = List.copyOf(kinds);
     }
 
     /**
-     * The kinds the {@code kinds} setting enables.
+     * The {@linkplain KindRegistry#standard() standard} kinds the {@code kinds} setting enables.
      *
      * @throws InvalidSettingsException if it names a kind that does not exist
      */
     public static ItemKinds fromSettings(Settings settings) {
-        List<ItemKind<?>> known = List.of(new ImageKind(settings), new SentenceKind(settings), new EventKind(settings));
-        List<String> names = known.stream().map(ItemKind::name).toList();
-        List<String> unknown = settings.get(Settings.KINDS).stream().filter(k -> !names.contains(k)).toList();
-        if (!unknown.isEmpty()) {
-            throw new InvalidSettingsException(List.of("kinds: unknown " + String.join(", ", unknown) + " (known: "
-                    + String.join(", ", names) + ")"));
-        }
-        return new ItemKinds(known.stream().filter(k -> settings.get(Settings.KINDS).contains(k.name())).toList());
+        return KindRegistry.standard().enabled(settings);
     }
 
     public List<ItemKind<?>> all() {
         return kinds;
     }
 
-    public Optional<ItemKind<?>> forPayload(Object payload) {
-        return kinds.stream().filter(k -> k.handles(payload)).findFirst();
+    /** The kind of a raw item; empty when no kind enabled here claims it. */
+    public Optional<ItemKind<?>> forItem(RawItem item) {
+        return kinds.stream().filter(k -> k.handles(item)).findFirst();
     }
 
     public Optional<ItemKind<?>> byName(String name) {

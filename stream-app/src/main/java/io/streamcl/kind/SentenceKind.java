@@ -1,20 +1,28 @@
 package io.streamcl.kind;
 
+import static io.streamcl.config.Setting.choiceSetting;
+import static io.streamcl.config.Setting.floatSetting;
+import static io.streamcl.config.Setting.fractionSetting;
+import static io.streamcl.config.Setting.intListSetting;
+import static io.streamcl.config.Setting.intSetting;
+
 import io.streamcl.augment.Augmenter;
 import io.streamcl.augment.SentenceAugmentation;
 import io.streamcl.augment.SentenceAugmenter;
+import io.streamcl.config.InvalidSettingsException;
+import io.streamcl.config.Setting;
+import io.streamcl.config.SettingGroup;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.HashedFeatures;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.SentenceDecoder;
 import io.streamcl.ingest.SentenceTokenizer;
-import io.streamcl.config.InvalidSettingsException;
-import java.io.IOException;
-import java.nio.file.Path;
 import io.streamcl.learn.EncoderSpec;
 import io.streamcl.learn.TextEncoderSpec;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.SentenceItem;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +34,42 @@ import java.util.Map;
 public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
+    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
+            "hashed feature buckets (word unigrams, bigrams, character 3-5-grams); the model has vocab x token-dim weights");
+    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 192, 1, 4096,
+            "features kept per sentence (unigrams first, then bigrams, then character n-grams)");
+    public static final Setting<Integer> SENTENCE_TOKEN_DIM = intSetting("sentence.token-dim", 64, 1, 4096,
+            "size of each feature's learned vector");
+    public static final Setting<Float> SENTENCE_DROPOUT = fractionSetting("sentence.dropout", 0.1f,
+            "dropout in the text encoder (the only augmentation when sentence.augment=dropout, as in SimCSE)");
+    public static final Setting<String> SENTENCE_AUGMENT = choiceSetting("sentence.augment", "words",
+            List.of("words", "dropout"), "words: crop, word dropout, neighbour swap, masking; dropout: SimCSE");
+    public static final Setting<Float> SENTENCE_SPAN_CROP = floatSetting("sentence.span-crop.min", 0.3f, 0f, 1f,
+            "a view keeps a contiguous span of at least this fraction of the words");
+    public static final Setting<Float> SENTENCE_WORD_DROPOUT = new Setting<>("sentence.word-dropout",
+            "probability of dropping each word", "0.3", v -> Float.valueOf(v.strip()),
+            v -> !v.isNaN() && v >= 0f && v < 1f, "in [0, 1)");
+    public static final Setting<Float> SENTENCE_SWAP = fractionSetting("sentence.neighbour-swap", 0.1f,
+            "probability of swapping each pair of neighbouring words");
+    public static final Setting<Float> SENTENCE_MASK = fractionSetting("sentence.token-mask", 0.2f,
+            "probability of replacing each word by [mask]");
+    public static final Setting<String> SENTENCE_TOKENIZER = new Setting<>("sentence.tokenizer", "empty: the built-in"
+            + " words; else a HuggingFace tokenizer.json file whose tokens are hashed and augmented instead of words", "",
+            String::strip, v -> v.isEmpty() || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(v)),
+            "empty, or a readable file");
+    public static final Setting<Integer> SENTENCE_MAX_CHARS = intSetting("sentence.max.chars", 10_000, 1, 1 << 24,
+            "longer sentences go to the dead-letter topic");
+
+    /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
+    public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
+            .settings(SettingGroup.of(SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT,
+                    SENTENCE_AUGMENT, SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER,
+                    SENTENCE_MAX_CHARS))
+            .configure(SentenceKind::new)
+            .formats(SentenceFormats.all())
+            .demo(SentenceDemo::create)
+            .build();
+
     private final int maxChars;
     private final SentenceTokenizer tokenizer;
     private final HashedFeatures features;
@@ -33,21 +77,21 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
     private final TextEncoderSpec spec;
 
     public SentenceKind(Settings s) {
-        this.maxChars = s.get(Settings.SENTENCE_MAX_CHARS);
-        this.tokenizer = tokenizer(s.get(Settings.SENTENCE_TOKENIZER));
+        this.maxChars = s.get(SENTENCE_MAX_CHARS);
+        this.tokenizer = tokenizer(s.get(SENTENCE_TOKENIZER));
         this.features = HashedFeatures.builder()
-                .vocabSize(s.get(Settings.SENTENCE_VOCAB))
-                .maxFeatures(s.get(Settings.SENTENCE_MAX_FEATURES))
+                .vocabSize(s.get(SENTENCE_VOCAB))
+                .maxFeatures(s.get(SENTENCE_MAX_FEATURES))
                 .build();
         this.words = new SentenceAugmenter(SentenceAugmentation.builder()
-                .dropoutOnly("dropout".equals(s.get(Settings.SENTENCE_AUGMENT)))
-                .spanCropMin(s.get(Settings.SENTENCE_SPAN_CROP))
-                .wordDropout(s.get(Settings.SENTENCE_WORD_DROPOUT))
-                .neighbourSwap(s.get(Settings.SENTENCE_SWAP))
-                .tokenMask(s.get(Settings.SENTENCE_MASK))
+                .dropoutOnly("dropout".equals(s.get(SENTENCE_AUGMENT)))
+                .spanCropMin(s.get(SENTENCE_SPAN_CROP))
+                .wordDropout(s.get(SENTENCE_WORD_DROPOUT))
+                .neighbourSwap(s.get(SENTENCE_SWAP))
+                .tokenMask(s.get(SENTENCE_MASK))
                 .build());
-        this.spec = new TextEncoderSpec(s.get(Settings.SENTENCE_VOCAB), s.get(Settings.SENTENCE_MAX_FEATURES),
-                s.get(Settings.SENTENCE_TOKEN_DIM), s.get(Settings.SENTENCE_DROPOUT), s.get(Settings.EMBEDDING_DIM),
+        this.spec = new TextEncoderSpec(s.get(SENTENCE_VOCAB), s.get(SENTENCE_MAX_FEATURES),
+                s.get(SENTENCE_TOKEN_DIM), s.get(SENTENCE_DROPOUT), s.get(Settings.EMBEDDING_DIM),
                 s.get(Settings.PROJECTION_DIM));
     }
 
@@ -57,8 +101,8 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
     }
 
     @Override
-    public boolean handles(Object payload) {
-        return payload instanceof SentenceItem;
+    public Class<?> payloadType() {
+        return SentenceItem.class;
     }
 
     @Override

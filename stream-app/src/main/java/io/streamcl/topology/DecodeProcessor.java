@@ -80,7 +80,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
                     + " ahead of this clock (event-time.max-future-ms=" + maxFutureMillis + ")");
             return;
         }
-        Optional<ItemKind<?>> kind = kinds.forPayload(item.getPayload());
+        Optional<ItemKind<?>> kind = kinds.forItem(item);
         if (kind.isEmpty()) {
             reject(record, "validate", "no enabled kind handles payload "
                     + item.getPayload().getClass().getSimpleName());

@@ -29,8 +29,13 @@ public final class LearnerApp implements AutoCloseable {
         this.device = device;
     }
 
+    /** Runs the standard kinds the settings enable. */
     public static LearnerApp start(Settings settings, PipelineMetrics metrics) {
-        ItemKinds kinds = ItemKinds.fromSettings(settings);
+        return start(settings, ItemKinds.fromSettings(settings), metrics);
+    }
+
+    /** Runs these kinds (a registry's {@code enabled}), e.g. with one registered beside the standard ones. */
+    public static LearnerApp start(Settings settings, ItemKinds kinds, PipelineMetrics metrics) {
         ComputeDevice device = ComputeDevice.resolve(settings.get(Settings.DEVICE));
         TopicSetup.Cluster cluster = TopicSetup.ensureTopics(settings, kinds);
         if (settings.get(Settings.REEMBED_RECENT) > 0) {

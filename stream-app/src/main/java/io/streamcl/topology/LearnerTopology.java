@@ -10,8 +10,8 @@ import io.streamcl.learn.TrainerConfig;
 import io.streamcl.schema.BackfillProgress;
 import io.streamcl.schema.CatalogueEntry;
 import io.streamcl.schema.DeadLetter;
-import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.Embedding;
+import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
@@ -224,11 +224,11 @@ public final class LearnerTopology {
     }
 
     private static String entityTopic(ItemKinds kinds, Topics topics, RawItem item) {
-        return entityTopic(topics, kinds.forPayload(item.getPayload()).orElseThrow());
+        return entityTopic(topics, kinds.forItem(item).orElseThrow());
     }
 
     private static String kindOf(ItemKinds kinds, RawItem item) {
-        return kinds.forPayload(item.getPayload()).orElseThrow().name(); // decode only forwards known kinds
+        return kinds.forItem(item).orElseThrow().name(); // decode only forwards known kinds
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

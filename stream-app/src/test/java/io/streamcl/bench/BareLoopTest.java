@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.SentenceText;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.ReplayPlan;
@@ -18,7 +19,7 @@ class BareLoopTest {
 
     @Test
     void shouldLearnEveryItemInFullAndTimeEachPhase() {
-        Settings s = Settings.defaults().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim", "8",
+        Settings s = KindRegistry.standard().defaultSettings().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim", "8",
                 "embedding.dim", "8", "projection.dim", "4", "bank.size", "8", "device", "cpu"));
         SentenceKind kind = new SentenceKind(s);
         List<String> ids = IntStream.range(0, 40).mapToObj(i -> "s" + i).toList();

@@ -3,6 +3,8 @@ package io.streamcl.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.KindRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +15,7 @@ class SettingsTest {
 
     @Test
     void shouldAcceptEveryDefault() {
-        Settings s = Settings.defaults();
+        Settings s = KindRegistry.standard().defaultSettings();
         assertThat(s.get(Settings.BATCH_SIZE)).isEqualTo(256);
         assertThat(s.get(Settings.MOMENTUM)).isEqualTo(0.99f);
         assertThat(s.get(Settings.METHOD)).isEqualTo("moco");
@@ -25,7 +27,7 @@ class SettingsTest {
     void shouldLayerFileThenEnvironmentThenFlags(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("app.properties");
         Files.writeString(file, "batch.size=64\nbank.size=128\nmethod=simclr\n");
-        Settings s = Settings.load(file, Map.of("STREAMCL_BANK_SIZE", "512", "STREAMCL_METHOD", "siamese"),
+        Settings s = KindRegistry.standard().loadSettings(file, Map.of("STREAMCL_BANK_SIZE", "512", "STREAMCL_METHOD", "siamese"),
                 Map.of("method", "moco"));
         assertThat(s.get(Settings.BATCH_SIZE)).isEqualTo(64);
         assertThat(s.get(Settings.BANK_SIZE)).isEqualTo(512);
@@ -35,7 +37,7 @@ class SettingsTest {
 
     @Test
     void shouldListEveryInvalidSettingInOneError() {
-        assertThatThrownBy(() -> Settings.load(null, Map.of(),
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(),
                 Map.of("batch.size", "0", "temperature", "abc", "momentum", "1.0", "method", "byol")))
                 .isInstanceOf(InvalidSettingsException.class)
                 .satisfies(e -> assertThat(((InvalidSettingsException) e).problems()).hasSize(4))
@@ -47,30 +49,30 @@ class SettingsTest {
 
     @Test
     void shouldSuggestTheNearestNameForAnUnknownSetting() {
-        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("bach.size", "12")))
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("bach.size", "12")))
                 .hasMessageContaining("unknown setting 'bach.size'")
                 .hasMessageContaining("did you mean 'batch.size'?");
     }
 
     @Test
     void shouldRejectReplaySmallerThanABatch() {
-        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("replay.capacity", "100")))
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("replay.capacity", "100")))
                 .hasMessageContaining("replay.capacity (100) must be >= batch.size (256)");
     }
 
     @Test
     void shouldRejectMoreEventSlotsThanItemsKept() {
-        assertThatThrownBy(() -> Settings.defaults().with(Map.of("event.slots", "60", "event.max-items", "50")))
+        assertThatThrownBy(() -> KindRegistry.standard().defaultSettings().with(Map.of("event.slots", "60", "event.max-items", "50")))
                 .isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("event.slots must be <= event.max-items");
     }
 
     @Test
     void shouldParseIntListsAndKeepTheirText() {
-        Settings s = Settings.defaults().with(Map.of("image.conv-channels", "16, 32,64"));
-        assertThat(s.get(Settings.IMAGE_CONV_CHANNELS)).containsExactly(16, 32, 64);
-        assertThat(s.text(Settings.IMAGE_CONV_CHANNELS)).isEqualTo("16,32,64");
-        assertThatThrownBy(() -> Settings.defaults().with(Map.of("image.conv-channels", "16,x")))
+        Settings s = KindRegistry.standard().defaultSettings().with(Map.of("image.conv-channels", "16, 32,64"));
+        assertThat(s.get(ImageKind.IMAGE_CONV_CHANNELS)).containsExactly(16, 32, 64);
+        assertThat(s.text(ImageKind.IMAGE_CONV_CHANNELS)).isEqualTo("16,32,64");
+        assertThatThrownBy(() -> KindRegistry.standard().defaultSettings().with(Map.of("image.conv-channels", "16,x")))
                 .hasMessageContaining("image.conv-channels");
     }
 
@@ -88,7 +90,7 @@ class SettingsTest {
         Path file = dir.resolve("client.properties");
         Files.writeString(file, "bootstrap.servers=127.0.0.1:9093\nsecurity.protocol=SASL_SSL\n"
                 + "sasl.mechanism=SCRAM-SHA-512\nssl.truststore.location=/tmp/trust.p12\n");
-        Settings s = Settings.load(file, Map.of("STREAMCL_SASL_JAAS_CONFIG", JAAS),
+        Settings s = KindRegistry.standard().loadSettings(file, Map.of("STREAMCL_SASL_JAAS_CONFIG", JAAS),
                 Map.of("ssl.truststore.password", "trust-secret"));
 
         assertThat(s.kafkaClientProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -102,18 +104,18 @@ class SettingsTest {
 
     @Test
     void shouldKeepClientSecurityInACopyButNotForAPlaintextBrokerOfItsOwn() {
-        Settings secured = Settings.load(null, Map.of(), Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", JAAS));
+        Settings secured = KindRegistry.standard().loadSettings(null, Map.of(), Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", JAAS));
 
         assertThat(secured.with(Map.of("batch.size", "64")).kafkaClientProperties())
                 .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", JAAS);
         assertThat(secured.withPlaintextBroker("127.0.0.1:1234").kafkaClientProperties())
                 .isEqualTo(Map.of("bootstrap.servers", "127.0.0.1:1234"));
-        assertThat(Settings.defaults().kafkaClientProperties()).isEqualTo(Map.of("bootstrap.servers", "localhost:9092"));
+        assertThat(KindRegistry.standard().defaultSettings().kafkaClientProperties()).isEqualTo(Map.of("bootstrap.servers", "localhost:9092"));
     }
 
     @Test
     void shouldMaskSecretsWhenShowingClientSecurity() {
-        Settings s = Settings.load(null, Map.of(), Map.of("sasl.jaas.config", JAAS, "ssl.keystore.password", "ks",
+        Settings s = KindRegistry.standard().loadSettings(null, Map.of(), Map.of("sasl.jaas.config", JAAS, "ssl.keystore.password", "ks",
                 "ssl.key.password", "k", "ssl.truststore.type", "PKCS12", "sasl.mechanism", "SCRAM-SHA-512"));
 
         assertThat(s.shownClientSecurity("sasl.jaas.config")).isEqualTo("[hidden]");
@@ -125,7 +127,7 @@ class SettingsTest {
 
     @Test
     void shouldRefuseKafkaClientSettingsThatAreNotSecurityAndSayWhich() {
-        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("acks", "all")))
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("acks", "all")))
                 .isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("unknown setting 'acks' (from flag)")
                 .hasMessageContaining("only security.protocol, sasl.* and ssl.* are passed through");
@@ -133,17 +135,17 @@ class SettingsTest {
 
     @Test
     void shouldRefuseAMisspelledSecuritySettingWithTheNearestName() {
-        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("ssl.truststore.locaton", "/tmp/t.p12")))
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("ssl.truststore.locaton", "/tmp/t.p12")))
                 .hasMessageContaining("unknown setting 'ssl.truststore.locaton'")
                 .hasMessageContaining("did you mean 'ssl.truststore.location'?");
     }
 
     @Test
     void shouldRefuseAValueKafkaRefusesWithoutShowingASecret() {
-        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("security.protocol", "SASL_TLS")))
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("security.protocol", "SASL_TLS")))
                 .hasMessageContaining("security.protocol = 'SASL_TLS' (from flag) is refused by Kafka")
                 .hasMessageContaining("SASL_SSL");
-        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("sasl.jaas.config", "not jaas at all",
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("sasl.jaas.config", "not jaas at all",
                 "sasl.login.refresh.window.factor", "2.5")))
                 .hasMessageContaining("sasl.login.refresh.window.factor = '2.5'")
                 .hasMessageNotContaining("not jaas at all");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import io.streamcl.schema.RawItem;
 import java.io.IOException;
@@ -48,7 +49,7 @@ class SentenceTokenizerTest {
     @Test
     void sentenceKindShouldDecodeWithTheConfiguredTokenizer() throws Exception {
         Path file = Files.writeString(tmp.resolve("tokenizer.json"), WORD_LEVEL);
-        SentenceKind kind = new SentenceKind(Settings.defaults().with(Map.of("sentence.tokenizer", file.toString())));
+        SentenceKind kind = new SentenceKind(KindRegistry.standard().defaultSettings().with(Map.of("sentence.tokenizer", file.toString())));
         RawItem item = SentenceItems.rawItem("s1", 0L, "The JURY said.", Map.of());
         assertThat(kind.decode(item)).containsExactly("the", "jury", "said", ".");
         assertThat(kind.embeddingInput(kind.decode(item))).isNotEmpty();
@@ -56,10 +57,10 @@ class SentenceTokenizerTest {
 
     @Test
     void shouldRefuseAMissingOrBrokenTokenizerAtStart() throws IOException {
-        assertThatThrownBy(() -> Settings.defaults().with(Map.of("sentence.tokenizer", tmp.resolve("nope.json").toString())))
+        assertThatThrownBy(() -> KindRegistry.standard().defaultSettings().with(Map.of("sentence.tokenizer", tmp.resolve("nope.json").toString())))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("sentence.tokenizer");
         Path bad = Files.writeString(tmp.resolve("broken.json"), "not json");
-        Settings s = Settings.defaults().with(Map.of("sentence.tokenizer", bad.toString()));
+        Settings s = KindRegistry.standard().defaultSettings().with(Map.of("sentence.tokenizer", bad.toString()));
         assertThatThrownBy(() -> new SentenceKind(s)).isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("sentence.tokenizer: not a tokenizer.json");
     }

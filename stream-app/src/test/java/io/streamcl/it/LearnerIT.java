@@ -6,6 +6,7 @@ import io.streamcl.cli.Main;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.ingest.RawItems;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -97,7 +98,8 @@ class LearnerIT {
         Map<String, String> expectedStage = Map.of("bad-not-avro", "decode", "bad-truncated", "decode",
                 "bad-wrong-size", "validate", "bad-null", "decode");
 
-        try (RawItemProducer producer = new RawItemProducer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), rawTopic);
+        try (RawItemProducer producer = new RawItemProducer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), rawTopic,
+                KindRegistry.standard()::partitionKey);
                 KafkaProducer<byte[], byte[]> rawProducer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -217,7 +219,7 @@ class LearnerIT {
             expectedKeys.addAll(List.of("img-" + i, "s-" + i, "item:" + e.itemId(), "user:" + e.userId()));
         }
         try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
-                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+                settings.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey)) {
             items.forEach(producer::send);
             producer.flush();
             assertThat(producer.acked()).isEqualTo(items.size());
@@ -272,7 +274,7 @@ class LearnerIT {
         overrides.put("topic.embeddings", "embeddings-" + suffix);
         overrides.put("topic.train-prefix", "train-" + suffix + "-");
         overrides.put("topic.partitions", "2");
-        return Settings.defaults().with(overrides);
+        return KindRegistry.standard().defaultSettings().with(overrides);
     }
 
     private static RawItem image(String id, Random random) {

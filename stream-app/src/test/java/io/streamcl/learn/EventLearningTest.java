@@ -10,6 +10,8 @@ import io.streamcl.eval.NextItemEvaluation;
 import io.streamcl.ingest.EventFeatures;
 import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.SyntheticEvents;
+import io.streamcl.kind.EventKind;
+import io.streamcl.kind.KindRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +37,15 @@ class EventLearningTest {
         Map<String, Integer> left = new HashMap<>();
         histories.forEach((u, h) -> left.put(u, h.size()));
 
-        Settings s = Settings.defaults().with(Map.of("event.vocab-size", "4096", "event.slots", "10",
+        Settings s = KindRegistry.standard().defaultSettings().with(Map.of("event.vocab-size", "4096", "event.slots", "10",
                 "event.features-per-item", "1", "embedding.dim", "64", "projection.dim", "32", "bank.size", "1024"));
-        EventFeatures features = new EventFeatures(s.get(Settings.EVENT_VOCAB), s.get(Settings.EVENT_SLOTS),
-                s.get(Settings.EVENT_FEATURES_PER_ITEM));
-        EventEncoderSpec spec = new EventEncoderSpec(s.get(Settings.EVENT_VOCAB), s.get(Settings.EVENT_SLOTS),
-                s.get(Settings.EVENT_FEATURES_PER_ITEM), s.get(Settings.EVENT_TOKEN_DIM), s.get(Settings.EMBEDDING_DIM),
+        EventFeatures features = new EventFeatures(s.get(EventKind.EVENT_VOCAB), s.get(EventKind.EVENT_SLOTS),
+                s.get(EventKind.EVENT_FEATURES_PER_ITEM));
+        EventEncoderSpec spec = new EventEncoderSpec(s.get(EventKind.EVENT_VOCAB), s.get(EventKind.EVENT_SLOTS),
+                s.get(EventKind.EVENT_FEATURES_PER_ITEM), s.get(EventKind.EVENT_TOKEN_DIM), s.get(Settings.EMBEDDING_DIM),
                 s.get(Settings.PROJECTION_DIM));
-        EventPairs pairs = new EventPairs(features, new SequenceAugmenter(), s.get(Settings.EVENT_MAX_ITEMS),
-                s.get(Settings.EVENT_SESSION_GAP_MS), 0, s.get(Settings.EVENT_MAX_USERS));
+        EventPairs pairs = new EventPairs(features, new SequenceAugmenter(), s.get(EventKind.EVENT_MAX_ITEMS),
+                s.get(EventKind.EVENT_SESSION_GAP_MS), 0, s.get(EventKind.EVENT_MAX_USERS));
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE,
                 s.get(Settings.TEMPERATURE), 1f, s.get(Settings.MOMENTUM), s.get(Settings.BANK_SIZE),
                 s.get(Settings.LEARNING_RATE), SEED);

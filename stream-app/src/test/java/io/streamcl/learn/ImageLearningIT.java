@@ -13,6 +13,7 @@ import io.streamcl.eval.PairRetrieval;
 import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.KindRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class ImageLearningIT {
     @Test
     void shouldMakeAugmentedViewsOfHeldOutImagesRetrievableWithoutCollapse() throws Exception {
         // a finite sample learned in one pass: replay each item as often as the demo does
-        Settings settings = Settings.defaults().with(Map.of("device", "cpu", "replay.updates-per-item", "30"));
+        Settings settings = KindRegistry.standard().defaultSettings().with(Map.of("device", "cpu", "replay.updates-per-item", "30"));
         long t0 = System.nanoTime();
         ImageKind kind = new ImageKind(settings);
         IdxImages images = IdxFile.readImages(repoRoot().resolve("data/fashion-mnist/t10k-images-idx3-ubyte.gz"));

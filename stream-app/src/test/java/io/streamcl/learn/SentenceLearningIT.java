@@ -8,6 +8,7 @@ import io.streamcl.eval.KnnClassifier;
 import io.streamcl.ingest.BrownSplit;
 import io.streamcl.ingest.SentenceText;
 import io.streamcl.ingest.TextFileReader;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ class SentenceLearningIT {
 
     @Test
     void shouldBeatTheUntrainedEncoderOnGenreKnn() throws Exception {
-        Settings settings = Settings.defaults().with(Map.of("device", "cpu"));
+        Settings settings = KindRegistry.standard().defaultSettings().with(Map.of("device", "cpu"));
         SentenceKind kind = new SentenceKind(settings);
         BrownSplit.Split split;
         try (Stream<TextFileReader.TextRow> rows = TextFileReader.tsv(

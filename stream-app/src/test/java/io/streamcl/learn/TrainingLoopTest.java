@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.SentenceText;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.kind.SentenceKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ class TrainingLoopTest {
     private record Run(TrainingLoop.Snapshot last, long pairs, long dropped, List<TrainingLoop.Snapshot> snapshots) {}
 
     private static SentenceKind kind() {
-        return new SentenceKind(Settings.defaults().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim",
+        return new SentenceKind(KindRegistry.standard().defaultSettings().with(Map.of("sentence.vocab-size", "256", "sentence.token-dim",
                 "8", "embedding.dim", "8", "projection.dim", "4", "bank.size", "8")));
     }
 

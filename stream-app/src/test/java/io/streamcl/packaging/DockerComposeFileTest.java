@@ -29,8 +29,8 @@ class DockerComposeFileTest {
 
     /** The topics the app creates with default settings. */
     private static final Set<String> APP_TOPICS = new java.util.TreeSet<>(io.streamcl.topology.TopicSetup.topicNames(
-            io.streamcl.config.Settings.defaults(),
-            io.streamcl.kind.ItemKinds.fromSettings(io.streamcl.config.Settings.defaults())));
+            io.streamcl.kind.KindRegistry.standard().defaultSettings(),
+            io.streamcl.kind.ItemKinds.fromSettings(io.streamcl.kind.KindRegistry.standard().defaultSettings())));
 
     private static final List<String> APP_SERVICES = List.of("stream-app", "producer", "stream-app-gpu");
     /** Subcommands the design names (DESIGN.md, cli/); the picocli check below is the stronger one. */

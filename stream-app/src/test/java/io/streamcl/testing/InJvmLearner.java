@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.ingest.RawItems;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.serde.AvroSerde;
 import java.io.IOException;
@@ -45,14 +46,14 @@ public final class InJvmLearner {
         overrides.put("topic.embeddings", "embeddings-" + suffix);
         overrides.put("topic.embedding-status", "embedding-status-" + suffix);
         overrides.put("topic.train-prefix", "train-" + suffix + "-");
-        return Settings.defaults().with(overrides);
+        return KindRegistry.standard().defaultSettings().with(overrides);
     }
 
     /** Sends {@code n} random 8x8 images with ids {@code <prefix><index>}, and waits for the acknowledgements. */
     public static void produceImages(Settings settings, String prefix, int n) {
         Random random = new Random(prefix.hashCode());
         try (RawItemProducer producer = new RawItemProducer(settings.kafkaClientProperties(),
-                settings.get(Settings.TOPIC_RAW_ITEMS))) {
+                settings.get(Settings.TOPIC_RAW_ITEMS), KindRegistry.standard()::partitionKey)) {
             for (int i = 0; i < n; i++) {
                 byte[] pixels = new byte[64];
                 random.nextBytes(pixels);

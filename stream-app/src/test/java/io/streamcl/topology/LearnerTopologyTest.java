@@ -2,10 +2,10 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItems;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.EmbeddingStatus;
@@ -13,6 +13,7 @@ import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.SentenceItem;
 import io.streamcl.schema.serde.AvroSerde;
+import io.streamcl.testing.DrivenTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +21,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -64,17 +63,7 @@ class LearnerTopologyTest {
 
     @BeforeEach
     void start() {
-        Settings settings = Settings.defaults().with(SMALL);
-        metrics = new PipelineMetrics();
-        driver = driver(settings, stateDir);
-        Topics topics = Topics.from(settings);
-        raw = driver.createInputTopic(topics.rawItems(), new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
-                AvroSerde.of(DeadLetter.class).deserializer());
-        embeddings = driver.createOutputTopic(topics.embeddings(), new StringDeserializer(),
-                AvroSerde.of(Embedding.class).deserializer());
-        models = driver.createOutputTopic(topics.models(), new StringDeserializer(),
-                AvroSerde.of(ModelSnapshot.class).deserializer());
+        drive(KindRegistry.standard().defaultSettings().with(SMALL), stateDir);
     }
 
     @AfterEach
@@ -82,11 +71,15 @@ class LearnerTopologyTest {
         driver.close();
     }
 
-    private TopologyTestDriver driver(Settings settings, Path state) {
-        Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        return new TopologyTestDriver(LearnerTopology.buildTopology(settings, ItemKinds.fromSettings(settings), metrics,
-                ComputeDevice.cpu(), Map.of(), new RefusedRecords(), true), props);
+    /** A fresh driver of the topology with these settings, and its topics. */
+    private void drive(Settings settings, Path state) {
+        DrivenTopology topology = new DrivenTopology(settings, ItemKinds.fromSettings(settings), state);
+        metrics = topology.metrics;
+        driver = topology.driver;
+        raw = topology.raw;
+        deadLetters = topology.deadLetters;
+        embeddings = topology.embeddings;
+        models = topology.models;
     }
 
     @Test
@@ -259,11 +252,8 @@ class LearnerTopologyTest {
     @Test
     void shouldSendItemsOfADisabledKindToTheDeadLetterTopic() {
         driver.close();
-        Settings imagesOnly = Settings.defaults().with(SMALL).with(Map.of("kinds", "image"));
-        driver = driver(imagesOnly, stateDir.resolve("images-only"));
-        raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic("raw-items-dlq", new StringDeserializer(),
-                AvroSerde.of(DeadLetter.class).deserializer());
+        Settings imagesOnly = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("kinds", "image"));
+        drive(imagesOnly, stateDir.resolve("images-only"));
         pipeEvent("e1", "u1", "a", 0L);
         List<TestRecord<String, DeadLetter>> letters = deadLetters.readRecordsToList();
         assertThat(letters).extracting(TestRecord::key).containsExactly("e1");
@@ -322,13 +312,8 @@ class LearnerTopologyTest {
     @Test
     void shouldReembedTheWholeCatalogueUnderEachServedVersionAndMarkItComplete() {
         driver.close();
-        Settings promoting = Settings.defaults().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
-        driver = driver(promoting, stateDir.resolve("backfill"));
-        raw = driver.createInputTopic("raw-items", new ByteArraySerializer(), new ByteArraySerializer());
-        embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(),
-                AvroSerde.of(Embedding.class).deserializer());
-        models = driver.createOutputTopic("models", new StringDeserializer(),
-                AvroSerde.of(ModelSnapshot.class).deserializer());
+        Settings promoting = KindRegistry.standard().defaultSettings().with(SMALL).with(Map.of("promotion.interval.ms", "0"));
+        drive(promoting, stateDir.resolve("backfill"));
         TestOutputTopic<String, EmbeddingStatus> status = driver.createOutputTopic("embedding-status",
                 new StringDeserializer(), AvroSerde.of(EmbeddingStatus.class).deserializer());
         Random random = new Random(4);

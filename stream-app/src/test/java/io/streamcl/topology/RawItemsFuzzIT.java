@@ -6,6 +6,7 @@ import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.EventKind;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.Embedding;
 import io.streamcl.schema.ImageEncoding;
@@ -74,7 +75,7 @@ class RawItemsFuzzIT {
     @BeforeProperty
     void start() throws IOException {
         stateDir = Files.createTempDirectory("fuzz-state");
-        Settings settings = Settings.defaults().with(LearnerTopologyTest.SMALL);
+        Settings settings = KindRegistry.standard().defaultSettings().with(LearnerTopologyTest.SMALL);
         metrics = new PipelineMetrics();
         Properties props = LearnerApp.streamsConfig(settings, metrics, new RefusedRecords());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -2,10 +2,11 @@ package io.streamcl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
+import io.streamcl.kind.KindRegistry;
+import io.streamcl.learn.ComputeDevice;
 import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -33,7 +34,7 @@ class TrainerProcessorTest {
     /** batch.linger.ms of {@link LearnerTopologyTest#SMALL}. */
     private static final long LINGER_MS = 200;
 
-    private final Settings settings = Settings.defaults().with(LearnerTopologyTest.SMALL);
+    private final Settings settings = KindRegistry.standard().defaultSettings().with(LearnerTopologyTest.SMALL);
     private final ItemKind<?> image = ItemKinds.fromSettings(settings).byName("image").orElseThrow();
     private final MockProcessorContext<String, ModelSnapshot> context = new MockProcessorContext<>();
     private KeyValueStore<String, EmbeddingStatus> statuses;

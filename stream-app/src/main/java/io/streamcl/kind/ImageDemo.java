@@ -1,33 +1,30 @@
-package io.streamcl.cli;
+package io.streamcl.kind;
 
-import io.streamcl.ingest.ImagePixels;
-import io.streamcl.augment.ImageOps;
-import io.streamcl.ingest.ImageTensor;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
 import io.streamcl.eval.LinearProbe;
 import io.streamcl.ingest.IdxFile;
 import io.streamcl.ingest.IdxImages;
+import io.streamcl.ingest.ImagePixels;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.ingest.RawItems;
-import io.streamcl.kind.ImageKind;
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
-import io.streamcl.topology.ModelSnapshots;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Labelled IDX images: the first items are streamed, held-out ones are classified by kNN against
  * them, clean and augmented, with the learned encoder, the untrained one and raw pixels.
  */
-final class ImageDemo implements DemoScenario {
+public final class ImageDemo implements DemoScenario {
     /** Labelled images read from IDX files. */
     private record Split(List<ImageTensor> images, int[] labels, List<String> ids) {}
 
@@ -37,14 +34,22 @@ final class ImageDemo implements DemoScenario {
     private final long seed;
     private final boolean fullEvaluation;
 
+    /** The demo of the image kind: 8,000 images unless told otherwise. */
+    static DemoScenario create(DemoScenario.Options o) throws IOException {
+        if ((o.testImages() == null) != (o.testLabels() == null)) {
+            throw new IllegalArgumentException("--test-images and --test-labels go together");
+        }
+        return new ImageDemo(o.trainImages(), o.trainLabels(), o.testImages(), o.testLabels(), o.itemsOr(8000), o.seed());
+    }
+
     /** @param testImages held-out images, or null to hold out the last 20% of the training file */
-    ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed)
+    public ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed)
             throws IOException {
         this(trainImages, trainLabels, testImages, testLabels, items, seed, false);
     }
 
     /** @param fullEvaluation also a linear probe and alignment (slower: the probe is trained) */
-    ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed,
+    public ImageDemo(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int items, long seed,
             boolean fullEvaluation) throws IOException {
         this.seed = seed;
         this.fullEvaluation = fullEvaluation;
@@ -65,32 +70,32 @@ final class ImageDemo implements DemoScenario {
         }
     }
 
-    List<ImageTensor> trainImages() {
+    public List<ImageTensor> trainImages() {
         return train.images();
     }
 
-    List<String> trainIds() {
+    public List<String> trainIds() {
         return train.ids();
     }
 
-    int[] trainLabels() {
+    public int[] trainLabels() {
         return train.labels();
     }
 
-    List<ImageTensor> testImages() {
+    public List<ImageTensor> testImages() {
         return test.images();
     }
 
-    List<String> testIds() {
+    public List<String> testIds() {
         return test.ids();
     }
 
-    int[] testLabels() {
+    public int[] testLabels() {
         return test.labels();
     }
 
     /** Where the images come from, for reports. */
-    String source() {
+    public String source() {
         return source;
     }
 
@@ -138,7 +143,7 @@ final class ImageDemo implements DemoScenario {
 
     @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
-            Map<String, float[]> feed) {
+            Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
         ImageKind kind = new ImageKind(settings);
         EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
                 test.images(), test.labels(), test.ids(), seed + 1, 200);
@@ -153,26 +158,22 @@ final class ImageDemo implements DemoScenario {
                 + " images; memory: %d streamed images", fullEvaluation ? " and linear probe" : "",
                 test.images().size(), train.images().size()), columns);
         report.addRow("embeddings topic (the feed, v" + trained.getVersion() + ")",
-                withFeed(kind, trained, cmp, settings, train.ids().stream().map(feed::get).toArray(float[][]::new)));
+                withFeed(encoders.apply(trained), cmp, train.ids().stream().map(feed::get).toArray(float[][]::new)));
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
-                + ")", withEncoder(kind, trained, cmp, settings));
-        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
+                + ")", withEncoder(encoders.apply(trained), cmp));
+        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(encoders.apply(untrained), cmp));
         report.addRow("raw pixels", cmp.rawInputs());
         return report;
     }
 
-    private static Map<String, Double> withEncoder(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
-            Settings settings) {
-        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
-                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
+    private static Map<String, Double> withEncoder(Embedder encoder, EncoderComparison<ImageTensor> cmp) {
+        try (Embedder e = encoder) {
             return cmp.encoder(e);
         }
     }
 
-    private static Map<String, Double> withFeed(ImageKind kind, ModelSnapshot s, EncoderComparison<ImageTensor> cmp,
-            Settings settings, float[][] memory) {
-        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
-                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
+    private static Map<String, Double> withFeed(Embedder encoder, EncoderComparison<ImageTensor> cmp, float[][] memory) {
+        try (Embedder e = encoder) {
             return cmp.feed(memory, e);
         }
     }

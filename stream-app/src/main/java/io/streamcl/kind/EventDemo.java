@@ -1,4 +1,4 @@
-package io.streamcl.cli;
+package io.streamcl.kind;
 
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EvalReport;
@@ -8,30 +8,33 @@ import io.streamcl.ingest.EventFeatures;
 import io.streamcl.ingest.EventItems;
 import io.streamcl.ingest.EventRow;
 import io.streamcl.ingest.SyntheticEvents;
-import io.streamcl.kind.EventKind;
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
-import io.streamcl.topology.ModelSnapshots;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Synthetic users with planted tastes over clusters of items (seeded): every user's events but the last
  * are streamed in time order; then each user's embedding, made from their streamed items, must find the
  * held-out item among its 10 nearest items, against a most-popular list.
  */
-final class EventDemo implements DemoScenario {
+public final class EventDemo implements DemoScenario {
     private final SyntheticEvents generator;
     private final List<EventRow> streamed = new ArrayList<>();
     private final Map<String, List<String>> histories;
     private final Map<String, Map<String, String>> catalogue = new LinkedHashMap<>();
 
-    EventDemo(int users, long seed) {
+    /** The demo of the event kind: synthetic users. */
+    static DemoScenario create(DemoScenario.Options o) {
+        return new EventDemo(o.users(), o.seed());
+    }
+
+    public EventDemo(int users, long seed) {
         this.generator = SyntheticEvents.builder().users(users).seed(seed).build();
         List<EventRow> all = generator.generate();
         this.histories = NextItemEvaluation.histories(all);
@@ -72,7 +75,7 @@ final class EventDemo implements DemoScenario {
 
     @Override
     public String feedKind() {
-        return io.streamcl.kind.EventKind.ITEM;
+        return EventKind.ITEM;
     }
 
     @Override
@@ -82,25 +85,22 @@ final class EventDemo implements DemoScenario {
 
     @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
-            Map<String, float[]> feed) {
-        EventFeatures features = new EventFeatures(settings.get(Settings.EVENT_VOCAB), settings.get(Settings.EVENT_SLOTS),
-                settings.get(Settings.EVENT_FEATURES_PER_ITEM));
+            Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
+        EventFeatures features = new EventFeatures(settings.get(EventKind.EVENT_VOCAB), settings.get(EventKind.EVENT_SLOTS),
+                settings.get(EventKind.EVENT_FEATURES_PER_ITEM));
         NextItemComparison cmp = new NextItemComparison(features, histories, catalogue,
                 NextItemEvaluation.Options.DEFAULT);
-        EventKind kind = new EventKind(settings);
         Map<String, NextItemEvaluation.Result> rows = new LinkedHashMap<>();
         rows.put("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep() + ")",
-                withEncoder(kind, trained, cmp, settings));
-        rows.put("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
+                withEncoder(encoders.apply(trained), cmp));
+        rows.put("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(encoders.apply(untrained), cmp));
         rows.put("most popular", cmp.mostPopular());
         return NextItemEvaluation.report(String.format("next-item retrieval, leave-last-out, on %d users over %d items"
                 + " (items a user has seen are not recommended)", histories.size(), catalogue.size()), rows);
     }
 
-    private static NextItemEvaluation.Result withEncoder(EventKind kind, ModelSnapshot s, NextItemComparison cmp,
-            Settings settings) {
-        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
-                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
+    private static NextItemEvaluation.Result withEncoder(Embedder encoder, NextItemComparison cmp) {
+        try (Embedder e = encoder) {
             return cmp.encoder(e);
         }
     }

@@ -1,4 +1,4 @@
-package io.streamcl.cli;
+package io.streamcl.kind;
 
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
@@ -8,12 +8,9 @@ import io.streamcl.ingest.BrownSplit;
 import io.streamcl.ingest.SentenceItems;
 import io.streamcl.ingest.SentenceText;
 import io.streamcl.ingest.TextFileReader;
-import io.streamcl.kind.SentenceKind;
-import io.streamcl.learn.ComputeDevice;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
-import io.streamcl.topology.ModelSnapshots;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +27,7 @@ import java.util.stream.Stream;
  * that no document is on both sides: training sentences are streamed, held-out ones are classified
  * by kNN against them with the learned encoder, the untrained one and a TF-IDF bag of words.
  */
-final class SentenceDemo implements DemoScenario {
+public final class SentenceDemo implements DemoScenario {
     private static final int HELD_OUT = 3000;
 
     private final List<BrownSplit.LabelledText> train;
@@ -38,7 +36,13 @@ final class SentenceDemo implements DemoScenario {
     private final String labelColumn;
     private final long seed;
 
-    SentenceDemo(Path tsv, String textColumn, String documentColumn, String labelColumn, int items, long seed)
+    /** The demo of the sentence kind: 20,000 sentences unless told otherwise. */
+    static DemoScenario create(DemoScenario.Options o) throws IOException {
+        return new SentenceDemo(o.sentences(), o.textColumn(), o.documentColumn(), o.labelColumn(), o.itemsOr(20_000),
+                o.seed());
+    }
+
+    public SentenceDemo(Path tsv, String textColumn, String documentColumn, String labelColumn, int items, long seed)
             throws IOException {
         this.source = tsv;
         this.labelColumn = labelColumn;
@@ -97,7 +101,7 @@ final class SentenceDemo implements DemoScenario {
 
     @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
-            Map<String, float[]> feed) {
+            Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
         SentenceKind kind = new SentenceKind(settings);
         Map<String, Integer> labelIds = new HashMap<>();
         int[] trainLabels = labels(train, labelIds);
@@ -108,23 +112,20 @@ final class SentenceDemo implements DemoScenario {
                 + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),
                 labelIds.size()),
                 List.of(EncoderComparison.KNN_CLEAN, EncoderComparison.KNN_AUGMENTED, EncoderComparison.UNIFORMITY));
-        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
-                .embedder(kind.encoderSpec(trained.getEncoderConfig()), ModelSnapshots.parameters(trained))) {
+        try (Embedder e = encoders.apply(trained)) {
             report.addRow("embeddings topic (the feed, v" + trained.getVersion() + ")", cmp.feed(
                     train.stream().map(t -> feed.get(streamedId(t))).toArray(float[][]::new), e));
         }
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
-                + ")", withEncoder(kind, trained, cmp, settings));
-        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(kind, untrained, cmp, settings));
+                + ")", withEncoder(encoders.apply(trained), cmp));
+        report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(encoders.apply(untrained), cmp));
         double tfidf = TfIdfBaseline.knnAccuracy(texts(train), trainLabels, texts(test), testLabels, 200, 0.07);
         report.addRow("TF-IDF uni+bigrams", Map.of(EncoderComparison.KNN_CLEAN, tfidf));
         return report;
     }
 
-    private static Map<String, Double> withEncoder(SentenceKind kind, ModelSnapshot s,
-            EncoderComparison<List<String>> cmp, Settings settings) {
-        try (Embedder e = ComputeDevice.resolve(settings.get(Settings.DEVICE))
-                .embedder(kind.encoderSpec(s.getEncoderConfig()), ModelSnapshots.parameters(s))) {
+    private static Map<String, Double> withEncoder(Embedder encoder, EncoderComparison<List<String>> cmp) {
+        try (Embedder e = encoder) {
             return cmp.encoder(e);
         }
     }
