@@ -12,13 +12,13 @@ import ai.djl.util.PairList;
 /**
  * 2x2 max-pooling with stride 2, (N, C, H, W) to (N, C, H/2, W/2) (floor mode: an odd last row or column
  * is dropped). The same values as DJL's {@code Pool.maxPool2dBlock(2x2, 2x2)}, saved the same way, but
- * about ten times faster in inference (the MoCo key encoder, the embedders, evaluation; {@code bench} measures it).
+ * faster in inference (the MoCo key encoder, the embedders, evaluation; how much, BENCHMARKS.md says).
  *
  * <p>Why: libtorch's NCHW max-pool kernel keeps an int64 index per output and walks each window one
  * element at a time; in the bench's profile it took a third of the trainer's CPU. In inference the
  * window's maximum is two element-wise {@code maximum}s over strided views (row pairs, then column
  * pairs), which vectorise. In training we keep libtorch's kernel: its backward scatters through the saved
- * indices in 2 ms, while autograd through the strided views takes 80 ms (both on (256, 16, 28, 28)).
+ * indices, far faster than autograd through the strided views.
  * Maximum is exact, so both paths give the same bits; {@code training} only picks the faster one.
  */
 public final class MaxPool2x2 extends AbstractBlock {
