@@ -4,6 +4,7 @@ import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Setting;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
+import io.streamcl.kind.ImageKind;
 import io.streamcl.kind.StandaloneKind;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.Embedder;
@@ -33,12 +34,44 @@ public final class Sweep<I> {
         }
     }
 
-    /** Batch size, bank size, temperature and method, over the ranges the issue names. */
-    public static final List<Variation> STANDARD = List.of(
-            new Variation("batch size", Settings.BATCH_SIZE, List.of("64", "128", "256", "512")),
-            new Variation("bank size", Settings.BANK_SIZE, List.of("0", "1024", "4096", "16384")),
-            new Variation("temperature", Settings.TEMPERATURE, List.of("0.05", "0.1", "0.2", "0.5")),
-            new Variation("method", Settings.METHOD, List.of("moco", "simclr", "siamese")));
+    /**
+     * A variation from its command-line form, {@code NAME=V1;V2;...} (values are separated by ';' since some
+     * contain commas, e.g. {@code image.conv-channels=16,32;32,64}); each value is checked by the setting.
+     */
+    public static Variation parse(String text, Settings base) {
+        int eq = text.indexOf('=');
+        String name = eq < 0 ? text.strip() : text.substring(0, eq).strip();
+        Setting<?> setting = base.all().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--vary " + text + ": no setting named '" + name + "'"));
+        List<String> values = eq < 0 ? List.of() : java.util.Arrays.stream(text.substring(eq + 1).split(";"))
+                .map(String::strip).filter(v -> !v.isEmpty()).toList();
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("--vary " + text + ": give the values, as " + name + "=V1;V2");
+        }
+        for (String v : values) {
+            base.with(Map.of(name, v)); // throws InvalidSettingsException with the setting's own message
+        }
+        return new Variation(name, setting, values);
+    }
+
+    /**
+     * The knobs that matter, each over the range worth knowing: the loss (batch size, bank size, temperature,
+     * method, symmetric), capacity (conv channels, embedding size), augmentation strength (the smallest crop)
+     * and the learning-rate schedule (a cosine decay over the whole run, which takes {@code steps} steps).
+     */
+    public static List<Variation> standard(long steps) {
+        return List.of(
+                new Variation("batch size", Settings.BATCH_SIZE, List.of("64", "128", "256", "512")),
+                new Variation("bank size", Settings.BANK_SIZE, List.of("0", "1024", "4096", "16384")),
+                new Variation("temperature", Settings.TEMPERATURE, List.of("0.05", "0.1", "0.2", "0.5")),
+                new Variation("method", Settings.METHOD, List.of("moco", "simclr", "siamese")),
+                new Variation("symmetric loss", Settings.LOSS_SYMMETRIC, List.of("off", "on")),
+                new Variation("conv channels", ImageKind.IMAGE_CONV_CHANNELS, List.of("16,32", "32,64", "16,32,64")),
+                new Variation("embedding size", Settings.EMBEDDING_DIM, List.of("64", "128", "256", "512")),
+                new Variation("smallest crop", ImageKind.IMAGE_CROP_MIN, List.of("0.2", "0.4", "0.6", "0.8")),
+                new Variation("learning-rate decay (steps)", Settings.LEARNING_RATE_DECAY,
+                        List.of("0", Long.toString(Math.max(1, steps)))));
+    }
 
     private final Function<Settings, StandaloneKind<I>> kinds;
     private final List<String> ids;

@@ -5,6 +5,7 @@ import static io.streamcl.bench.SectionReport.f3;
 
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
+import io.streamcl.eval.LinearProbe;
 import io.streamcl.ingest.ImageTensor;
 import io.streamcl.kind.ImageKind;
 import io.streamcl.learn.ComputeDevice;
@@ -17,41 +18,61 @@ import java.util.List;
 public final class SweepSection {
     private SweepSection() {}
 
+    /** Where the trade-off plot goes: beside the sweep's, {@code x.png} gives {@code x-tradeoff.png}. */
+    static Path tradeoffPlot(Path plot) {
+        String name = plot.getFileName().toString();
+        String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4)
+                : name;
+        return plot.resolveSibling(stem + "-tradeoff.png");
+    }
+
     /** @param plot where the PNG goes; the report links it by its file name */
-    public static SectionReport measure(BenchRun run, LabelledImages data, Path plot) throws IOException {
+    public static SectionReport measure(BenchRun run, LabelledImages data, List<Sweep.Variation> variations,
+            Path plot) throws IOException {
         Settings settings = run.settings();
         List<ImageTensor> train = data.train();
         List<ImageTensor> test = data.test();
         int n = train.size();
         Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, data.trainIds(), train,
                 k -> new EncoderComparison<>(k, train, data.trainLabels(), test, data.testLabels(), data.testIds(),
-                        run.seed() + 1, 200),
+                        run.seed() + 1, 200).withLinearProbe(new LinearProbe()),
                 ComputeDevice.resolve(settings.get(Settings.DEVICE)));
         System.out.printf("bench: sweep, each variant learns %d images%n", n);
-        List<Sweep.Point> points = sweep.run(settings, Sweep.STANDARD, p -> System.out.printf(
-                "bench: sweep %s = %s: kNN %.3f, %.1f items/s%n", p.label(), p.value(), p.knn(),
+        List<Sweep.Point> points = sweep.run(settings, variations, p -> System.out.printf(
+                "bench: sweep %s = %s: kNN %.3f clean, %.3f augmented, probe %.3f, %.1f items/s%n", p.label(), p.value(),
+                p.knn(), p.scores().get(EncoderComparison.KNN_AUGMENTED), p.scores().get(EncoderComparison.PROBE_CLEAN),
                 p.run().sustainedItemsPerSecond()));
         SectionReport report = new SectionReport();
         report.heading("Sweep: what the hyperparameters buy, and what they cost");
         report.text("One setting varied at a time from the settings above; each variant learns the same %d images"
-                        + " (%s; replay %dx) in a bare loop, then kNN (k=200) classifies %d held-out images against"
-                        + " them. Plot: `%s`.%n%n", n, data.source(), settings.get(Settings.REPLAY_UPDATES), test.size(),
+                        + " (%s; replay %dx) in a bare loop, then kNN (k=200) and a linear probe classify %d held-out"
+                        + " images against them. Plot: `%s`.%n%n", n, data.source(), settings.get(Settings.REPLAY_UPDATES), test.size(),
                 plot.getFileName());
         List<List<String>> rows = new ArrayList<>();
         List<SweepPlot.Point> plotted = new ArrayList<>();
+        java.util.Map<BareLoop.Result, TradeoffPlot.Point> variants = new java.util.LinkedHashMap<>(); // the base once
         for (Sweep.Point p : points) {
             String subject = p.setting() + "=" + p.value();
             double knn = report.figure("sweep", subject, "knn_clean", p.knn());
             double aug = report.figure("sweep", subject, "knn_augmented", p.scores().get(EncoderComparison.KNN_AUGMENTED));
+            double probe = report.figure("sweep", subject, "probe_clean", p.scores().get(EncoderComparison.PROBE_CLEAN));
             double uni = report.figure("sweep", subject, "uniformity", p.scores().get(EncoderComparison.UNIFORMITY));
             double rate = report.figure("sweep", subject, "items_per_second_sustained", p.run().sustainedItemsPerSecond());
-            rows.add(List.of(p.label(), p.value(), f3(knn), f3(aug), f3(uni), f1(rate)));
+            rows.add(List.of(p.label(), p.value(), f3(knn), f3(aug), f3(probe), f3(uni), f1(rate)));
             plotted.add(new SweepPlot.Point(p.label(), p.value(), knn, rate));
+            boolean base = settings.text(settings.all().stream().filter(x -> x.name().equals(p.setting())).findFirst()
+                    .orElseThrow()).equals(p.value());
+            variants.putIfAbsent(p.run(), new TradeoffPlot.Point(base ? "base" : subject, knn, rate));
         }
-        report.table(List.of("setting", "value", "kNN clean", "kNN augmented", "uniformity", "items/s (sustained)"),
+        report.table(List.of("setting", "value", "kNN clean", "kNN augmented", "probe clean", "uniformity",
+                "items/s (sustained)"),
                 rows);
         SweepPlot.write(plotted, plot);
-        report.text("![kNN accuracy and items/s by setting](%s)%n", plot.getFileName());
+        report.text("![kNN accuracy and items/s by setting](%s)%n%n", plot.getFileName());
+        Path tradeoff = tradeoffPlot(plot);
+        TradeoffPlot.write(List.copyOf(variants.values()), "kNN accuracy, clean queries", tradeoff);
+        report.text("Every variant at its speed and quality, and the frontier of those that nothing beats on both"
+                + " (`%s`):%n%n![kNN accuracy against items/s](%s)%n", tradeoff.getFileName(), tradeoff.getFileName());
         return report;
     }
 }

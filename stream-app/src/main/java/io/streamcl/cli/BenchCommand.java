@@ -13,6 +13,7 @@ import io.streamcl.bench.QualityScenario;
 import io.streamcl.bench.QualitySection;
 import io.streamcl.bench.SectionReport;
 import io.streamcl.bench.SpeedupsSection;
+import io.streamcl.bench.Sweep;
 import io.streamcl.bench.SweepSection;
 import io.streamcl.bench.ThroughputSection;
 import io.streamcl.config.InvalidSettingsException;
@@ -23,6 +24,7 @@ import io.streamcl.kind.DemoScenario;
 import io.streamcl.kind.EventDemo;
 import io.streamcl.kind.ImageDemo;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.topology.LearnerTopology;
 import io.streamcl.kind.SentenceDemo;
 import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.schema.ModelSnapshot;
@@ -127,6 +129,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-items", defaultValue = "8192", description = "images each sweep variant learns (default: ${DEFAULT-VALUE})")
     int sweepItems;
 
+    @Option(names = "--vary", paramLabel = "NAME=V1;V2", description = "sweep: vary this setting over these values"
+            + " instead of the standard sweep (repeatable), e.g. --vary 'image.conv-channels=16,32;32,64'")
+    List<String> vary = new ArrayList<>();
+
     @Option(names = "--out", defaultValue = "BENCHMARKS.md", paramLabel = "FILE")
     Path out;
 
@@ -154,6 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
     SettingsOptions settingsOptions;
 
     private Settings settings;
+    private List<Sweep.Variation> variations;
 
     @Override
     public Integer call() throws Exception {
@@ -170,9 +177,11 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME, Settings.SEED.name(),
                     Long.toString(seed)));
+            variations = vary.isEmpty() ? Sweep.standard(LearnerTopology.replayPlan(settings).stepsToLearn(sweepItems))
+                    : vary.stream().map(v -> Sweep.parse(v, settings)).toList();
             run = new BenchRun(settings, images, BenchRun.loadImages(images, items), items, repeats, seed,
                     Duration.ofSeconds(timeoutSeconds));
-        } catch (InvalidSettingsException | IOException e) {
+        } catch (InvalidSettingsException | IllegalArgumentException | IOException e) {
             System.err.println("bench: " + e.getMessage());
             return 2;
         }
@@ -212,7 +221,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (sections.contains(Section.sweep)) {
             ImageDemo d = images(sweepItems, false);
             reports.add(SweepSection.measure(run, new LabelledImages(d.trainIds(), d.trainImages(), d.trainLabels(),
-                    d.testIds(), d.testImages(), d.testLabels(), d.source()), plot));
+                    d.testIds(), d.testImages(), d.testLabels(), d.source()), variations, plot));
         }
         if (sections.contains(Section.speedups)) {
             reports.add(SpeedupsSection.measure(run, this::freshBench));

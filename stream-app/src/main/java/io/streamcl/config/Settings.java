@@ -2,6 +2,7 @@ package io.streamcl.config;
 
 import static io.streamcl.config.Setting.choiceSetting;
 import static io.streamcl.config.Setting.floatSetting;
+import static io.streamcl.config.Setting.fractionSetting;
 import static io.streamcl.config.Setting.intSetting;
 import static io.streamcl.config.Setting.longSetting;
 import static io.streamcl.config.Setting.stringSetting;
@@ -75,6 +76,16 @@ public final class Settings {
             "softmax temperature of InfoNCE / NT-Xent");
     public static final Setting<Float> MARGIN = floatSetting("margin", 1.0f, 0f, 100f, "siamese margin");
     public static final Setting<Float> LEARNING_RATE = floatSetting("learning.rate", 0.003f, 0f, 10f, "Adam learning rate");
+    public static final Setting<String> LOSS_SYMMETRIC = choiceSetting("loss.symmetric", "off", List.of("on", "off"),
+            "moco: on also learns the second views against the keys of the first (MoCo v3), for twice the compute"
+                    + " per step");
+    public static final Setting<Integer> LEARNING_RATE_WARMUP = intSetting("learning.rate.warmup-steps", 0, 0, MAX,
+            "the learning rate rises linearly from 0 over this many first steps");
+    public static final Setting<Integer> LEARNING_RATE_DECAY = intSetting("learning.rate.decay-steps", 0, 0, MAX,
+            "after the warm-up, a half-cosine from the learning rate down to learning.rate.floor of it over this many"
+                    + " steps, then held there; 0: no decay");
+    public static final Setting<Float> LEARNING_RATE_FLOOR = fractionSetting("learning.rate.floor", 0.1f,
+            "the fraction of the learning rate the decay ends at (above 0, so a stream keeps being followed)");
     public static final Setting<Integer> REPLAY_UPDATES = intSetting("replay.updates-per-item", 10, 1, 1000,
             "how many training steps each item takes part in (replay, Purushwalkam et al. 2022)");
     public static final Setting<Integer> REPLAY_CAPACITY = intSetting("replay.capacity", 4096, 2, 1 << 22,
@@ -132,11 +143,14 @@ public final class Settings {
                 TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_STATUS, TOPIC_TRAIN_PREFIX,
                 TOPIC_PARTITIONS, EVENT_TIME_MAX_FUTURE_MS,
                 KINDS.withDefault(String.join(",", kindNames)), DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE,
-                BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LEARNING_RATE, REPLAY_UPDATES, REPLAY_CAPACITY,
+                BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LOSS_SYMMETRIC, LEARNING_RATE, LEARNING_RATE_WARMUP, LEARNING_RATE_DECAY,
+                LEARNING_RATE_FLOOR, REPLAY_UPDATES, REPLAY_CAPACITY,
                 REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
                 EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
                 PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS),
-                List.of(s -> s.get(REPLAY_CAPACITY) < s.get(BATCH_SIZE) ? "replay.capacity (" + s.get(REPLAY_CAPACITY)
+                List.of(s -> "on".equals(s.get(LOSS_SYMMETRIC)) && !"moco".equals(s.get(METHOD))
+                        ? "loss.symmetric=on is for method moco (simclr and siamese are symmetric already)" : null,
+                        s -> s.get(REPLAY_CAPACITY) < s.get(BATCH_SIZE) ? "replay.capacity (" + s.get(REPLAY_CAPACITY)
                         + ") must be >= batch.size (" + s.get(BATCH_SIZE) + "): a step samples its batch from the replay"
                         + " buffer" : null));
     }

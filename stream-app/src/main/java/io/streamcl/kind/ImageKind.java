@@ -33,6 +33,9 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
             "1 = grey (colour images are converted), 3 = RGB (grey images are replicated)");
     public static final Setting<int[]> IMAGE_CONV_CHANNELS = intListSetting("image.conv-channels", "16,32",
             "channels of each conv layer of the CNN backbone (each followed by ReLU and 2x2 max-pool)");
+    public static final Setting<String> IMAGE_NORM = choiceSetting("image.norm", ImageCnnSpec.NO_NORM,
+            List.of(ImageCnnSpec.NO_NORM, ImageCnnSpec.BATCH_NORM),
+            "normalisation after each conv layer: none, or batch (batch statistics in training, running ones when embedding)");
     public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min",
             (float) ImageAugmentation.DEFAULT_CROP_SCALE_MIN, 0f, 1f,
             "smallest random-resized-crop area, as a fraction of the image");
@@ -61,7 +64,7 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
 
     /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
-            .settings(SettingGroup.of(IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
+            .settings(SettingGroup.of(IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_NORM, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
                     IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES)
                 .withRule(s -> s.get(IMAGE_CROP_MIN) > s.get(IMAGE_CROP_MAX)
                         ? "image.crop.scale.min must be <= image.crop.scale.max" : null)
@@ -91,7 +94,7 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
                 .cutoutProbability(s.get(IMAGE_CUTOUT))
                 .build());
         this.spec = new ImageCnnSpec(s.get(IMAGE_CHANNELS), s.get(IMAGE_SIZE),
-                s.get(IMAGE_CONV_CHANNELS), s.get(Settings.EMBEDDING_DIM), s.get(Settings.PROJECTION_DIM));
+                s.get(IMAGE_CONV_CHANNELS), s.get(Settings.EMBEDDING_DIM), s.get(Settings.PROJECTION_DIM), s.get(IMAGE_NORM));
     }
 
     @Override

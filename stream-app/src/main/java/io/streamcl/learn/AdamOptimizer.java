@@ -34,21 +34,23 @@ final class AdamOptimizer {
     private static final float EPSILON = 1e-8f;
 
     private final float learningRate;
+    private final LearningRateSchedule schedule;
     private final NDManager manager;
     private final Map<String, NDArray[]> moments = new HashMap<>(); // parameter id -> {m, v}
     private long updates;
 
     /** @param manager owns the moment arrays (the model's manager: they live as long as the trainer) */
-    AdamOptimizer(float learningRate, NDManager manager) {
+    AdamOptimizer(float learningRate, LearningRateSchedule schedule, NDManager manager) {
         this.learningRate = learningRate;
+        this.schedule = schedule;
         this.manager = manager;
     }
 
     /** One update of every parameter that has a gradient; the gradients are zeroed. */
     void update(PairList<String, Parameter> parameters) {
         updates++;
-        float corrected = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates))
-                / (1 - Math.pow(BETA1, updates)));
+        float rate = (float) (learningRate * schedule.factor(updates));
+        float corrected = (float) (rate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
         for (Pair<String, Parameter> p : parameters) {
             NDArray w = p.getValue().getArray();
             if (!w.hasGradient()) {
@@ -57,7 +59,7 @@ final class AdamOptimizer {
             try (NDArray g = w.getGradient()) {
                 NDArray[] mv = moments.computeIfAbsent(p.getValue().getId(), id -> new NDArray[] {
                     manager.zeros(w.getShape(), w.getDataType()), manager.zeros(w.getShape(), w.getDataType())});
-                w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), learningRate,
+                w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), rate,
                         corrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
             }
         }

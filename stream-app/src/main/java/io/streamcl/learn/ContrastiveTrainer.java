@@ -74,7 +74,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
         manager = NDManager.newBaseManager(device, "PyTorch");
         query = spec.newEncoder();
         queryStore = new ParameterStore(manager, false);
-        optimizer = new AdamOptimizer(config.learningRate(), manager);
+        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager);
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
         synchronized (RANDOM_LOCK) {
@@ -207,6 +207,9 @@ public final class ContrastiveTrainer implements AutoCloseable {
     private static boolean finiteSum(ContrastiveEncoder encoder, boolean gradients) {
         double sum = 0;
         for (Parameter p : encoder.getParameters().values()) {
+            if (gradients && !p.getArray().hasGradient()) { // batch norm's running statistics
+                continue;
+            }
             NDArray a = gradients ? p.getArray().getGradient() : p.getArray();
             try (NDArray s = a.sum()) {
                 sum += s.getFloat();

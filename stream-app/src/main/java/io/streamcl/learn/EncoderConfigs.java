@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 /**
  * The one mapping between an {@link EncoderSpec} record and its config ({@link EncoderSpec#config()}):
  * {@code type} first, then every component of the record under its name in snake_case (convChannels is
- * conv_channels), an int or a float as Java prints it, an int array comma-separated. The maps are on the
+ * conv_channels), an int, a float or a string as Java prints it, an int array comma-separated. The maps are on the
  * models topic (ModelSnapshot.encoderConfig), in checkpoints and in model directories, so the names and
  * formats are what they have always been.
  */
@@ -79,10 +79,10 @@ final class EncoderConfigs {
         if (value instanceof int[] ints) {
             return Arrays.stream(ints).mapToObj(Integer::toString).collect(Collectors.joining(","));
         }
-        if (value instanceof Integer || value instanceof Float) {
+        if (value instanceof Integer || value instanceof Float || value instanceof String) {
             return value.toString();
         }
-        throw new IllegalStateException("an encoder config holds ints, floats and int arrays, not the "
+        throw new IllegalStateException("an encoder config holds ints, floats, strings and int arrays, not the "
                 + rc.getType().getSimpleName() + " " + rc.getName());
     }
 
@@ -93,9 +93,12 @@ final class EncoderConfigs {
         if (type == float.class) {
             return Float.parseFloat(value);
         }
+        if (type == String.class) {
+            return value;
+        }
         if (type == int[].class) {
             return Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
         }
-        throw new IllegalStateException("an encoder config holds ints, floats and int arrays, not " + type);
+        throw new IllegalStateException("an encoder config holds ints, floats, strings and int arrays, not " + type);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -16,20 +17,33 @@ import java.util.Map;
  * layer to the embedding. No batch norm: in MoCo it leaks batch statistics that let the model cheat
  * (He et al. 2020, shuffling BN), and single items must embed the same alone or in a batch.
  */
-public record ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim)
-        implements EncoderSpec {
+public record ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim,
+        String norm) implements EncoderSpec {
     public static final String TYPE = "image-cnn";
+    /** No normalisation layer: what every model before {@code norm} existed was, and still is by default. */
+    public static final String NO_NORM = "none";
+    /** Batch norm after each conv: batch statistics while training, running ones when embedding. */
+    public static final String BATCH_NORM = "batch";
+
+    public ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim) {
+        this(channels, size, convChannels, embeddingDim, projectionDim, NO_NORM);
+    }
 
     public ImageCnnSpec {
         if (channels < 1 || size < 4 || convChannels.length == 0 || size >> convChannels.length < 1) {
             throw new IllegalArgumentException("bad image encoder: channels=" + channels + " size=" + size
                     + " conv=" + Arrays.toString(convChannels));
         }
+        if (!NO_NORM.equals(norm) && !BATCH_NORM.equals(norm)) {
+            throw new IllegalArgumentException("bad image encoder norm '" + norm + "': none or batch");
+        }
         convChannels = convChannels.clone();
     }
 
     public static ImageCnnSpec fromConfig(Map<String, String> c) {
-        return EncoderConfigs.parse(ImageCnnSpec.class, TYPE, c);
+        Map<String, String> withNorm = new java.util.LinkedHashMap<>(c);
+        withNorm.putIfAbsent("norm", NO_NORM); // a model published before the setting had none
+        return EncoderConfigs.parse(ImageCnnSpec.class, TYPE, withNorm);
     }
 
     @Override
@@ -51,8 +65,11 @@ public record ImageCnnSpec(int channels, int size, int[] convChannels, int embed
     public Block newBackbone() {
         SequentialBlock net = new SequentialBlock();
         for (int c : convChannels) {
-            net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(c).build())
-                    .add(Activation.reluBlock())
+            net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(c).build());
+            if (BATCH_NORM.equals(norm)) {
+                net.add(BatchNorm.builder().build());
+            }
+            net.add(Activation.reluBlock())
                     .add(new MaxPool2x2());
         }
         return net.add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(embeddingDim).build());

@@ -26,4 +26,9 @@ public record ReplayPlan(int batchSize, int capacity, int usesPerItem, long seed
             throw new IllegalArgumentException("usesPerItem must be >= 1, got " + usesPerItem);
         }
     }
+
+    /** About how many steps learning {@code items} items in full takes: each of their uses, a batch at a time. */
+    public long stepsToLearn(long items) {
+        return (items * usesPerItem + batchSize - 1) / batchSize;
+    }
 }

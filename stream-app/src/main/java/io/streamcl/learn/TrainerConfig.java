@@ -13,10 +13,19 @@ import java.util.function.Function;
  * @param bankSize     K, keys in the MoCo memory bank (0 = in-batch negatives only)
  * @param learningRate Adam's learning rate
  * @param seed         seeds the initial weights
+ * @param schedule     how the learning rate moves with the update count
+ * @param symmetric    moco: also the loss of the second views against the keys of the first, averaged (MoCo v3)
  */
 public record TrainerConfig(
         Method method, Similarity similarity, float temperature, float margin, float momentum, int bankSize,
-        float learningRate, long seed) {
+        float learningRate, long seed, LearningRateSchedule schedule, boolean symmetric) {
+
+    /** A config whose learning rate stays at {@code learningRate}. */
+    public TrainerConfig(Method method, Similarity similarity, float temperature, float margin, float momentum,
+            int bankSize, float learningRate, long seed) {
+        this(method, similarity, temperature, margin, momentum, bankSize, learningRate, seed,
+                LearningRateSchedule.CONSTANT, false);
+    }
 
     /** The contrastive methods, each registered with the objective that implements it. */
     public enum Method {
@@ -40,11 +49,13 @@ public record TrainerConfig(
     }
 
     public TrainerConfig {
-        require(method != null && similarity != null, "method and similarity are required");
+        require(method != null && similarity != null && schedule != null, "method, similarity and schedule are required");
         require(temperature > 0 && Float.isFinite(temperature), "temperature must be > 0, got " + temperature);
         require(margin > 0 && Float.isFinite(margin), "margin must be > 0, got " + margin);
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
         require(bankSize >= 0, "bankSize must be >= 0, got " + bankSize);
+        require(!symmetric || method == Method.MOCO, "a symmetric loss is moco's (simclr and siamese are symmetric"
+                + " already), not " + method);
         require(learningRate > 0 && Float.isFinite(learningRate), "learningRate must be > 0, got " + learningRate);
     }
 

@@ -5,6 +5,7 @@ import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
 import io.streamcl.learn.ReplayPlan;
+import io.streamcl.learn.LearningRateSchedule;
 import io.streamcl.learn.Similarity;
 import io.streamcl.learn.TrainerConfig;
 import io.streamcl.schema.BackfillProgress;
@@ -179,7 +180,9 @@ public final class LearnerTopology {
                 TrainerConfig.Method.parse(s.get(Settings.METHOD)),
                 Similarity.parse(s.get(Settings.SIMILARITY)),
                 s.get(Settings.TEMPERATURE), s.get(Settings.MARGIN), s.get(Settings.MOMENTUM),
-                s.get(Settings.BANK_SIZE), s.get(Settings.LEARNING_RATE), s.get(Settings.SEED));
+                s.get(Settings.BANK_SIZE), s.get(Settings.LEARNING_RATE), s.get(Settings.SEED),
+                new LearningRateSchedule(s.get(Settings.LEARNING_RATE_WARMUP), s.get(Settings.LEARNING_RATE_DECAY),
+                        s.get(Settings.LEARNING_RATE_FLOOR)), "on".equals(s.get(Settings.LOSS_SYMMETRIC)));
     }
 
     /** How every trainer turns its stream into steps, from the settings. */

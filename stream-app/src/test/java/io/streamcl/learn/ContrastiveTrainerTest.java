@@ -35,6 +35,52 @@ class ContrastiveTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TrainerConfig.Method.class)
+    void aBatchNormEncoderShouldTrainAndEmbedAnItemAloneAsInABatch(TrainerConfig.Method method) {
+        ImageCnnSpec spec = new ImageCnnSpec(1, 8, new int[] {4, 8}, 8, 4, ImageCnnSpec.BATCH_NORM);
+        TrainerConfig config = new TrainerConfig(method, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f, 1);
+        Random random = new Random(11);
+        List<float[]> probe = views(4, random);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(spec, config, Device.cpu(), null, 0)) {
+            byte[] before = trainer.saveParameters();
+            for (int step = 1; step <= 4; step++) {
+                assertThat(trainer.step(views(8, random), views(8, random), ids(8, step)).loss()).isFinite();
+            }
+            assertThat(trainer.saveParameters()).as("weights and running statistics moved").isNotEqualTo(before);
+            try (Embedder e = new Embedder(spec, trainer.saveParameters(), Device.cpu())) {
+                float[][] together = e.embed(probe);
+                for (int i = 0; i < probe.size(); i++) { // running statistics: no item depends on its batch
+                    assertThat(e.embed(List.of(probe.get(i)))[0]).containsExactly(together[i],
+                            org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSymmetricMocoLossShouldTrainBothDirectionsAndOnlyMocoShouldTakeIt() {
+        TrainerConfig one = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f,
+                1);
+        TrainerConfig both = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f,
+                1, LearningRateSchedule.CONSTANT, true);
+        float[] losses = new float[2];
+        for (int i = 0; i < 2; i++) {
+            Random random = new Random(21);
+            try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, i == 0 ? one : both, Device.cpu(), null,
+                    0)) {
+                for (int step = 1; step <= 3; step++) {
+                    losses[i] = trainer.step(views(8, random), views(8, random), ids(8, step)).loss();
+                    assertThat(losses[i]).isFinite();
+                }
+            }
+        }
+        assertThat(losses[1]).as("the second direction changes the loss").isNotEqualTo(losses[0]);
+        assertThatThrownBy(() -> new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
+                0.01f, 1, LearningRateSchedule.CONSTANT, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("symmetric");
+    }
+
     @Test
     void shouldEmbedFromSnapshotBytesExactlyAsAFreshEmbedderDoes() {
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.99f, 16,

@@ -16,8 +16,10 @@ class EncoderConfigsTest {
         ImageCnnSpec image = new ImageCnnSpec(3, 32, new int[] {16, 32}, 128, 64);
         assertThat(List.copyOf(image.config().entrySet())).containsExactly(Map.entry("type", "image-cnn"),
                 Map.entry("channels", "3"), Map.entry("size", "32"), Map.entry("conv_channels", "16,32"),
-                Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"));
+                Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"), Map.entry("norm", "none"));
         assertThat(ImageCnnSpec.fromConfig(image.config())).isEqualTo(image);
+        ImageCnnSpec batchNorm = new ImageCnnSpec(1, 28, new int[] {16, 32, 64}, 128, 64, ImageCnnSpec.BATCH_NORM);
+        assertThat(ImageCnnSpec.fromConfig(batchNorm.config())).isEqualTo(batchNorm);
 
         TextEncoderSpec text = new TextEncoderSpec(4096, 64, 32, 0.1f, 128, 64);
         assertThat(List.copyOf(text.config().entrySet())).containsExactly(Map.entry("type", "text-hashed-bag"),
@@ -31,6 +33,16 @@ class EncoderConfigsTest {
                 Map.entry("features_per_item", "4"), Map.entry("token_dim", "32"), Map.entry("embedding_dim", "64"),
                 Map.entry("projection_dim", "32"));
         assertThat(EventEncoderSpec.fromConfig(event.config())).isEqualTo(event);
+    }
+
+    @Test
+    void shouldReadAnImageModelPublishedBeforeNormExistedAsOneWithoutNorm() {
+        Map<String, String> old = new LinkedHashMap<>(new ImageCnnSpec(1, 28, new int[] {16, 32}, 128, 64).config());
+        old.remove("norm");
+        assertThat(ImageCnnSpec.fromConfig(old).norm()).isEqualTo(ImageCnnSpec.NO_NORM);
+        old.put("norm", "group");
+        assertThatThrownBy(() -> ImageCnnSpec.fromConfig(old)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("norm 'group'");
     }
 
     @Test
