@@ -84,6 +84,8 @@ public final class TradeoffPlot {
         NumberAxis y = new NumberAxis(quality);
         y.setAutoRangeIncludesZero(false);
         x.setAutoRangeIncludesZero(true);
+        x.setUpperMargin(0.3); // room for the labels, which start at their point and run right
+        y.setUpperMargin(0.08);
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xD0, 0xD0, 0xD0));

@@ -72,7 +72,7 @@ public final class Settings {
     public static final Setting<Float> MOMENTUM = new Setting<>("momentum",
             "EMA factor m of the key encoder: k = m k + (1 - m) q", "0.99", s -> Float.valueOf(s.strip()),
             v -> !v.isNaN() && v >= 0f && v < 1f, "in [0, 1)");
-    public static final Setting<Float> TEMPERATURE = floatSetting("temperature", 0.2f, 0f, 100f,
+    public static final Setting<Float> TEMPERATURE = floatSetting("temperature", 0.1f, 0f, 100f,
             "softmax temperature of InfoNCE / NT-Xent");
     public static final Setting<Float> MARGIN = floatSetting("margin", 1.0f, 0f, 100f, "siamese margin");
     public static final Setting<Float> LEARNING_RATE = floatSetting("learning.rate", 0.003f, 0f, 10f, "Adam learning rate");
@@ -98,7 +98,7 @@ public final class Settings {
                     + " changelogged store, and whenever it has caught up; a restarted trainer goes on from there");
     public static final Setting<Integer> SNAPSHOT_EVERY = intSetting("snapshot.every-steps", 50, 1, MAX,
             "publish a ModelSnapshot every N steps");
-    public static final Setting<Integer> EMBEDDING_DIM = intSetting("embedding.dim", 128, 2, 8192,
+    public static final Setting<Integer> EMBEDDING_DIM = intSetting("embedding.dim", 256, 2, 8192,
             "published embedding size (backbone output)");
     public static final Setting<Integer> PROJECTION_DIM = intSetting("projection.dim", 64, 2, 8192,
             "projection head output, used only by the loss");

@@ -19,15 +19,15 @@ class ImageAugmentationTest {
         ImageAugmentation a = ImageAugmentation.builder().outputSize(28).build();
         assertThat(a.outputSize()).isEqualTo(28);
         assertThat(a.outputChannels()).isEqualTo(1);
-        assertThat(a.cropScaleMin()).isEqualTo(0.4);
+        assertThat(a.cropScaleMin()).isEqualTo(0.8);
         assertThat(a.cropScaleMax()).isEqualTo(1.0);
         assertThat(a.cropRatioMin()).isEqualTo(0.75);
         assertThat(a.cropRatioMax()).isEqualTo(4.0 / 3.0);
         assertThat(a.flipProbability()).isEqualTo(0.5);
         assertThat(a.brightness()).isEqualTo(0.4);
         assertThat(a.contrast()).isEqualTo(0.4);
-        assertThat(a.noiseStd()).isEqualTo(0.05);
-        assertThat(a.cutoutProbability()).isEqualTo(0.25);
+        assertThat(a.noiseStd()).isZero();
+        assertThat(a.cutoutProbability()).isZero();
         assertThat(a.cutoutMaxFraction()).isEqualTo(0.4);
         assertThat(a.viewLength()).isEqualTo(784);
     }
