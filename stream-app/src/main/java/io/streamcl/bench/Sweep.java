@@ -27,8 +27,12 @@ public final class Sweep<I> {
     /** A setting and the values it takes, labelled for tables and plots. */
     public record Variation(String label, Setting<?> setting, List<String> values) {}
 
-    /** One trained variant: its figures, and the bare run that made them. */
-    public record Point(String label, String setting, String value, BareLoop.Result run, Map<String, Double> scores) {
+    /**
+     * One value of a variation: its figures, and the bare run that made them. {@code variant} names what was
+     * trained, "base" or {@code setting=value}: points of several variations equal to the base share it.
+     */
+    public record Point(String label, String setting, String value, String variant, BareLoop.Result run,
+            Map<String, Double> scores) {
         public double knn() {
             return scores.get(EncoderComparison.KNN_CLEAN);
         }
@@ -104,10 +108,10 @@ public final class Sweep<I> {
                         : v.setting().name() + "=" + s.text(v.setting());
                 Point trained = trainedOnce.get(key);
                 if (trained == null) {
-                    trained = train(s, v, value);
+                    trained = train(s, v, value, key);
                     trainedOnce.put(key, trained);
                 }
-                Point p = new Point(v.label(), v.setting().name(), value, trained.run(), trained.scores());
+                Point p = new Point(v.label(), v.setting().name(), value, key, trained.run(), trained.scores());
                 out.add(p);
                 progress.accept(p);
             }
@@ -115,12 +119,12 @@ public final class Sweep<I> {
         return out;
     }
 
-    private Point train(Settings s, Variation v, String value) {
+    private Point train(Settings s, Variation v, String value, String variant) {
         StandaloneKind<I> kind = kinds.apply(s);
         BareLoop.Result run = BareLoop.run(kind, () -> device.trainer(kind.encoderSpec(),
                 LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s), ids, train);
         try (Embedder e = device.embedder(kind.encoderSpec(), run.parameters())) {
-            return new Point(v.label(), v.setting().name(), value, run, comparison.apply(kind).encoder(e));
+            return new Point(v.label(), v.setting().name(), value, variant, run, comparison.apply(kind).encoder(e));
         }
     }
 }

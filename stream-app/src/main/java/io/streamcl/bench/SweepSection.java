@@ -50,7 +50,7 @@ public final class SweepSection {
                 plot.getFileName());
         List<List<String>> rows = new ArrayList<>();
         List<SweepPlot.Point> plotted = new ArrayList<>();
-        java.util.Map<BareLoop.Result, TradeoffPlot.Point> variants = new java.util.LinkedHashMap<>(); // the base once
+        java.util.Map<String, TradeoffPlot.Point> variants = new java.util.LinkedHashMap<>(); // each trained variant once
         for (Sweep.Point p : points) {
             String subject = p.setting() + "=" + p.value();
             double knn = report.figure("sweep", subject, "knn_clean", p.knn());
@@ -60,9 +60,7 @@ public final class SweepSection {
             double rate = report.figure("sweep", subject, "items_per_second_sustained", p.run().sustainedItemsPerSecond());
             rows.add(List.of(p.label(), p.value(), f3(knn), f3(aug), f3(probe), f3(uni), f1(rate)));
             plotted.add(new SweepPlot.Point(p.label(), p.value(), knn, rate));
-            boolean base = settings.text(settings.all().stream().filter(x -> x.name().equals(p.setting())).findFirst()
-                    .orElseThrow()).equals(p.value());
-            variants.putIfAbsent(p.run(), new TradeoffPlot.Point(base ? "base" : subject, knn, rate));
+            variants.putIfAbsent(p.variant(), new TradeoffPlot.Point(p.variant(), knn, rate));
         }
         report.table(List.of("setting", "value", "kNN clean", "kNN augmented", "probe clean", "uniformity",
                 "items/s (sustained)"),

@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * A small CNN for images of any size (each is resized to {@code size x size} before it gets here):
  * per entry of {@code convChannels} a 3x3 conv (padding 1), ReLU and 2x2 max-pool, then a linear
- * layer to the embedding. No batch norm: in MoCo it leaks batch statistics that let the model cheat
- * (He et al. 2020, shuffling BN), and single items must embed the same alone or in a batch.
+ * layer to the embedding. No batch norm by default ({@code norm} "none"); with "batch", a batch norm after each
+ * conv uses batch statistics only in f_q's training forward: MoCo's key encoder and every embedder use the
+ * running ones, so no key sees its batch (the leak shuffling BN guards against, He et al. 2020) and an item
+ * embeds the same alone or in a batch. It measured no better at the default budget (BENCHMARKS.md).
  */
 public record ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim,
         String norm) implements EncoderSpec {

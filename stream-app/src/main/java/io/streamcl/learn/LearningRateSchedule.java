@@ -29,7 +29,7 @@ public record LearningRateSchedule(int warmupSteps, int decaySteps, float floor)
 
     /** The factor of the base rate at update {@code t} (the first update is 1). */
     public double factor(long t) {
-        if (t <= warmupSteps) {
+        if (warmupSteps > 0 && t <= warmupSteps) {
             return (double) Math.max(t, 1) / warmupSteps;
         }
         if (decaySteps == 0) {
