@@ -14,7 +14,8 @@ public final class BenchHeader {
      * @param commandLineTail the options to rerun it with, after {@code bench} (empty, or starting with a space)
      * @param csvName the CSV's file name, written beside the Markdown
      */
-    public static SectionReport report(Settings settings, String commandLineTail, String csvName) {
+    public static SectionReport report(Settings shared, String commandLineTail, String csvName) {
+        Settings settings = shared.forKind(ImageKind.NAME);
         SectionReport report = new SectionReport();
         report.text("# Benchmarks\n\nWritten by `java -jar stream-app/target/stream-app.jar bench%s` on %s, in %s.\n",
                 commandLineTail, ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),

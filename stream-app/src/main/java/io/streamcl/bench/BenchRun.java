@@ -48,7 +48,8 @@ public record BenchRun(Settings settings, Path images, List<RawItem> pool, int i
     }
 
     /** One bare training loop over {@code raw}, decoded first, so that the timing is the training's alone. */
-    public static BareLoop.Result bare(Settings s, List<RawItem> raw) throws InvalidItemException {
+    public static BareLoop.Result bare(Settings settings, List<RawItem> raw) throws InvalidItemException {
+        Settings s = settings.forKind(ImageKind.NAME);
         ImageKind k = new ImageKind(s);
         List<ImageTensor> decoded = new ArrayList<>(raw.size());
         for (RawItem r : raw) {

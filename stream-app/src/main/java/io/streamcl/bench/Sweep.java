@@ -119,7 +119,8 @@ public final class Sweep<I> {
         return out;
     }
 
-    private Point train(Settings s, Variation v, String value, String variant) {
+    private Point train(Settings variantSettings, Variation v, String value, String variant) {
+        Settings s = variantSettings.forKind(kinds.apply(variantSettings).name()); // as the pipeline's trainer sees them
         StandaloneKind<I> kind = kinds.apply(s);
         BareLoop.Result run = BareLoop.run(kind, () -> device.trainer(kind.encoderSpec(),
                 LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s), ids, train);

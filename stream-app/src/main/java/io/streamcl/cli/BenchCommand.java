@@ -177,7 +177,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME, Settings.SEED.name(),
                     Long.toString(seed)));
-            variations = vary.isEmpty() ? Sweep.standard(LearnerTopology.replayPlan(settings).stepsToLearn(sweepItems))
+            variations = vary.isEmpty() ? Sweep.standard(
+                    LearnerTopology.replayPlan(settings.forKind(ImageKind.NAME)).stepsToLearn(sweepItems))
                     : vary.stream().map(v -> Sweep.parse(v, settings)).toList();
             run = new BenchRun(settings, images, BenchRun.loadImages(images, items), items, repeats, seed,
                     Duration.ofSeconds(timeoutSeconds));

@@ -123,9 +123,10 @@ public final class DemoCommand implements Callable<Integer> {
             Topics topics = Topics.from(settings);
             EvalReport report;
             try (LearnerApp app = LearnerApp.start(settings, metrics)) {
+                Settings own = settings.forKind(scenario.kind());
                 System.out.printf("demo: learner running on %s; method %s, batch %d, bank %d, replay %dx%n",
-                        app.device(), settings.get(Settings.METHOD), settings.get(Settings.BATCH_SIZE),
-                        settings.get(Settings.BANK_SIZE), settings.get(Settings.REPLAY_UPDATES));
+                        app.device(), own.get(Settings.METHOD), own.get(Settings.BATCH_SIZE),
+                        own.get(Settings.BANK_SIZE), own.get(Settings.REPLAY_UPDATES));
                 produce(settings, items);
                 BadRecords.send(settings.kafkaClientProperties(), topics.rawItems());
                 if (!awaitDone(metrics, scenario.kind(), items.size(), Duration.ofSeconds(timeoutSeconds))) {

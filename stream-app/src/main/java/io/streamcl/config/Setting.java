@@ -77,6 +77,25 @@ public record Setting<T>(
                 v -> !v.isEmpty() && v.stream().distinct().count() == v.size(), "comma-separated names, no repeats");
     }
 
+    /**
+     * {@code <kind>.<shared name>}: one kind's own value of a shared setting, e.g. {@code event.embedding.dim}. Empty
+     * means the shared value; otherwise it must be a value the shared setting accepts. {@link Settings#forKind}
+     * reads it.
+     */
+    public static Setting<String> perKind(String kind, Setting<?> shared, String defaultText) {
+        return new Setting<>(kind + "." + shared.name(), "for " + kind + " items, " + shared.name()
+                + " (empty: the shared value; a shared value you set wins over a default here)", defaultText,
+                String::strip, v -> v.isEmpty() || accepts(shared, v), "empty, or " + shared.rule());
+    }
+
+    private static <T> boolean accepts(Setting<T> s, String text) {
+        try {
+            return s.validator().test(s.parser().apply(text));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Comma-separated positive ints, e.g. CNN channel widths {@code 32,64}. */
     public static Setting<int[]> intListSetting(String name, String def, String doc) {
         return new Setting<>(name, doc, def,

@@ -134,6 +134,13 @@ public final class Settings {
             "longest wait before a partial embedding batch goes out");
 
     /**
+     * The shared settings a kind may have its own value of, as {@code <kind>.<name>} ({@link Setting#perKind}): what
+     * suits images (a learning rate, a batch) may not suit events, and an embedding size is the kind's own output.
+     */
+    public static final List<Setting<?>> PER_KIND = List.of(METHOD, BATCH_SIZE, TEMPERATURE, LEARNING_RATE,
+            EMBEDDING_DIM);
+
+    /**
      * The settings every app has whatever its kinds, in the order of the README's table; {@code kinds} defaults to
      * every kind registered.
      */
@@ -268,13 +275,49 @@ public final class Settings {
         return load(groups, null, Map.of(), flags);
     }
 
-    /** Every one of the app's own settings as text, by name. */
+    /**
+     * The app's own settings that were set (not left at their default) as text, by name: a copy keeps what was
+     * a default a default, which {@link #forKind} tells apart.
+     */
     private Map<String, String> ownTexts() {
         Map<String, String> texts = new LinkedHashMap<>();
         for (Setting<?> s : all()) {
-            texts.put(s.name(), text(s));
+            if (!"default".equals(source(s))) {
+                texts.put(s.name(), text(s));
+            }
         }
         return texts;
+    }
+
+    /**
+     * The settings as one kind learns with them: each of {@link #PER_KIND} replaced by the kind's own value
+     * ({@code image.learning.rate}) where it has one. A value set for the kind wins; then a shared value that was
+     * set (a user's {@code learning.rate=0.01} is meant for every kind); then the kind's own default; then the
+     * shared default.
+     *
+     * @throws InvalidSettingsException if the kind's values break a rule (a batch larger than the replay buffer)
+     */
+    public Settings forKind(String kind) {
+        Map<String, String> own = new LinkedHashMap<>();
+        for (Setting<?> shared : PER_KIND) {
+            String name = kind + "." + shared.name();
+            if (!(values.get(name) instanceof String text) || text.isEmpty()) {
+                continue;
+            }
+            boolean setForKind = !"default".equals(sources.get(name));
+            boolean setShared = !"default".equals(sources.get(shared.name()));
+            if (setForKind || !setShared) {
+                own.put(shared.name(), text);
+            }
+        }
+        if (own.isEmpty()) {
+            return this;
+        }
+        try {
+            return with(own);
+        } catch (InvalidSettingsException e) {
+            throw new InvalidSettingsException(e.problems().stream().map(p -> "for kind " + kind + ": " + p).toList());
+        }
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.streamcl.kind;
 
+import io.streamcl.config.Setting;
 import io.streamcl.config.SettingGroup;
 import io.streamcl.config.Settings;
 import io.streamcl.schema.RawItem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,11 +28,18 @@ public final class KindDefinition {
 
     private KindDefinition(Builder b) {
         this.name = b.name;
-        this.settings = b.settings;
+        this.settings = withOwnValues(name, b.settings, b.ownDefaults);
         this.configure = Objects.requireNonNull(b.configure, "configure");
         this.partitionKey = b.partitionKey;
         this.formats = List.copyOf(b.formats);
         this.demo = Optional.ofNullable(b.demo);
+    }
+
+    /** The kind's settings, then its own value of each {@link Settings#PER_KIND} setting, empty unless it ships one. */
+    private static SettingGroup withOwnValues(String kind, SettingGroup group, Map<Setting<?>, String> ownDefaults) {
+        List<Setting<?>> all = new ArrayList<>(group.settings());
+        Settings.PER_KIND.forEach(shared -> all.add(Setting.perKind(kind, shared, ownDefaults.getOrDefault(shared, ""))));
+        return new SettingGroup(all, group.rules());
     }
 
     /** @param name lower-case, as the {@code kinds} setting and the models topic spell it */
@@ -45,9 +56,9 @@ public final class KindDefinition {
         return settings;
     }
 
-    /** The kind configured from settings that hold {@link #settings()}. */
+    /** The kind configured from settings that hold {@link #settings()}, with its own values of the shared ones. */
     public ItemKind<?> configure(Settings values) {
-        return configure.apply(values);
+        return configure.apply(values.forKind(name));
     }
 
     /**
@@ -72,6 +83,7 @@ public final class KindDefinition {
     public static final class Builder {
         private final String name;
         private SettingGroup settings = SettingGroup.of();
+        private final Map<Setting<?>, String> ownDefaults = new LinkedHashMap<>();
         private Function<Settings, ItemKind<?>> configure;
         private Function<RawItem, Optional<String>> partitionKey = item -> Optional.empty();
         private List<ItemFormat> formats = List.of();
@@ -86,6 +98,18 @@ public final class KindDefinition {
 
         public Builder settings(SettingGroup group) {
             this.settings = group;
+            return this;
+        }
+
+        /**
+         * This kind's default for one of {@link Settings#PER_KIND}, where the shared default does not suit it
+         * (BENCHMARKS.md says why each shipped one was chosen).
+         */
+        public Builder ownDefault(Setting<?> shared, String value) {
+            if (!Settings.PER_KIND.contains(shared)) {
+                throw new IllegalArgumentException(shared.name() + " cannot be set per kind");
+            }
+            ownDefaults.put(shared, value);
             return this;
         }
 

@@ -68,7 +68,19 @@ public final class KindRegistry {
 
     /** See {@link Settings#load}. */
     public Settings loadSettings(Path propertiesFile, Map<String, String> env, Map<String, String> flags) {
-        return Settings.load(settingGroups(), propertiesFile, env, flags);
+        Settings settings = Settings.load(settingGroups(), propertiesFile, env, flags);
+        List<String> problems = new ArrayList<>();
+        for (KindDefinition k : kinds) { // each kind's own values must pass the same rules, checked here at start
+            try {
+                settings.forKind(k.name());
+            } catch (InvalidSettingsException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return settings;
     }
 
     /**

@@ -191,7 +191,8 @@ public final class LearnerTopology {
                 s.get(Settings.REPLAY_UPDATES), s.get(Settings.SEED), s.get(Settings.PROMOTION_PROBE_ITEMS));
     }
 
-    static TrainerProcessor.Plan plan(Settings s, ItemKind<?> kind, ComputeDevice device) {
+    static TrainerProcessor.Plan plan(Settings settings, ItemKind<?> kind, ComputeDevice device) {
+        Settings s = settings.forKind(kind.name());
         TrainerConfig trainer = trainerConfig(s);
         ReplayPlan replay = replayPlan(s);
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,

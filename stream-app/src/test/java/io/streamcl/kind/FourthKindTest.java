@@ -71,7 +71,8 @@ class FourthKindTest {
     @Test
     void shouldListItsSettingsAfterTheStandardKindsAndEnableItByDefault() {
         List<String> names = registry.defaultSettings().all().stream().map(Setting::name).toList();
-        assertThat(names.subList(names.size() - 2, names.size())).containsExactly("point.dim", "point.noise");
+        assertThat(names.subList(names.size() - 7, names.size())).containsExactly("point.dim", "point.noise",
+                "point.method", "point.batch.size", "point.temperature", "point.learning.rate", "point.embedding.dim");
         assertThat(registry.defaultSettings().get(Settings.KINDS)).containsExactly("image", "sentence", "event", "point");
         assertThat(KindRegistry.standard().defaultSettings().all()).extracting(Setting::name).doesNotContain("point.dim");
     }

@@ -1,0 +1,88 @@
+package io.streamcl.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamcl.kind.EventKind;
+import io.streamcl.kind.ItemKind;
+import io.streamcl.kind.KindDefinition;
+import io.streamcl.kind.KindRegistry;
+import io.streamcl.learn.EventEncoderSpec;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A kind's own value of a shared setting ({@code image.learning.rate}), and which value wins. */
+class PerKindSettingsTest {
+    /** A kind that ships its own learning rate; it is never configured here. */
+    private static final KindDefinition TUNED = KindDefinition.builder("tuned")
+            .ownDefault(Settings.LEARNING_RATE, "0.01")
+            .configure(s -> {
+                throw new UnsupportedOperationException("only its settings are read");
+            })
+            .build();
+    private static final KindRegistry REGISTRY = KindRegistry.standard().toBuilder().add(TUNED).build();
+
+    private static Settings load(Map<String, String> flags) {
+        return REGISTRY.loadSettings(null, Map.of(), flags);
+    }
+
+    @Test
+    void shouldGiveEveryKindTheSharedValueWhenItHasNoneOfItsOwn() {
+        Settings s = load(Map.of("learning.rate", "0.002"));
+        assertThat(s.forKind("image").get(Settings.LEARNING_RATE)).isEqualTo(0.002f);
+        assertThat(s.forKind("sentence").get(Settings.LEARNING_RATE)).isEqualTo(0.002f);
+    }
+
+    @Test
+    void shouldGiveOnlyThatKindAValueSetForIt() {
+        Settings s = load(Map.of("image.learning.rate", "0.001", "sentence.batch.size", "64"));
+        assertThat(s.forKind("image").get(Settings.LEARNING_RATE)).isEqualTo(0.001f);
+        assertThat(s.forKind("image").get(Settings.BATCH_SIZE)).isEqualTo(256);
+        assertThat(s.forKind("sentence").get(Settings.LEARNING_RATE)).isEqualTo(0.003f);
+        assertThat(s.forKind("sentence").get(Settings.BATCH_SIZE)).isEqualTo(64);
+        assertThat(s.get(Settings.LEARNING_RATE)).isEqualTo(0.003f);
+    }
+
+    @Test
+    void shouldLetASetSharedValueWinOverAKindsOwnDefaultButNotOverAValueSetForTheKind() {
+        assertThat(load(Map.of()).forKind("tuned").get(Settings.LEARNING_RATE)).isEqualTo(0.01f);
+        assertThat(load(Map.of("learning.rate", "0.002")).forKind("tuned").get(Settings.LEARNING_RATE))
+                .isEqualTo(0.002f);
+        assertThat(load(Map.of("learning.rate", "0.002", "tuned.learning.rate", "0.005")).forKind("tuned")
+                .get(Settings.LEARNING_RATE)).isEqualTo(0.005f);
+    }
+
+    @Test
+    void shouldGiveTheSameValuesWhenAppliedTwiceOrToACopy() {
+        Settings tuned = load(Map.of()).forKind("tuned");
+        assertThat(tuned.forKind("tuned").get(Settings.LEARNING_RATE)).isEqualTo(0.01f);
+        assertThat(load(Map.of()).with(Map.of("seed", "7")).forKind("tuned").get(Settings.LEARNING_RATE))
+                .isEqualTo(0.01f);
+    }
+
+    @Test
+    void shouldRefuseAKindsValueTheSharedSettingWouldRefuseAndSayWhy() {
+        assertThatThrownBy(() -> load(Map.of("image.batch.size", "1", "event.method", "byol")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("image.batch.size = '1' (from flag) is invalid: must be empty, or in [2, 65536]")
+                .hasMessageContaining("event.method = 'byol' (from flag) is invalid: must be empty, or one of"
+                        + " moco|simclr|siamese");
+    }
+
+    @Test
+    void shouldCheckTheRulesWithEachKindsOwnValuesAtStart() {
+        assertThatThrownBy(() -> load(Map.of("sentence.batch.size", "8192")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("for kind sentence: replay.capacity (4096) must be >= batch.size (8192)");
+    }
+
+    @Test
+    void shouldBuildTheKindsEncoderWithItsOwnEmbeddingSize() {
+        Settings s = load(Map.of("event.embedding.dim", "48", "kinds", "image,event"));
+        ItemKind<?> events = REGISTRY.enabled(s).all().stream().filter(k -> k.name().equals(EventKind.NAME))
+                .findFirst().orElseThrow();
+        assertThat(((EventEncoderSpec) events.encoderSpec()).embeddingDim()).isEqualTo(48);
+        ItemKind<?> images = REGISTRY.enabled(s).all().get(0);
+        assertThat(images.encoderSpec().config()).containsEntry("embedding_dim", "256");
+    }
+}
