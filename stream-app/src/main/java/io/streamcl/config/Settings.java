@@ -79,6 +79,9 @@ public final class Settings {
     public static final Setting<String> LOSS_SYMMETRIC = choiceSetting("loss.symmetric", "off", List.of("on", "off"),
             "moco: on also learns the second views against the keys of the first (MoCo v3), for twice the compute"
                     + " per step");
+    public static final Setting<String> SNAPSHOT_ENCODER = choiceSetting("snapshot.encoder", "query",
+            List.of("query", "momentum"), "the encoder a snapshot carries, and so every embedding: query, the one the"
+                    + " loss trains; momentum, moco's key encoder, an average of it over about 1/(1-momentum) steps");
     public static final Setting<Integer> LEARNING_RATE_WARMUP = intSetting("learning.rate.warmup-steps", 0, 0, MAX,
             "the learning rate rises linearly from 0 over this many first steps");
     public static final Setting<Integer> LEARNING_RATE_DECAY = intSetting("learning.rate.decay-steps", 0, 0, MAX,
@@ -150,13 +153,17 @@ public final class Settings {
                 TOPIC_RAW_ITEMS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, TOPIC_EMBEDDINGS, TOPIC_STATUS, TOPIC_TRAIN_PREFIX,
                 TOPIC_PARTITIONS, EVENT_TIME_MAX_FUTURE_MS,
                 KINDS.withDefault(String.join(",", kindNames)), DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE,
-                BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LOSS_SYMMETRIC, LEARNING_RATE, LEARNING_RATE_WARMUP, LEARNING_RATE_DECAY,
+                BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LOSS_SYMMETRIC, SNAPSHOT_ENCODER, LEARNING_RATE,
+                LEARNING_RATE_WARMUP, LEARNING_RATE_DECAY,
                 LEARNING_RATE_FLOOR, REPLAY_UPDATES, REPLAY_CAPACITY,
                 REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
                 EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
                 PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS),
                 List.of(s -> "on".equals(s.get(LOSS_SYMMETRIC)) && !"moco".equals(s.get(METHOD))
                         ? "loss.symmetric=on is for method moco (simclr and siamese are symmetric already)" : null,
+                        s -> "momentum".equals(s.get(SNAPSHOT_ENCODER)) && !"moco".equals(s.get(METHOD))
+                        ? "snapshot.encoder=momentum is for method moco (" + s.get(METHOD) + " has no momentum encoder)"
+                        : null,
                         s -> s.get(REPLAY_CAPACITY) < s.get(BATCH_SIZE) ? "replay.capacity (" + s.get(REPLAY_CAPACITY)
                         + ") must be >= batch.size (" + s.get(BATCH_SIZE) + "): a step samples its batch from the replay"
                         + " buffer" : null));

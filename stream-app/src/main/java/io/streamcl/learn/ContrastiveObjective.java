@@ -26,6 +26,11 @@ interface ContrastiveObjective extends AutoCloseable {
      */
     record Setup(EncoderSpec spec, TrainerConfig config, ContrastiveEncoder query, NDManager manager) {}
 
+    /** The encoder a snapshot carries ({@link TrainerConfig#published()}): f_q unless the objective keeps another. */
+    default ContrastiveEncoder published(ContrastiveEncoder query) {
+        return query;
+    }
+
     /** Whether the loss takes the logQ correction of its in-batch negatives ({@link InfoNceLoss}). */
     default boolean correctsLogQ() {
         return false;

@@ -276,9 +276,9 @@ public final class ContrastiveTrainer implements AutoCloseable {
         return true;
     }
 
-    /** The query encoder's parameters (backbone and head), as a snapshot carries them. */
+    /** The published encoder's parameters (backbone and head), as a snapshot carries them: f_q unless configured. */
     public byte[] saveParameters() {
-        return saveParameters(query);
+        return saveParameters(objective.published(query));
     }
 
     static byte[] saveParameters(ContrastiveEncoder encoder) {

@@ -28,6 +28,7 @@ final class MocoObjective implements ContrastiveObjective {
     private final float momentum;
     private final boolean symmetric;
     private final ContrastiveEncoder key;
+    private final boolean publishesKey;
     private final ParameterStore keyStore;
     private final MemoryBank bank;
     private final InfoNceLoss infoNce;
@@ -40,6 +41,7 @@ final class MocoObjective implements ContrastiveObjective {
         normalizeKeys = config.similarity().normalizes();
         momentum = config.momentum();
         symmetric = config.symmetric();
+        publishesKey = config.published() == TrainerConfig.Published.MOMENTUM;
         key = spec.newEncoder();
         // its draws are overwritten below, but must not land in another's
         synchronized (ContrastiveTrainer.RANDOM_LOCK) {
@@ -50,6 +52,11 @@ final class MocoObjective implements ContrastiveObjective {
         keyStore = new ParameterStore(manager, false);
         bank = new MemoryBank(manager, config.bankSize(), spec.projectionDim());
         infoNce = new InfoNceLoss(config.temperature(), config.similarity());
+    }
+
+    @Override
+    public ContrastiveEncoder published(ContrastiveEncoder q) {
+        return publishesKey ? key : q;
     }
 
     @Override

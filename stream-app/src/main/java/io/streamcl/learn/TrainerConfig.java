@@ -15,16 +15,39 @@ import java.util.function.Function;
  * @param seed         seeds the initial weights
  * @param schedule     how the learning rate moves with the update count
  * @param symmetric    moco: also the loss of the second views against the keys of the first, averaged (MoCo v3)
+ * @param published    which encoder's parameters a snapshot carries, and so every embedding
  */
 public record TrainerConfig(
         Method method, Similarity similarity, float temperature, float margin, float momentum, int bankSize,
-        float learningRate, long seed, LearningRateSchedule schedule, boolean symmetric) {
+        float learningRate, long seed, LearningRateSchedule schedule, boolean symmetric, Published published) {
+
+    /** A config that publishes the query encoder. */
+    public TrainerConfig(Method method, Similarity similarity, float temperature, float margin, float momentum,
+            int bankSize, float learningRate, long seed, LearningRateSchedule schedule, boolean symmetric) {
+        this(method, similarity, temperature, margin, momentum, bankSize, learningRate, seed, schedule, symmetric,
+                Published.QUERY);
+    }
 
     /** A config whose learning rate stays at {@code learningRate}. */
     public TrainerConfig(Method method, Similarity similarity, float temperature, float margin, float momentum,
             int bankSize, float learningRate, long seed) {
         this(method, similarity, temperature, margin, momentum, bankSize, learningRate, seed,
                 LearningRateSchedule.CONSTANT, false);
+    }
+
+    /** The encoder a snapshot carries. */
+    public enum Published {
+        /** f_q, the encoder the loss trains. */
+        QUERY,
+        /**
+         * MoCo's key encoder f_k: an average of f_q over about 1/(1-m) steps, so less of the last few batches'
+         * noise (as BYOL and DINO evaluate their EMA encoder).
+         */
+        MOMENTUM;
+
+        public static Published parse(String s) {
+            return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /** The contrastive methods, each registered with the objective that implements it. */
@@ -49,7 +72,10 @@ public record TrainerConfig(
     }
 
     public TrainerConfig {
-        require(method != null && similarity != null && schedule != null, "method, similarity and schedule are required");
+        require(method != null && similarity != null && schedule != null && published != null,
+                "method, similarity, schedule and published are required");
+        require(published == Published.QUERY || method == Method.MOCO, "only moco has a momentum encoder to publish,"
+                + " not " + method);
         require(temperature > 0 && Float.isFinite(temperature), "temperature must be > 0, got " + temperature);
         require(margin > 0 && Float.isFinite(margin), "margin must be > 0, got " + margin);
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);

@@ -77,6 +77,16 @@ class PerKindSettingsTest {
     }
 
     @Test
+    void shouldRefuseToPublishAMomentumEncoderForAKindWhoseMethodHasNone() {
+        assertThat(load(Map.of("snapshot.encoder", "momentum")).forKind("image").get(Settings.SNAPSHOT_ENCODER))
+                .isEqualTo("momentum");
+        assertThatThrownBy(() -> load(Map.of("snapshot.encoder", "momentum", "sentence.method", "simclr")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("for kind sentence: snapshot.encoder=momentum is for method moco (simclr has no"
+                        + " momentum encoder)");
+    }
+
+    @Test
     void shouldBuildTheKindsEncoderWithItsOwnEmbeddingSize() {
         Settings s = load(Map.of("event.embedding.dim", "48", "kinds", "image,event"));
         ItemKind<?> events = REGISTRY.enabled(s).all().stream().filter(k -> k.name().equals(EventKind.NAME))

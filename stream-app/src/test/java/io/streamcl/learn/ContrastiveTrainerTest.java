@@ -82,6 +82,37 @@ class ContrastiveTrainerTest {
     }
 
     @Test
+    void shouldPublishTheMomentumEncoderWhenAskedAndOnlyForMoco() {
+        byte[][] published = new byte[4][];
+        float[] momenta = {0.9f, 0.9f, 0f, 0f};
+        TrainerConfig.Published[] which = {TrainerConfig.Published.QUERY, TrainerConfig.Published.MOMENTUM,
+                TrainerConfig.Published.QUERY, TrainerConfig.Published.MOMENTUM};
+        for (int i = 0; i < 4; i++) {
+            TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, momenta[i],
+                    16, 0.01f, 1, LearningRateSchedule.CONSTANT, false, which[i]);
+            Random random = new Random(31);
+            try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
+                byte[] start = trainer.saveParameters();
+                for (int step = 1; step <= 3; step++) {
+                    trainer.step(views(8, random), views(8, random), ids(8, step));
+                }
+                published[i] = trainer.saveParameters();
+                assertThat(published[i]).as("moved from the common start").isNotEqualTo(start);
+            }
+        }
+        assertThat(published[1]).as("the average lags the query encoder").isNotEqualTo(published[0]);
+        // with m = 0 the key encoder is a copy of the query encoder after every step: the same training, same bytes
+        try (Embedder q = new Embedder(TINY, published[2], Device.cpu());
+                Embedder k = new Embedder(TINY, published[3], Device.cpu())) {
+            List<float[]> probe = views(3, new Random(2));
+            assertThat(k.embed(probe)).isDeepEqualTo(q.embed(probe));
+        }
+        assertThatThrownBy(() -> new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
+                0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.MOMENTUM))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only moco has a momentum encoder");
+    }
+
+    @Test
     void shouldEmbedFromSnapshotBytesExactlyAsAFreshEmbedderDoes() {
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.99f, 16,
                 0.01f, 1);
