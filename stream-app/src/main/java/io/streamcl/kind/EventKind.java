@@ -67,6 +67,9 @@ public final class EventKind implements ItemKind<EventRow> {
                     EVENT_SESSION_GAP_MS, EVENT_OUT_OF_ORDER_MS, EVENT_MAX_ITEMS, EVENT_MAX_USERS, EVENT_LOGQ)
                 .withRule(s -> s.get(EVENT_SLOTS) > s.get(EVENT_MAX_ITEMS)
                         ? "event.slots must be <= event.max-items (a user embedding sees at most the items kept)" : null))
+            // the images' 256 doubles the event encoder's output layer for little: HitRate@10 0.259 at 256 and 0.254
+            // at 128 (bench quality; BENCHMARKS.md has the throughput of each)
+            .ownDefault(Settings.EMBEDDING_DIM, "128")
             .configure(EventKind::new)
             .formats(EventFormats.all())
             .demo(EventDemo::create)
