@@ -1,0 +1,129 @@
+package io.streamcl.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamcl.schema.Embedding;
+import io.streamcl.topology.FeedQueries;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP layer on a real server (127.0.0.1, a free port), answering from a learner made of maps. */
+class LearnerServerTest {
+    private static final String TOKEN = "s3cret-token";
+
+    private LearnerServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerHealthWithoutTheTokenAndRefuseEverythingElseWithout() {
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, TOKEN));
+        int port = server.port();
+        assertThat(port).isPositive();
+
+        Http.Answer health = Http.get(port, "/health", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.contentType()).startsWith("application/json");
+        assertThat(health.json().get("status").asText()).isEqualTo("alive");
+
+        for (String path : List.of("/ready", "/no-such-endpoint")) {
+            Http.Answer refused = Http.get(port, path, null);
+            assertThat(refused.status()).as(path).isEqualTo(401);
+            assertThat(refused.json().get("error").asText()).contains("Authorization: Bearer");
+            assertThat(Http.get(port, path, "wrong-token").status()).as(path).isEqualTo(401);
+        }
+        Http.Answer unknown = Http.get(port, "/no-such-endpoint", TOKEN);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").asText()).isEqualTo("no endpoint GET /no-such-endpoint");
+    }
+
+    @Test
+    void shouldBeReadyOnlyWhenStreamsRunAndEveryKindServesAModel() {
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""));
+        int port = server.port();
+        Http.Answer starting = Http.get(port, "/ready", null);
+        assertThat(starting.status()).isEqualTo(503);
+        assertThat(starting.json().get("ready").asBoolean()).isFalse();
+        assertThat(starting.json().get("error").asText()).contains("CREATED");
+
+        FakeLearner learner = new FakeLearner(KafkaStreams.State.REBALANCING, Map.of("image", 0L));
+        server.attach(learner);
+        assertThat(Http.get(port, "/ready", null).json().get("error").asText())
+                .isEqualTo("Kafka Streams is REBALANCING, not RUNNING");
+
+        server.attach(new FakeLearner(KafkaStreams.State.RUNNING, Map.of("image", 3L)) {
+            @Override
+            public List<String> kinds() {
+                return List.of("image", "sentence");
+            }
+        });
+        Http.Answer noSentenceModel = Http.get(port, "/ready", null);
+        assertThat(noSentenceModel.status()).isEqualTo(503);
+        assertThat(noSentenceModel.json().get("error").asText()).isEqualTo("no model is served for kind sentence yet");
+
+        server.attach(new FakeLearner(KafkaStreams.State.RUNNING, Map.of("image", 3L)));
+        Http.Answer ready = Http.get(port, "/ready", null);
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"ready\":true,\"state\":\"RUNNING\",\"served\":{\"image\":3}}");
+    }
+
+    @Test
+    void shouldSayWhyItCannotListenOnATakenPort() {
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""));
+        assertThatThrownBy(() -> LearnerServer.start(new HttpSettings("127.0.0.1", server.port(), "")))
+                .isInstanceOf(CannotListenException.class)
+                .hasMessageContaining("cannot listen for HTTP on 127.0.0.1:" + server.port());
+    }
+
+    /** A learner whose stores are maps: its state, the versions its kinds serve, its embeddings (all here). */
+    static class FakeLearner implements LearnerView {
+        private final KafkaStreams.State state;
+        private final Map<String, Long> served;
+        private final Map<String, Embedding> embeddings;
+
+        FakeLearner(KafkaStreams.State state, Map<String, Long> served) {
+            this(state, served, Map.of());
+        }
+
+        FakeLearner(KafkaStreams.State state, Map<String, Long> served, Map<String, Embedding> embeddings) {
+            this.state = state;
+            this.served = served;
+            this.embeddings = embeddings;
+        }
+
+        @Override
+        public KafkaStreams.State state() {
+            return state;
+        }
+
+        @Override
+        public List<String> kinds() {
+            return List.copyOf(served.keySet());
+        }
+
+        @Override
+        public Optional<Long> servedVersion(String kind) {
+            return Optional.ofNullable(served.get(kind));
+        }
+
+        @Override
+        public FeedQueries.Owner ownerOf(String id) {
+            return new FeedQueries.Owner.Here(0);
+        }
+
+        @Override
+        public Optional<Embedding> embedding(String id, int partition) {
+            return Optional.ofNullable(embeddings.get(id));
+        }
+    }
+}
