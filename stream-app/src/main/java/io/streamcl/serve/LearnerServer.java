@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server (Javalin on Jetty) beside the stream: {@code /health}, {@code /ready}. It listens before the
+ * The HTTP server (Javalin on Jetty) beside the stream: {@code /health}, {@code /ready}, {@code /metrics}. It listens before the
  * learner starts, so that the port it got (with {@code http.port=0}) can be advertised to the other instances,
  * and answers 503 on everything that needs the learner until {@link #attach} gives it one. With
  * {@code http.token} set, every endpoint but {@code /health} needs {@code Authorization: Bearer <token>}. Every
@@ -35,7 +35,7 @@ public final class LearnerServer implements AutoCloseable {
      *
      * @throws CannotListenException when it cannot (the port is taken, the host is not this machine's), saying so
      */
-    public static LearnerServer start(HttpSettings http) {
+    public static LearnerServer start(HttpSettings http, PrometheusMetrics metrics) {
         if (!http.enabled()) {
             throw new IllegalArgumentException("http.port=-1: there is no server to start");
         }
@@ -56,6 +56,7 @@ public final class LearnerServer implements AutoCloseable {
             });
             config.routes.get(HEALTH, ctx -> send(ctx, Reply.json(200, Map.of("status", "alive"))));
             config.routes.get("/ready", ctx -> send(ctx, Readiness.check(learner.get())));
+            config.routes.get("/metrics", ctx -> send(ctx, metrics.scrape(ctx.header("Accept"))));
             // Javalin's own refusals (no such endpoint, a bad request) and any failure, in the same JSON shape
             config.routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx,
                     Reply.error(e.getStatus(), e.getStatus() == 404 ? "no endpoint " + ctx.method() + " " + ctx.path()

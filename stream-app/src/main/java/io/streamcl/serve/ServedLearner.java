@@ -19,10 +19,12 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class ServedLearner implements AutoCloseable {
     private final LearnerApp app;
     private final LearnerServer server;
+    private final PrometheusMetrics scraped;
 
-    private ServedLearner(LearnerApp app, LearnerServer server) {
+    private ServedLearner(LearnerApp app, LearnerServer server, PrometheusMetrics scraped) {
         this.app = app;
         this.server = server;
+        this.scraped = scraped;
     }
 
     /**
@@ -30,18 +32,23 @@ public final class ServedLearner implements AutoCloseable {
      */
     public static ServedLearner start(Settings settings, ItemKinds kinds) {
         HttpSettings http = HttpSettings.from(settings);
-        PipelineMetrics metrics = new PipelineMetrics();
         if (!http.enabled()) {
-            return new ServedLearner(LearnerApp.start(settings, kinds, metrics), null);
+            return new ServedLearner(LearnerApp.start(settings, kinds, new PipelineMetrics()), null, null);
         }
-        LearnerServer server = LearnerServer.start(http);
+        PrometheusMetrics scraped = PrometheusMetrics.create();
+        LearnerServer server = null;
         try {
-            LearnerApp app = LearnerApp.start(settings, kinds, metrics,
+            server = LearnerServer.start(http, scraped);
+            LearnerApp app = LearnerApp.start(settings, kinds, new PipelineMetrics(scraped.registry()),
                     Optional.of(new HostInfo(advertisedHost(http.host()), server.port())));
+            app.bindClientMetrics(scraped.registry());
             server.attach(app.queries().orElseThrow(), kinds.all().stream().map(ItemKind::name).toList());
-            return new ServedLearner(app, server);
+            return new ServedLearner(app, server, scraped);
         } catch (RuntimeException e) {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
+            scraped.close();
             throw e;
         }
     }
@@ -77,5 +84,8 @@ public final class ServedLearner implements AutoCloseable {
             server.close();
         }
         app.close();
+        if (scraped != null) {
+            scraped.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcl.schema.Embedding;
 import io.streamcl.topology.FeedQueries;
+import io.streamcl.topology.PipelineMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class LearnerServerTest {
     private static final String TOKEN = "s3cret-token";
 
+    private final PrometheusMetrics metrics = PrometheusMetrics.create();
     private LearnerServer server;
 
     @AfterEach
@@ -23,11 +25,12 @@ class LearnerServerTest {
         if (server != null) {
             server.close();
         }
+        metrics.close();
     }
 
     @Test
     void shouldAnswerHealthWithoutTheTokenAndRefuseEverythingElseWithout() {
-        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, TOKEN));
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, TOKEN), metrics);
         int port = server.port();
         assertThat(port).isPositive();
 
@@ -36,7 +39,7 @@ class LearnerServerTest {
         assertThat(health.contentType()).startsWith("application/json");
         assertThat(health.json().get("status").asText()).isEqualTo("alive");
 
-        for (String path : List.of("/ready", "/no-such-endpoint")) {
+        for (String path : List.of("/ready", "/metrics", "/no-such-endpoint")) {
             Http.Answer refused = Http.get(port, path, null);
             assertThat(refused.status()).as(path).isEqualTo(401);
             assertThat(refused.json().get("error").asText()).contains("Authorization: Bearer");
@@ -49,7 +52,7 @@ class LearnerServerTest {
 
     @Test
     void shouldBeReadyOnlyWhenStreamsRunAndEveryKindServesAModel() {
-        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""));
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""), metrics);
         int port = server.port();
         Http.Answer starting = Http.get(port, "/ready", null);
         assertThat(starting.status()).isEqualTo(503);
@@ -78,9 +81,30 @@ class LearnerServerTest {
     }
 
     @Test
+    void shouldExposeThePipelinesMetersAndTheJvmsInPrometheusText() {
+        PipelineMetrics pipeline = new PipelineMetrics(metrics.registry());
+        pipeline.itemIn("image");
+        pipeline.itemIn("image");
+        pipeline.deadLetter("decode");
+        pipeline.probeFigures("image", 0.25, -1.5, 0.75);
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""), metrics);
+
+        Http.Answer scraped = Http.get(server.port(), "/metrics", null);
+        assertThat(scraped.status()).isEqualTo(200);
+        assertThat(scraped.contentType()).startsWith("text/plain; version=0.0.4");
+        Map<String, Double> samples = PrometheusText.parse(scraped.body());
+        assertThat(samples).containsEntry("streamcl_items_in_total{kind=\"image\"}", 2.0)
+                .containsEntry("streamcl_dead_letters_total{stage=\"decode\"}", 1.0)
+                .containsEntry("streamcl_probe_uniformity{kind=\"image\"}", -1.5);
+        assertThat(samples.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"))
+                .anyMatch(k -> k.startsWith("jvm_threads_live_threads"))
+                .anyMatch(k -> k.startsWith("process_cpu_usage"));
+    }
+
+    @Test
     void shouldSayWhyItCannotListenOnATakenPort() {
-        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""));
-        assertThatThrownBy(() -> LearnerServer.start(new HttpSettings("127.0.0.1", server.port(), "")))
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""), metrics);
+        assertThatThrownBy(() -> LearnerServer.start(new HttpSettings("127.0.0.1", server.port(), ""), metrics))
                 .isInstanceOf(CannotListenException.class)
                 .hasMessageContaining("cannot listen for HTTP on 127.0.0.1:" + server.port());
     }
