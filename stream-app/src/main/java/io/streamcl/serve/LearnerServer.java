@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server (Javalin on Jetty) beside the stream: {@code /health}, {@code /ready}, {@code /metrics}. It listens before the
+ * The HTTP server (Javalin on Jetty) beside the stream: {@code /health}, {@code /ready}, {@code /metrics} and
+ * {@code /embeddings/{id}}. It listens before the
  * learner starts, so that the port it got (with {@code http.port=0}) can be advertised to the other instances,
  * and answers 503 on everything that needs the learner until {@link #attach} gives it one. With
  * {@code http.token} set, every endpoint but {@code /health} needs {@code Authorization: Bearer <token>}. Every
@@ -41,6 +42,7 @@ public final class LearnerServer implements AutoCloseable {
         }
         AtomicReference<LearnerView> learner = new AtomicReference<>(LearnerView.STARTING);
         BearerToken token = new BearerToken(http.token());
+        EmbeddingLookup lookup = new EmbeddingLookup(new OwnerForwarding());
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -57,6 +59,8 @@ public final class LearnerServer implements AutoCloseable {
             config.routes.get(HEALTH, ctx -> send(ctx, Reply.json(200, Map.of("status", "alive"))));
             config.routes.get("/ready", ctx -> send(ctx, Readiness.check(learner.get())));
             config.routes.get("/metrics", ctx -> send(ctx, metrics.scrape(ctx.header("Accept"))));
+            config.routes.get("/embeddings/{id}", ctx -> send(ctx, lookup.get(learner.get(), ctx.pathParam("id"),
+                    ctx.header(OwnerForwarding.FORWARDED) != null, ctx.header("Authorization"))));
             // Javalin's own refusals (no such endpoint, a bad request) and any failure, in the same JSON shape
             config.routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx,
                     Reply.error(e.getStatus(), e.getStatus() == 404 ? "no endpoint " + ctx.method() + " " + ctx.path()

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcl.schema.Embedding;
+import io.streamcl.schema.ModelInfo;
+import java.time.Instant;
 import io.streamcl.topology.FeedQueries;
 import io.streamcl.topology.PipelineMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +102,77 @@ class LearnerServerTest {
         assertThat(samples.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"))
                 .anyMatch(k -> k.startsWith("jvm_threads_live_threads"))
                 .anyMatch(k -> k.startsWith("process_cpu_usage"));
+    }
+
+    @Test
+    void shouldAnswerAnEmbeddingAsTheFeedHoldsItAnd404ForAnUnknownId() {
+        Embedding e = embedding("img-1", 0.1f, -0.25f, 1e-7f);
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, TOKEN), metrics);
+        server.attach(new FakeLearner(KafkaStreams.State.RUNNING, Map.of("image", 7L), Map.of("img-1", e)));
+        int port = server.port();
+
+        assertThat(Http.get(port, "/embeddings/img-1", null).status()).isEqualTo(401);
+        Http.Answer found = Http.get(port, "/embeddings/img-1", TOKEN);
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.contentType()).startsWith("application/json");
+        assertThat(found.body()).isEqualTo("{\"id\":\"img-1\",\"kind\":\"image\",\"model\":{\"name\":\"image-moco\","
+                + "\"version\":7,\"step\":350},\"vector\":[0.1,-0.25,1.0E-7]}");
+        assertThat(Float.parseFloat(found.json().get("vector").get(0).asText())).isEqualTo(0.1f);
+
+        Http.Answer unknown = Http.get(port, "/embeddings/nobody", TOKEN);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").asText()).isEqualTo("no embedding of id 'nobody'");
+        assertThat(Http.get(port, "/embeddings/" + "x".repeat(EmbeddingLookup.MAX_ID_LENGTH + 1), TOKEN).status())
+                .isIn(400, 414, 431); // refused by the endpoint, or by Jetty before it for a line that long
+    }
+
+    @Test
+    void shouldForwardALookupToTheInstanceThatHoldsTheIdWithTheToken() {
+        Embedding e = embedding("user:7", 0.5f, 0.5f);
+        try (LearnerServer owner = LearnerServer.start(new HttpSettings("127.0.0.1", 0, TOKEN), metrics)) {
+            owner.attach(new FakeLearner(KafkaStreams.State.RUNNING, Map.of("event", 1L), Map.of("user:7", e)));
+            server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, TOKEN), metrics);
+            HostInfo ownerHost = new HostInfo("127.0.0.1", owner.port());
+            server.attach(new FakeLearner(KafkaStreams.State.RUNNING, Map.of("event", 1L), Map.of()) {
+                @Override
+                public FeedQueries.Owner ownerOf(String id) {
+                    return new FeedQueries.Owner.There(ownerHost);
+                }
+            });
+            Http.Answer forwarded = Http.get(server.port(), "/embeddings/user:7", TOKEN);
+            assertThat(forwarded.status()).isEqualTo(200);
+            assertThat(forwarded.json().get("id").asText()).isEqualTo("user:7");
+            assertThat(Http.get(server.port(), "/embeddings/user:8", TOKEN).status()).isEqualTo(404);
+
+            // the owner no longer holds the id either (a rebalance in between): said, not sent round again
+            owner.attach(new FakeLearner(KafkaStreams.State.RUNNING, Map.of("event", 1L), Map.of()) {
+                @Override
+                public FeedQueries.Owner ownerOf(String id) {
+                    return new FeedQueries.Owner.There(new HostInfo("127.0.0.1", 1));
+                }
+            });
+            Http.Answer moved = Http.get(server.port(), "/embeddings/user:7", TOKEN);
+            assertThat(moved.status()).isEqualTo(503);
+            assertThat(moved.json().get("error").asText()).contains("a rebalance");
+        }
+    }
+
+    @Test
+    void shouldSayWhenNoInstanceHoldsTheIdYet() {
+        server = LearnerServer.start(new HttpSettings("127.0.0.1", 0, ""), metrics);
+        Http.Answer starting = Http.get(server.port(), "/embeddings/a%20b", null);
+        assertThat(starting.status()).isEqualTo(503);
+        assertThat(starting.json().get("error").asText()).isEqualTo("the learner is starting; try again");
+    }
+
+    private static Embedding embedding(String id, float... vector) {
+        List<Float> v = new java.util.ArrayList<>();
+        for (float x : vector) {
+            v.add(x);
+        }
+        return Embedding.newBuilder().setId(id).setKind(id.startsWith("user:") ? "user" : "image").setVector(v)
+                .setDim(v.size()).setModel(ModelInfo.newBuilder().setName("image-moco").setVersion(7).setStep(350).build())
+                .setEventTime(Instant.ofEpochMilli(1_000)).setProducedTime(Instant.ofEpochMilli(2_000)).build();
     }
 
     @Test
