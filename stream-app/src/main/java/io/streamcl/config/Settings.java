@@ -135,8 +135,8 @@ public final class Settings {
 
     // --- serving over HTTP ---
     public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port",
-            "port of the HTTP server (health, readiness, metrics, lookups) that run starts; 0: any free port (logged);"
-                    + " -1: no server", "8080", s -> Integer.valueOf(s.strip()), v -> v >= -1 && v <= 65_535,
+            "port of the HTTP server (health, readiness, metrics, lookups) that run and demo --serve start; 0: any"
+                    + " free port (logged); -1: no server", "8080", s -> Integer.valueOf(s.strip()), v -> v >= -1 && v <= 65_535,
             "-1, or in [0, 65535]");
     public static final Setting<String> HTTP_HOST = new Setting<>("http.host",
             "address the HTTP server listens on, and gives the other instances for lookups they forward (0.0.0.0: every"
