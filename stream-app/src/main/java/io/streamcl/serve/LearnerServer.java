@@ -3,6 +3,7 @@ package io.streamcl.serve;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.streamcl.topology.FeedQueries;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server (Javalin on Jetty) beside the stream: {@code /health}, {@code /ready}, {@code /metrics} and
- * {@code /embeddings/{id}}. It listens before the
- * learner starts, so that the port it got (with {@code http.port=0}) can be advertised to the other instances,
- * and answers 503 on everything that needs the learner until {@link #attach} gives it one. With
+ * {@code /embeddings/{id}}. It listens before the learner starts, so that the port it got (with
+ * {@code http.port=0}) can be advertised to the other instances, and answers 503 on everything that needs the
+ * learner until {@link #attach} gives it one. With
  * {@code http.token} set, every endpoint but {@code /health} needs {@code Authorization: Bearer <token>}. Every
  * answer it makes itself, errors included, is JSON.
  */
@@ -108,7 +109,7 @@ public final class LearnerServer implements AutoCloseable {
     }
 
     /** From now on, the endpoints answer from this learner. */
-    public void attach(io.streamcl.topology.FeedQueries queries, List<String> kinds) {
+    public void attach(FeedQueries queries, List<String> kinds) {
         attach(LearnerView.of(queries, kinds));
     }
 
