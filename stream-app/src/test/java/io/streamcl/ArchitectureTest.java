@@ -71,6 +71,15 @@ class ArchitectureTest {
     }
 
     @ArchTest
+    void onlyTheCliUsesServe(JavaClasses classes) {
+        noClasses().that().resideOutsideOfPackages("io.streamcl.cli..", "io.streamcl.serve..")
+                .should().dependOnClassesThat().resideInAPackage("io.streamcl.serve..")
+                .because("serving is the last step of the flow: it reads what the topology made, and only the"
+                        + " commands start it")
+                .check(classes);
+    }
+
+    @ArchTest
     void noPackageCycles(JavaClasses classes) {
         slices().matching("io.streamcl.(*)..").should().beFreeOfCycles().check(classes);
     }

@@ -40,7 +40,8 @@ final class LearnerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.streamcl.cli.Main", "run",
                 "--progress-seconds", "30"));
         for (Setting<?> s : settings.all()) {
-            String value = settings.text(s);
+            // it measures the learner, not an HTTP server; and no two runs may fight for one port
+            String value = s == Settings.HTTP_PORT ? "-1" : settings.text(s);
             if (!value.isEmpty()) { // an empty setting is its default: not passed, so it is not parsed
                 command.addAll(List.of("--set", s.name() + "=" + value));
             }

@@ -14,7 +14,9 @@ import io.streamcl.schema.DeadLetter;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroSerde;
-import io.streamcl.topology.LearnerApp;
+import io.streamcl.kind.ItemKinds;
+import io.streamcl.serve.CannotListenException;
+import io.streamcl.serve.ServedLearner;
 import io.streamcl.topology.ModelSnapshots;
 import io.streamcl.topology.PipelineMetrics;
 import io.streamcl.topology.Topics;
@@ -88,11 +90,25 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "900", paramLabel = "S", description = "give up after S seconds")
     int timeoutSeconds;
 
+    @Option(names = "--serve", description = "serve over HTTP (http.* settings) and keep running after the table until"
+            + " interrupted")
+    boolean serve;
+
     @Mixin
     SettingsOptions settingsOptions;
 
+    private final UntilInterrupted interrupted = new UntilInterrupted();
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return demo();
+        } finally {
+            interrupted.close();
+        }
+    }
+
+    private int demo() throws Exception {
         Optional<DemoScenario.Factory> demo = KindRegistry.standard().byName(kind).flatMap(KindDefinition::demo);
         if (demo.isEmpty()) {
             System.err.println("no demo of kind " + kind + " (demos: " + String.join(", ", new KindChoices.Demos()) + ")");
@@ -113,19 +129,28 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 settings = settingsOptions.load(demoDefaults(scenario, stateDir, items.size()))
                         .withPlaintextBroker(broker.bootstrapServers());
+                if (!serve) { // a demo that ends serves nothing, whatever http.port says
+                    settings = settings.with(Map.of(Settings.HTTP_PORT.name(), "-1"));
+                }
             } catch (InvalidSettingsException e) {
                 System.err.println(e.getMessage());
                 return 2;
             }
             System.out.println("demo: " + scenario.describe());
             System.out.println("demo: Kafka broker (KRaft, in this JVM) at " + broker.bootstrapServers());
-            PipelineMetrics metrics = new PipelineMetrics();
             Topics topics = Topics.from(settings);
-            EvalReport report;
-            try (LearnerApp app = LearnerApp.start(settings, metrics)) {
+            ServedLearner started;
+            try {
+                started = ServedLearner.start(settings, ItemKinds.fromSettings(settings));
+            } catch (CannotListenException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            try (ServedLearner app = started) {
+                PipelineMetrics metrics = app.metrics();
                 Settings own = settings.forKind(scenario.kind());
                 System.out.printf("demo: learner running on %s; method %s, batch %d, bank %d, replay %dx%n",
-                        app.device(), own.get(Settings.METHOD), own.get(Settings.BATCH_SIZE),
+                        app.app().device(), own.get(Settings.METHOD), own.get(Settings.BATCH_SIZE),
                         own.get(Settings.BANK_SIZE), own.get(Settings.REPLAY_UPDATES));
                 produce(settings, items);
                 BadRecords.send(settings.kafkaClientProperties(), topics.rawItems());
@@ -133,6 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.println("demo: timed out after " + timeoutSeconds + " s");
                     return 1;
                 }
+                EvalReport report;
                 try {
                     report = evaluateFeed(settings, scenario, metrics.trainerStep(scenario.kind()),
                             Duration.ofSeconds(timeoutSeconds));
@@ -140,13 +166,18 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.println("demo: " + e.getMessage());
                     return 1;
                 }
-            }
-            printDeadLetters(settings, topics);
-            System.out.println();
-            System.out.println(report.toText());
-            if (reportJson != null) {
-                Files.writeString(reportJson, report.toJson());
-                System.out.println("demo: report written to " + reportJson);
+                printDeadLetters(settings, topics);
+                System.out.println();
+                System.out.println(report.toText());
+                if (reportJson != null) {
+                    Files.writeString(reportJson, report.toJson());
+                    System.out.println("demo: report written to " + reportJson);
+                }
+                if (app.httpPort().isPresent()) {
+                    System.out.printf("demo: serving on http://%s:%d until interrupted (Ctrl-C)%n",
+                            settings.get(Settings.HTTP_HOST), app.httpPort().getAsInt());
+                    interrupted.await();
+                }
             }
         } finally {
             deleteTree(stateDir);

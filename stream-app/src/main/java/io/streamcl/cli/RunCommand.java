@@ -4,8 +4,8 @@ import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKind;
 import io.streamcl.kind.ItemKinds;
-import io.streamcl.topology.LearnerApp;
-import io.streamcl.topology.PipelineMetrics;
+import io.streamcl.serve.CannotListenException;
+import io.streamcl.serve.ServedLearner;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** The learner against any Kafka: runs until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the learner (train + embed) against a Kafka cluster until Ctrl-C.")
+        description = {"Run the learner (train + embed) against a Kafka cluster until Ctrl-C.",
+                "Unless http.port=-1, it also serves /health, /ready, /metrics and /embeddings/{id} over HTTP."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settingsOptions;
@@ -33,14 +34,20 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        PipelineMetrics metrics = new PipelineMetrics();
-        try (LearnerApp app = LearnerApp.start(settings, metrics)) {
+        ItemKinds kinds = ItemKinds.fromSettings(settings);
+        ServedLearner started;
+        try {
+            started = ServedLearner.start(settings, kinds);
+        } catch (CannotListenException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        try (ServedLearner app = started) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.close();
                 stopped.countDown();
             }, "shutdown"));
-            Progress progress = new Progress(metrics, ItemKinds.fromSettings(settings).all().stream()
-                    .map(ItemKind::name).toList());
+            Progress progress = new Progress(app.metrics(), kinds.all().stream().map(ItemKind::name).toList());
             while (!stopped.await(Math.max(1, progressSeconds), java.util.concurrent.TimeUnit.SECONDS)) {
                 if (progressSeconds > 0) {
                     System.err.println(progress.line());

@@ -33,7 +33,8 @@ public final class SettingsCommand implements Callable<Integer> {
                 return 2;
             }
             for (Setting<?> setting : s.all()) {
-                System.out.printf("%s=%s   # %s%n", setting.name(), s.text(setting), s.source(setting));
+                String shown = setting == Settings.HTTP_TOKEN && !s.text(setting).isEmpty() ? "[hidden]" : s.text(setting);
+                System.out.printf("%s=%s   # %s%n", setting.name(), shown, s.source(setting));
             }
             for (String name : s.clientSecurityNames()) { // secrets masked, as Kafka's own config logging does
                 System.out.printf("%s=%s   # %s, passed through to every Kafka client%n", name,

@@ -136,6 +136,20 @@ public final class Settings {
     public static final Setting<Integer> EMBED_LINGER_MS = intSetting("embed.linger.ms", 50, 1, 60_000,
             "longest wait before a partial embedding batch goes out");
 
+    // --- serving over HTTP ---
+    public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port",
+            "port of the HTTP server (health, readiness, metrics, lookups) that run and demo --serve start; 0: any"
+                    + " free port (logged); -1: no server", "8080", s -> Integer.valueOf(s.strip()), v -> v >= -1 && v <= 65_535,
+            "-1, or in [0, 65535]");
+    public static final Setting<String> HTTP_HOST = new Setting<>("http.host",
+            "address the HTTP server listens on, and gives the other instances for lookups they forward (0.0.0.0: every"
+                    + " interface, given as this machine's address)",
+            "127.0.0.1", String::strip, v -> v.matches("[A-Za-z0-9.:\\-]+"), "a host name or an IP address");
+    public static final Setting<String> HTTP_TOKEN = new Setting<>("http.token",
+            "when set, every HTTP endpoint but /health needs the header Authorization: Bearer <token>", "",
+            String::strip, v -> v.isEmpty() || v.matches("[\\x21-\\x7e]{8,}"),
+            "empty, or at least 8 printable ASCII characters without spaces");
+
     /**
      * The shared settings a kind may have its own value of, as {@code <kind>.<name>} ({@link Setting#perKind}): what
      * suits images (a learning rate, a batch) may not suit events, and an embedding size is the kind's own output.
@@ -158,7 +172,8 @@ public final class Settings {
                 LEARNING_RATE_FLOOR, REPLAY_UPDATES, REPLAY_CAPACITY,
                 REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
                 EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
-                PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS),
+                PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS,
+                HTTP_PORT, HTTP_HOST, HTTP_TOKEN),
                 List.of(s -> "on".equals(s.get(LOSS_SYMMETRIC)) && !"moco".equals(s.get(METHOD))
                         ? "loss.symmetric=on is for method moco (simclr and siamese are symmetric already)" : null,
                         s -> "momentum".equals(s.get(SNAPSHOT_ENCODER)) && !"moco".equals(s.get(METHOD))

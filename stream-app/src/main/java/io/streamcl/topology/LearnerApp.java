@@ -1,5 +1,7 @@
 package io.streamcl.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.streamcl.learn.ComputeDevice;
 import io.streamcl.config.Settings;
 import io.streamcl.kind.ItemKinds;
@@ -11,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +26,14 @@ public final class LearnerApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final PipelineMetrics metrics;
     private final ComputeDevice device;
+    private final FeedQueries queries;
+    private KafkaStreamsMetrics clientMetrics;
 
-    private LearnerApp(KafkaStreams streams, PipelineMetrics metrics, ComputeDevice device) {
+    private LearnerApp(KafkaStreams streams, PipelineMetrics metrics, ComputeDevice device, FeedQueries queries) {
         this.streams = streams;
         this.metrics = metrics;
         this.device = device;
+        this.queries = queries;
     }
 
     /** Runs the standard kinds the settings enable. */
@@ -36,6 +43,17 @@ public final class LearnerApp implements AutoCloseable {
 
     /** Runs these kinds (a registry's {@code enabled}), e.g. with one registered beside the standard ones. */
     public static LearnerApp start(Settings settings, ItemKinds kinds, PipelineMetrics metrics) {
+        return start(settings, kinds, metrics, Optional.empty());
+    }
+
+    /**
+     * Runs these kinds; with an endpoint, also keeps {@link LatestEmbeddings} and advertises the endpoint to the
+     * other instances ({@code application.server}), so that {@link #queries()} can answer or route any lookup.
+     *
+     * @param endpoint where this instance's HTTP server answers, as the other instances can reach it
+     */
+    public static LearnerApp start(Settings settings, ItemKinds kinds, PipelineMetrics metrics,
+            Optional<HostInfo> endpoint) {
         ComputeDevice device = ComputeDevice.resolve(settings.get(Settings.DEVICE));
         TopicSetup.Cluster cluster = TopicSetup.ensureTopics(settings, kinds);
         if (settings.get(Settings.REEMBED_RECENT) > 0) {
@@ -44,9 +62,13 @@ public final class LearnerApp implements AutoCloseable {
         }
         RefusedRecords refused = new RefusedRecords();
         Properties config = streamsConfig(settings, metrics, refused);
-        KafkaStreams streams = new KafkaStreams(
-                LearnerTopology.buildTopology(settings, kinds, metrics, device, cluster.partitions(), refused), config,
-                new LearnerClients(metrics));
+        Topology topology = LearnerTopology.buildTopology(settings, kinds, metrics, device, cluster.partitions(),
+                refused);
+        endpoint.ifPresent(e -> {
+            LatestEmbeddings.addTo(topology, Topics.from(settings));
+            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, e.host() + ":" + e.port());
+        });
+        KafkaStreams streams = new KafkaStreams(topology, config, new LearnerClients(metrics));
         wipeStateOfAnotherCluster(settings, cluster.id(), streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -58,7 +80,7 @@ public final class LearnerApp implements AutoCloseable {
         LOG.info("learner started: application.id={} bootstrap={} device={} guarantee={}",
                 settings.get(Settings.APPLICATION_ID), settings.get(Settings.BOOTSTRAP_SERVERS), device,
                 settings.get(Settings.PROCESSING_GUARANTEE));
-        return new LearnerApp(streams, metrics, device);
+        return new LearnerApp(streams, metrics, device, endpoint.map(e -> new FeedQueries(streams, e)).orElse(null));
     }
 
     /** See {@link StateDirectoryOwner}. */
@@ -118,8 +140,24 @@ public final class LearnerApp implements AutoCloseable {
         return device;
     }
 
+    /** Interactive queries of the stores, when the app was started with an endpoint. */
+    public Optional<FeedQueries> queries() {
+        return Optional.ofNullable(queries);
+    }
+
+    /** Publishes Kafka Streams' own client metrics (threads, tasks, stores, its consumers and producers) there. */
+    public synchronized void bindClientMetrics(MeterRegistry registry) {
+        if (clientMetrics == null) {
+            clientMetrics = new KafkaStreamsMetrics(streams);
+            clientMetrics.bindTo(registry);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         streams.close(Duration.ofSeconds(30));
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
     }
 }

@@ -88,6 +88,21 @@ public final class PipelineMetrics {
         counter("streamcl.train.items", "kind", kind).increment();
     }
 
+    /**
+     * A snapshot's label-free figures on the trainer's probe (Wang &amp; Isola 2020; see {@code ProbeFigures}):
+     * alignment and uniformity (lower is better) and positive-pair top-1, the gate's inputs.
+     */
+    public void probeFigures(String kind, double alignment, double uniformity, double top1) {
+        doubleGauge("streamcl.probe.alignment", kind).set(Double.doubleToLongBits(alignment));
+        doubleGauge("streamcl.probe.uniformity", kind).set(Double.doubleToLongBits(uniformity));
+        doubleGauge("streamcl.probe.top1", kind).set(Double.doubleToLongBits(top1));
+    }
+
+    /** The newest probe alignment of a kind's snapshots; NaN before the first. */
+    public double probeAlignment(String kind) {
+        return Double.longBitsToDouble(doubleGauge("streamcl.probe.alignment", kind).get());
+    }
+
     public void modelPublished(String kind, long version, long step) {
         gauge("streamcl.model.published.version", kind).set(version);
         gauge("streamcl.model.published.step", kind).set(step);
@@ -143,7 +158,7 @@ public final class PipelineMetrics {
     public void backfill(String task, long version, long done, long total) {
         taskGauge("streamcl.backfill.version", task).set(version);
         taskGauge("streamcl.backfill.done", task).set(Math.min(done, total));
-        taskGauge("streamcl.backfill.total", task).set(total);
+        taskGauge("streamcl.backfill.entries", task).set(total);
     }
 
     /** Entries re-embedded by backfills. */
@@ -171,7 +186,7 @@ public final class PipelineMetrics {
             switch (parts[0]) {
                 case "streamcl.backfill.version" -> version = Math.min(version, e.getValue().get());
                 case "streamcl.backfill.done" -> done += e.getValue().get();
-                case "streamcl.backfill.total" -> total += e.getValue().get();
+                case "streamcl.backfill.entries" -> total += e.getValue().get();
                 default -> { }
             }
         }
@@ -353,6 +368,15 @@ public final class PipelineMetrics {
             return v;
         };
         return gauges.computeIfAbsent(name + '|' + kind, create);
+    }
+
+    /** A gauge of a double, held as its bits; NaN until set. */
+    private AtomicLong doubleGauge(String name, String kind) {
+        return gauges.computeIfAbsent(name + '|' + kind, k -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+            Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).tag("kind", kind).register(registry);
+            return bits;
+        });
     }
 
     private AtomicLong taskGauge(String name, String task) {

@@ -327,6 +327,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             m.put("probe_uniformity", h.figures().uniformity());
             m.put("probe_top1", h.figures().top1());
             m.put("probe_pairs", (double) h.figures().pairs());
+            metrics.probeFigures(kind.name(), h.figures().alignment(), h.figures().uniformity(), h.figures().top1());
         }
         if (h.served() != null) {
             m.put("served_version", (double) h.servedVersion());

@@ -48,6 +48,22 @@ class SettingsTest {
     }
 
     @Test
+    void shouldServeOnLocalhost8080WithoutATokenByDefaultAndRefuseBadHttpSettings() {
+        Settings s = KindRegistry.standard().defaultSettings();
+        assertThat(s.get(Settings.HTTP_PORT)).isEqualTo(8080);
+        assertThat(s.get(Settings.HTTP_HOST)).isEqualTo("127.0.0.1");
+        assertThat(s.get(Settings.HTTP_TOKEN)).isEmpty();
+        assertThat(KindRegistry.standard().loadSettings(null, Map.of(), Map.of("http.port", "-1")).get(Settings.HTTP_PORT))
+                .isEqualTo(-1);
+        assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(),
+                Map.of("http.port", "65536", "http.host", "local host", "http.token", "short")))
+                .satisfies(e -> assertThat(((InvalidSettingsException) e).problems()).hasSize(3))
+                .hasMessageContaining("http.port = '65536' (from flag) is invalid: must be -1, or in [0, 65535]")
+                .hasMessageContaining("http.host = 'local host' (from flag) is invalid: must be a host name or an IP")
+                .hasMessageContaining("http.token = 'short' (from flag) is invalid: must be empty, or at least 8");
+    }
+
+    @Test
     void shouldSuggestTheNearestNameForAnUnknownSetting() {
         assertThatThrownBy(() -> KindRegistry.standard().loadSettings(null, Map.of(), Map.of("bach.size", "12")))
                 .hasMessageContaining("unknown setting 'bach.size'")

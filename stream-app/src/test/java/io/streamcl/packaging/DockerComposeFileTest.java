@@ -71,6 +71,8 @@ class DockerComposeFileTest {
             published.add(s.getKey() + "=" + mapping);
         }));
         assertThat(published).anyMatch(p -> p.startsWith("kafka=127.0.0.1:9092:"));
+        assertThat(published).contains("stream-app=127.0.0.1:8080:8080");
+        assertThat(compose.at("/services/stream-app/environment/STREAMCL_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
     }
 
     @Test

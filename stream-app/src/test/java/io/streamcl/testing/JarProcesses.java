@@ -52,6 +52,8 @@ public final class JarProcesses implements AutoCloseable {
                 .redirectOutput(log.toFile());
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().put("OPT_OUT_TRACKING", "true");
+        // a `run` serves HTTP: on any free port, so that instances of a test, or of two tests, never fight for 8080
+        pb.environment().put("STREAMCL_HTTP_PORT", "0");
         Process p = pb.start();
         started.put(p, log);
         return p;
