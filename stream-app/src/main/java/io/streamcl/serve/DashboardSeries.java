@@ -87,14 +87,14 @@ final class DashboardSeries {
     }
 
     /**
-     * {@code {"capacity", "time": [epoch seconds...], "deadLetters": [...], "kinds": {kind: {figure: [...]}}}},
+     * {@code {"capacity", "time": [epoch ms...], "deadLetters": [...], "kinds": {kind: {figure: [...]}}}},
      * oldest first.
      */
     synchronized Map<String, Object> toJson() {
-        List<Double> time = new ArrayList<>(size);
+        List<Long> time = new ArrayList<>(size);
         List<Double> dead = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            time.add(times[slot(i)] / 1000.0); // uPlot's time axis is in seconds
+            time.add(times[slot(i)]);
             dead.add(orNull(deadLetters[slot(i)]));
         }
         Map<String, Object> byKind = new LinkedHashMap<>();

@@ -137,6 +137,7 @@
     }
     return {
       height: 220,
+      ms: 1, // the series' times are epoch milliseconds
       scales,
       axes,
       series: [{}].concat(lines.map(l => ({
@@ -173,7 +174,7 @@
       return k + ': ' + (f.itemsIn[newest] ?? 0).toLocaleString() + ' in, '
         + (f.itemsEmbedded[newest] ?? 0).toLocaleString() + ' embedded' + (version != null ? ', serves v' + version : '');
     });
-    say(newest < 0 ? 'waiting for the learner' : new Date(series.time[newest] * 1000).toLocaleTimeString() + ' · '
+    say(newest < 0 ? 'waiting for the learner' : new Date(series.time[newest]).toLocaleTimeString() + ' · '
       + parts.join(' · '));
   }
 

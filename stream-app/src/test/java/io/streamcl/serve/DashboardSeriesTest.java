@@ -19,7 +19,7 @@ class DashboardSeriesTest {
         }
         Map<String, Object> json = series.toJson();
         assertThat(json.get("capacity")).isEqualTo(3);
-        assertThat(json.get("time")).isEqualTo(List.of(3.0, 4.0, 5.0));
+        assertThat(json.get("time")).isEqualTo(List.of(3000L, 4000L, 5000L));
         assertThat(json.get("deadLetters")).isEqualTo(List.of(3.0, 4.0, 5.0));
         Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) json.get("kinds")).get("image");
         assertThat(image.get("itemsIn")).isEqualTo(List.of(30.0, 40.0, 50.0));
