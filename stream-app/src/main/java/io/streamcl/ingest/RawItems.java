@@ -10,6 +10,12 @@ import java.util.HashMap;
 /** Small factories for the wire records. */
 public final class RawItems {
 
+    /**
+     * The attribute that holds an item's class when its producer knows one (the demos set it): the dashboard
+     * colours its projection of the embeddings by it. The app learns nothing from it.
+     */
+    public static final String LABEL_ATTRIBUTE = "label";
+
     private RawItems() {}
 
     /** A raw item carrying an image, with no attributes. */
@@ -20,6 +26,13 @@ public final class RawItems {
                 .setPayload(image)
                 .setAttributes(new HashMap<>())
                 .build();
+    }
+
+    /** A raw item carrying an image and its class as the {@value #LABEL_ATTRIBUTE} attribute. */
+    public static RawItem labelledImage(String id, long eventTimeMillis, ImageItem image, String label) {
+        RawItem item = image(id, eventTimeMillis, image);
+        item.getAttributes().put(LABEL_ATTRIBUTE, label);
+        return item;
     }
 
     /**

@@ -125,8 +125,9 @@ public final class ImageDemo implements DemoScenario {
             for (int j = 0; j < bytes.length; j++) {
                 bytes[j] = (byte) Math.round(t.data()[j] * 255f);
             }
-            items.add(RawItems.image(train.ids().get(i), System.currentTimeMillis(),
-                    RawItems.rawU8(t.width(), t.height(), 1, bytes)));
+            // the class rides along for the dashboard's projection; nothing learns from it
+            items.add(RawItems.labelledImage(train.ids().get(i), System.currentTimeMillis(),
+                    RawItems.rawU8(t.width(), t.height(), 1, bytes), Integer.toString(train.labels()[i])));
         }
         return items;
     }

@@ -5,6 +5,7 @@ import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
 import io.streamcl.eval.TfIdfBaseline;
 import io.streamcl.ingest.BrownSplit;
+import io.streamcl.ingest.RawItems;
 import io.streamcl.ingest.SentenceItems;
 import io.streamcl.ingest.SentenceText;
 import io.streamcl.ingest.TextFileReader;
@@ -79,7 +80,9 @@ public final class SentenceDemo implements DemoScenario {
     public List<RawItem> trainingItems() {
         List<RawItem> items = new ArrayList<>(train.size());
         for (BrownSplit.LabelledText t : train) {
-            items.add(SentenceItems.rawItem(streamedId(t), System.currentTimeMillis(), t.text(), Map.of()));
+            // the genre rides along for the dashboard's projection; nothing learns from it
+            items.add(SentenceItems.rawItem(streamedId(t), System.currentTimeMillis(), t.text(),
+                    Map.of(RawItems.LABEL_ATTRIBUTE, t.label())));
         }
         return items;
     }

@@ -43,6 +43,7 @@ public final class ServedLearner implements AutoCloseable {
                     Optional.of(new HostInfo(advertisedHost(http.host()), server.port())));
             app.bindClientMetrics(scraped.registry());
             server.attach(app.queries().orElseThrow(), kinds.all().stream().map(ItemKind::name).toList());
+            server.showOnDashboard(app.metrics(), kinds.all().stream().map(ItemKind::name).toList());
             return new ServedLearner(app, server, scraped);
         } catch (RuntimeException e) {
             if (server != null) {

@@ -4,6 +4,7 @@ import io.streamcl.learn.ComputeDevice;
 import io.streamcl.kind.EmbeddingInput;
 import io.streamcl.kind.EntityHistory;
 import io.streamcl.kind.ItemKind;
+import io.streamcl.ingest.RawItems;
 import io.streamcl.learn.Embedder;
 import io.streamcl.schema.BackfillProgress;
 import io.streamcl.schema.CatalogueEntry;
@@ -165,8 +166,10 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
         ItemKind<I> kind = decoded.kind();
         Instant eventTime = decoded.raw().getEventTime();
         Instant now = Instant.now();
+        String label = decoded.raw().getAttributes().get(RawItems.LABEL_ATTRIBUTE);
         for (EmbeddingInput in : decoded.embeddingInputs()) {
             arrived(kind, in, eventTime, now);
+            metrics.recentEmbeddings().arrived(in.kind(), in.key(), label);
         }
         kind.entityHistory().ifPresent(h -> entityArrived(kind, h, decoded.item(), eventTime, now));
         if (kind.entityHistory().isPresent()) {
@@ -309,6 +312,7 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
                 .build();
         // stamped with the time it was made: an event time years old (or ahead) would be deleted (or refused)
         context.forward(new Record<>(id, e, now.toEpochMilli()), LearnerTopology.EMBEDDINGS_SINK);
+        metrics.recentEmbeddings().published(entry.getKind(), id, info.getVersion(), vector);
     }
 
     /**

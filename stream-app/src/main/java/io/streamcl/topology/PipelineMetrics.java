@@ -27,6 +27,11 @@ public final class PipelineMetrics {
     private final Map<String, DistributionSummary> phases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> taskGauges = new ConcurrentHashMap<>();
+    /**
+     * Not a meter: a bounded sample of the published vectors, kept here because this is the one object every
+     * embed task and the server already share.
+     */
+    private final RecentEmbeddings recentEmbeddings = new RecentEmbeddings(RecentEmbeddings.DEFAULT_PER_KIND);
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +43,11 @@ public final class PipelineMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The newest items' embeddings, per embedding kind, with their labels: what the dashboard projects. */
+    public RecentEmbeddings recentEmbeddings() {
+        return recentEmbeddings;
     }
 
     public void itemIn(String kind) {
@@ -101,6 +111,11 @@ public final class PipelineMetrics {
     /** The newest probe alignment of a kind's snapshots; NaN before the first. */
     public double probeAlignment(String kind) {
         return Double.longBitsToDouble(doubleGauge("streamcl.probe.alignment", kind).get());
+    }
+
+    /** The newest probe uniformity of a kind's snapshots; NaN before the first. */
+    public double probeUniformity(String kind) {
+        return Double.longBitsToDouble(doubleGauge("streamcl.probe.uniformity", kind).get());
     }
 
     public void modelPublished(String kind, long version, long step) {

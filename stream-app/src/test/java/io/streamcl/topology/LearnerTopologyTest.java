@@ -147,6 +147,38 @@ class LearnerTopologyTest {
     }
 
     @Test
+    void shouldSampleTheNewestEmbeddingOfEachArrivingItemWithItsLabel() {
+        Random random = new Random(11);
+        for (int i = 0; i < 5; i++) {
+            byte[] pixels = new byte[81];
+            random.nextBytes(pixels);
+            // two of them unlabelled; a label is kept whatever it says, cut when it is long
+            RawItem item = i < 2 ? RawItems.image("img-" + i, 1_000L, RawItems.rawU8(9, 9, 1, pixels))
+                    : RawItems.labelledImage("img-" + i, 1_000L, RawItems.rawU8(9, 9, 1, pixels),
+                            i == 4 ? "x".repeat(1000) : "class " + i);
+            raw.pipeInput(key(item.getId()), rawSerde.encode(item));
+        }
+        for (int t = 0; t < 10; t++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        Map<String, Embedding> out = embeddings.readKeyValuesToMap();
+        List<RecentEmbeddings.Sampled> sampled = metrics.recentEmbeddings().embedded("image");
+        assertThat(sampled).extracting(RecentEmbeddings.Sampled::id)
+                .containsExactly("img-0", "img-1", "img-2", "img-3", "img-4");
+        assertThat(sampled).extracting(RecentEmbeddings.Sampled::label).startsWith(null, null, "class 2", "class 3");
+        assertThat(sampled.get(4).label()).hasSizeLessThan(100).startsWith("xxx");
+        sampled.forEach(s -> {
+            Embedding published = out.get(s.id());
+            assertThat(s.version()).isEqualTo(published.getModel().getVersion());
+            float[] vector = new float[published.getDim()];
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = published.getVector().get(i);
+            }
+            assertThat(s.vector()).containsExactly(vector);
+        });
+    }
+
+    @Test
     void shouldEmbedSentencesWithTheirOwnModel() {
         for (String text : List.of("The jury said nothing.", "A quiet evening by the sea", "Prices rose again")) {
             RawItem item = io.streamcl.ingest.SentenceItems.rawItem("s-" + text.length(), 5L, text, Map.of());
