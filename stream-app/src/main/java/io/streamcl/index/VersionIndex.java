@@ -27,6 +27,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
 
@@ -165,6 +166,7 @@ public final class VersionIndex implements AutoCloseable {
      * The k ids nearest to the query by cosine, nearest first; those in {@code exclude} are never among them.
      *
      * @throws IllegalArgumentException for a query of another dimension, zero or not finite
+     * @throws IllegalStateException when the index was closed (a newer version replaced it) under the search
      */
     public List<Neighbour> nearest(float[] query, int k, Collection<String> exclude) {
         if (k < 1) {
@@ -211,6 +213,8 @@ public final class VersionIndex implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (AlreadyClosedException e) {
+            throw new IllegalStateException("the index of version " + version + " is closed (replaced by a newer one)", e);
         }
     }
 

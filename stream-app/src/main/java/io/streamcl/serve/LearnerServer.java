@@ -26,10 +26,12 @@ public final class LearnerServer implements AutoCloseable {
 
     private final Javalin javalin;
     private final AtomicReference<LearnerView> learner;
+    private final NeighbourEndpoints neighbours;
 
-    private LearnerServer(Javalin javalin, AtomicReference<LearnerView> learner) {
+    private LearnerServer(Javalin javalin, AtomicReference<LearnerView> learner, NeighbourEndpoints neighbours) {
         this.javalin = javalin;
         this.learner = learner;
+        this.neighbours = neighbours;
     }
 
     /**
@@ -44,6 +46,7 @@ public final class LearnerServer implements AutoCloseable {
         AtomicReference<LearnerView> learner = new AtomicReference<>(LearnerView.STARTING);
         BearerToken token = new BearerToken(http.token());
         EmbeddingLookup lookup = new EmbeddingLookup(new OwnerForwarding());
+        NeighbourEndpoints neighbours = new NeighbourEndpoints(new OwnerForwarding());
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -62,6 +65,7 @@ public final class LearnerServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> send(ctx, metrics.scrape(ctx.header("Accept"))));
             config.routes.get("/embeddings/{id}", ctx -> send(ctx, lookup.get(learner.get(), ctx.pathParam("id"),
                     ctx.header(OwnerForwarding.FORWARDED) != null, ctx.header("Authorization"))));
+            neighbours.register(config.routes); // /neighbours, /recommend and the calls instances make of each other
             // Javalin's own refusals (no such endpoint, a bad request) and any failure, in the same JSON shape
             config.routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx,
                     Reply.error(e.getStatus(), e.getStatus() == 404 ? "no endpoint " + ctx.method() + " " + ctx.path()
@@ -80,7 +84,7 @@ public final class LearnerServer implements AutoCloseable {
         }
         LOG.info("HTTP server listening on http://{}:{}{}", http.host(), javalin.port(),
                 token.required() ? " (every endpoint but /health needs the bearer token)" : "");
-        return new LearnerServer(javalin, learner);
+        return new LearnerServer(javalin, learner, neighbours);
     }
 
     /** A few threads: a handful of scrapes, probes and lookups at a time, beside stream threads that need the CPU. */
@@ -115,6 +119,11 @@ public final class LearnerServer implements AutoCloseable {
 
     void attach(LearnerView view) {
         learner.set(view);
+    }
+
+    /** From now on, {@code /neighbours} and {@code /recommend} answer from these indexes and stores. */
+    void attachNeighbours(NeighbourView view) {
+        neighbours.attach(view);
     }
 
     @Override
