@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class VersionIndexTest {
 
-    /** Clustered unit vectors, as a trained encoder makes them: 100 centres, each point near one. */
+    /** Clustered unit vectors, as a trained encoder makes them: 100 gaussian centres, noise of the same scale. */
     static Map<String, float[]> clustered(int n, int dim, long seed) {
         Random r = new Random(seed);
         float[][] centres = new float[100][dim];
@@ -27,7 +27,7 @@ class VersionIndexTest {
             float[] c = centres[r.nextInt(centres.length)];
             float[] v = new float[dim];
             for (int i = 0; i < dim; i++) {
-                v[i] = c[i] + 0.6f * (float) r.nextGaussian();
+                v[i] = c[i] + (float) r.nextGaussian();
             }
             vectors.put("item:" + j, Vectors.unit(v));
         }
