@@ -63,6 +63,15 @@ class ArchitectureTest {
     }
 
     @ArchTest
+    void indexKnowsNoKafka(JavaClasses classes) {
+        noClasses().that().resideInAPackage("io.streamcl.index..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.streamcl.topology..",
+                        "io.streamcl.serve..", "io.javalin..")
+                .because("nearest neighbours are the same maths whether the vectors come from a topic, a file or a test")
+                .check(classes);
+    }
+
+    @ArchTest
     void nothingImportsTheCli(JavaClasses classes) {
         noClasses().that().resideOutsideOfPackage("io.streamcl.cli..")
                 .should().dependOnClassesThat().resideInAPackage("io.streamcl.cli..")

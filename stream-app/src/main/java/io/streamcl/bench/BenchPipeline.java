@@ -3,8 +3,10 @@ package io.streamcl.bench;
 import io.streamcl.broker.EmbeddedKafkaBroker;
 import io.streamcl.config.Settings;
 import io.streamcl.ingest.RawItemProducer;
+import io.streamcl.kind.ItemKinds;
 import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.RawItem;
+import io.streamcl.topology.FeedQueries;
 import io.streamcl.topology.LearnerApp;
 import io.streamcl.topology.PipelineMetrics;
 import java.io.IOException;
@@ -14,7 +16,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The whole product for one benchmark run: a fresh in-JVM broker, a fresh state directory and the
@@ -32,7 +36,7 @@ public final class BenchPipeline implements AutoCloseable {
     private final LearnerApp app;
     private final RawItemProducer producer;
 
-    private BenchPipeline(Settings base, String applicationId) throws IOException {
+    private BenchPipeline(Settings base, String applicationId, boolean queryable) throws IOException {
         stateDir = Files.createTempDirectory("streamcl-bench-state");
         // started in a thread group of its own, which every broker thread inherits: CpuByThread tells them apart
         broker = OwnThread.call(BROKER_THREADS, "broker-start",
@@ -40,15 +44,23 @@ public final class BenchPipeline implements AutoCloseable {
         // the bench's own broker listens in PLAINTEXT: security settings meant for another cluster do not apply
         settings = base.withPlaintextBroker(broker.bootstrapServers()).with(Map.of(
                 Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
-        app = LearnerApp.start(settings, metrics);
+        // queryable: the learner keeps its latest-embeddings store for interactive queries, as `run` with a server does;
+        // alone in its group, it never routes a query, so the address it advertises is never called
+        app = queryable ? LearnerApp.start(settings, ItemKinds.fromSettings(settings), metrics,
+                Optional.of(new HostInfo("127.0.0.1", 1))) : LearnerApp.start(settings, metrics);
         producer = new RawItemProducer(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_RAW_ITEMS),
                 KindRegistry.standard()::partitionKey);
     }
 
     /** Starts a broker and the app with {@code base} settings pointed at it. */
     public static BenchPipeline start(Settings base, String applicationId) {
+        return start(base, applicationId, false);
+    }
+
+    /** The same, the app keeping its embeddings for lookups ({@link #queries()}). */
+    public static BenchPipeline start(Settings base, String applicationId, boolean queryable) {
         try {
-            return new BenchPipeline(base, applicationId);
+            return new BenchPipeline(base, applicationId, queryable);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,6 +68,11 @@ public final class BenchPipeline implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** Interactive queries of the app's stores; only when started queryable. */
+    public FeedQueries queries() {
+        return app.queries().orElseThrow(() -> new IllegalStateException("the pipeline was not started queryable"));
     }
 
     public PipelineMetrics metrics() {

@@ -8,6 +8,7 @@ import io.streamcl.bench.BenchRun;
 import io.streamcl.bench.LabelledImages;
 import io.streamcl.bench.LatencySection;
 import io.streamcl.bench.MemorySection;
+import io.streamcl.bench.NeighboursSection;
 import io.streamcl.bench.OfferedRate;
 import io.streamcl.bench.QualityScenario;
 import io.streamcl.bench.QualitySection;
@@ -59,9 +60,9 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String FMNIST = "data/fashion-mnist/";
     private static final String SHARED_FMNIST = "../shared/data/fashion-mnist/";
 
-    enum Section { throughput, latency, memory, backfill, quality, sweep, speedups }
+    enum Section { throughput, latency, memory, backfill, quality, sweep, speedups, neighbours }
 
-    @Option(names = "--sections", split = ",", defaultValue = "throughput,latency,memory,backfill,quality,sweep,speedups",
+    @Option(names = "--sections", split = ",", defaultValue = "throughput,latency,memory,backfill,quality,sweep,speedups,neighbours",
             description = "what to measure: ${COMPLETION-CANDIDATES} (default: all)")
     EnumSet<Section> sections;
 
@@ -91,6 +92,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "the memory run's learner's heap limit (-Xmx), as the Dockerfile runs it; empty: the JVM's"
                     + " default, a quarter of RAM (default: ${DEFAULT-VALUE})")
     String memoryLearnerHeap;
+
+    @Option(names = "--neighbours-vectors", defaultValue = "100000",
+            description = "neighbours: vectors in the index searched (default: ${DEFAULT-VALUE})")
+    int neighbourVectors;
+
+    @Option(names = "--lookup-items", defaultValue = "5000",
+            description = "neighbours: images embedded before the lookups by id (default: ${DEFAULT-VALUE})")
+    int lookupItems;
 
     @Option(names = "--backfill-items", defaultValue = "100000",
             description = "items in the catalogue that the backfill run re-embeds (default: ${DEFAULT-VALUE})")
@@ -165,9 +174,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (items < 2 || repeats < 1 || memoryItems < 10 || backfillItems < 2 || qualityItems < 2 || qualitySentences < 2
-                || qualityUsers < 2 || sweepItems < 2 || latencySeconds < 1) {
+                || qualityUsers < 2 || sweepItems < 2 || latencySeconds < 1 || neighbourVectors < 11 || lookupItems < 1) {
             System.err.println("bench: --items, --repeats, --memory-items, --backfill-items, --quality-items,"
-                    + " --sweep-items and --latency-seconds must be positive (and large enough to train on)");
+                    + " --sweep-items, --latency-seconds, --neighbours-vectors and --lookup-items must be positive (and"
+                    + " large enough to train on)");
             return 2;
         }
         // This thread evaluates (quality, sweep) between the pipeline runs. Single-threaded in libtorch it starts
@@ -196,7 +206,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<SectionReport> reports = new ArrayList<>();
         reports.add(BenchHeader.report(settings, commandLineTail(), csv.getFileName().toString()));
-        if (!sections.equals(EnumSet.of(Section.memory))) { // the memory run times nothing, and its learner is another JVM
+        if (!EnumSet.of(Section.memory, Section.neighbours).containsAll(sections)) {
+            // the memory run times nothing, and its learner is another JVM; neighbours time no pipeline
             run.warmUp(sections.contains(Section.throughput) || sections.contains(Section.latency));
         }
         OfferedRate rate = new OfferedRate(run);
@@ -226,6 +237,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (sections.contains(Section.speedups)) {
             reports.add(SpeedupsSection.measure(run, this::freshBench));
+        }
+        if (sections.contains(Section.neighbours)) {
+            reports.add(NeighboursSection.measure(run, neighbourVectors, lookupItems));
         }
         BenchReport.write(reports, out, csv);
         System.out.printf("bench: wrote %s and %s%n", out, csv);

@@ -1,5 +1,6 @@
 package io.streamcl.kind;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,4 +29,12 @@ public interface EntityHistory<I> {
 
     /** What the entity is published as, from its stored history. */
     EmbeddingInput embeddingInput(String entityId, byte[] history);
+
+    /**
+     * The keys the items of a stored history are published under (a user's {@code item:<id>}s): what the entity
+     * is known to have done, e.g. for recommendations that leave out what a user has seen.
+     *
+     * @throws IllegalArgumentException for bytes this version cannot read
+     */
+    List<String> itemKeys(byte[] history);
 }

@@ -194,6 +194,11 @@ public final class EventKind implements ItemKind<EventRow> {
         }
 
         @Override
+        public List<String> itemKeys(byte[] history) {
+            return UserHistory.fromBytes(history).recent().stream().map(EventKind::itemKey).toList();
+        }
+
+        @Override
         public EmbeddingInput embeddingInput(String userId, byte[] history) {
             return new EmbeddingInput(userKey(userId), USER, features.sequence(UserHistory.fromBytes(history).recent()));
         }

@@ -29,11 +29,14 @@ public final class LearnerServer implements AutoCloseable {
     private final Javalin javalin;
     private final AtomicReference<LearnerView> learner;
     private final Dashboard dashboard;
+    private final NeighbourEndpoints neighbours;
 
-    private LearnerServer(Javalin javalin, AtomicReference<LearnerView> learner, Dashboard dashboard) {
+    private LearnerServer(Javalin javalin, AtomicReference<LearnerView> learner, Dashboard dashboard,
+            NeighbourEndpoints neighbours) {
         this.javalin = javalin;
         this.learner = learner;
         this.dashboard = dashboard;
+        this.neighbours = neighbours;
     }
 
     /**
@@ -49,6 +52,7 @@ public final class LearnerServer implements AutoCloseable {
         BearerToken token = new BearerToken(http.token());
         EmbeddingLookup lookup = new EmbeddingLookup(new OwnerForwarding());
         Dashboard dashboard = new Dashboard();
+        NeighbourEndpoints neighbours = new NeighbourEndpoints(new OwnerForwarding());
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -70,6 +74,7 @@ public final class LearnerServer implements AutoCloseable {
             config.routes.get("/embeddings/{id}", ctx -> send(ctx, lookup.get(learner.get(), ctx.pathParam("id"),
                     ctx.header(OwnerForwarding.FORWARDED) != null, ctx.header("Authorization"))));
             dashboard.addRoutes(config.routes);
+            neighbours.register(config.routes); // /neighbours, /recommend and the calls instances make of each other
             // Javalin's own refusals (no such endpoint, a bad request) and any failure, in the same JSON shape
             config.routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx,
                     Reply.error(e.getStatus(), e.getStatus() == 404 ? "no endpoint " + ctx.method() + " " + ctx.path()
@@ -89,7 +94,7 @@ public final class LearnerServer implements AutoCloseable {
         }
         LOG.info("HTTP server listening on http://{}:{}{}", http.host(), javalin.port(),
                 token.required() ? " (every endpoint but /health needs the bearer token)" : "");
-        return new LearnerServer(javalin, learner, dashboard);
+        return new LearnerServer(javalin, learner, dashboard, neighbours);
     }
 
     /**
@@ -144,6 +149,11 @@ public final class LearnerServer implements AutoCloseable {
     /** From now on the dashboard samples and shows this pipeline's figures and embeddings, of these kinds. */
     public void showOnDashboard(PipelineMetrics metrics, List<String> kinds) {
         dashboard.watch(metrics, kinds);
+    }
+
+    /** From now on, {@code /neighbours} and {@code /recommend} answer from these indexes and stores. */
+    void attachNeighbours(NeighbourView view) {
+        neighbours.attach(view);
     }
 
     @Override

@@ -24,11 +24,21 @@ final class OwnerForwarding {
      * @param authorization the caller's header, passed on: every instance of an app has the same token
      */
     Reply get(HostInfo owner, String path, String authorization) {
+        return send(owner, path, HttpRequest.BodyPublishers.noBody(), "GET", authorization);
+    }
+
+    /** The same for a POST of a JSON body (an instance's part of a neighbour search). */
+    Reply post(HostInfo owner, String path, String json, String authorization) {
+        return send(owner, path, HttpRequest.BodyPublishers.ofString(json), "POST", authorization);
+    }
+
+    private Reply send(HostInfo owner, String path, HttpRequest.BodyPublisher body, String method,
+            String authorization) {
         String address = owner.host() + ":" + owner.port();
         HttpRequest.Builder request;
         try {
             request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(10))
-                    .header(FORWARDED, "true").GET();
+                    .header(FORWARDED, "true").header("Content-Type", Reply.JSON).method(method, body);
         } catch (IllegalArgumentException e) {
             return Reply.error(502, "the owner's advertised address " + address + " is not usable: " + e.getMessage());
         }
@@ -39,7 +49,7 @@ final class OwnerForwarding {
             HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(Reply.JSON), r.body());
         } catch (IOException e) {
-            return Reply.error(502, "the instance at " + address + " that holds this id did not answer: " + e);
+            return Reply.error(502, "the instance at " + address + " did not answer: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Reply.error(503, "interrupted while asking the instance at " + address);

@@ -20,11 +20,14 @@ public final class ServedLearner implements AutoCloseable {
     private final LearnerApp app;
     private final LearnerServer server;
     private final PrometheusMetrics scraped;
+    private final ServedNeighbours neighbours;
 
-    private ServedLearner(LearnerApp app, LearnerServer server, PrometheusMetrics scraped) {
+    private ServedLearner(LearnerApp app, LearnerServer server, PrometheusMetrics scraped,
+            ServedNeighbours neighbours) {
         this.app = app;
         this.server = server;
         this.scraped = scraped;
+        this.neighbours = neighbours;
     }
 
     /**
@@ -33,22 +36,25 @@ public final class ServedLearner implements AutoCloseable {
     public static ServedLearner start(Settings settings, ItemKinds kinds) {
         HttpSettings http = HttpSettings.from(settings);
         if (!http.enabled()) {
-            return new ServedLearner(LearnerApp.start(settings, kinds, new PipelineMetrics()), null, null);
+            return new ServedLearner(LearnerApp.start(settings, kinds, new PipelineMetrics()), null, null, null);
         }
         PrometheusMetrics scraped = PrometheusMetrics.create();
         LearnerServer server = null;
+        ServedNeighbours neighbours = new ServedNeighbours();
         try {
             server = LearnerServer.start(http, scraped);
             LearnerApp app = LearnerApp.start(settings, kinds, new PipelineMetrics(scraped.registry()),
-                    Optional.of(new HostInfo(advertisedHost(http.host()), server.port())));
+                    Optional.of(new HostInfo(advertisedHost(http.host()), server.port())), neighbours.updates());
             app.bindClientMetrics(scraped.registry());
             server.attach(app.queries().orElseThrow(), kinds.all().stream().map(ItemKind::name).toList());
             server.showOnDashboard(app.metrics(), kinds.all().stream().map(ItemKind::name).toList());
-            return new ServedLearner(app, server, scraped);
+            server.attachNeighbours(neighbours.start(app.queries().orElseThrow(), kinds));
+            return new ServedLearner(app, server, scraped, neighbours);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
             }
+            neighbours.close();
             scraped.close();
             throw e;
         }
@@ -85,6 +91,9 @@ public final class ServedLearner implements AutoCloseable {
             server.close();
         }
         app.close();
+        if (neighbours != null) {
+            neighbours.close();
+        }
         if (scraped != null) {
             scraped.close();
         }

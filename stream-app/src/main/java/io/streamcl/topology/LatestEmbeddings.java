@@ -29,21 +29,33 @@ public final class LatestEmbeddings {
 
     /** Adds the store and the sub-topology that keeps it to a topology that writes {@code topics.embeddings()}. */
     public static void addTo(Topology topology, Topics topics) {
+        addTo(topology, topics, EmbeddingUpdates.NONE);
+    }
+
+    /** The same, telling {@code updates} of every record it stores. */
+    public static void addTo(Topology topology, Topics topics, EmbeddingUpdates updates) {
         AvroSerde<Embedding> serde = AvroSerde.of(Embedding.class);
         topology.addReadOnlyStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), serde)
                         .withLoggingDisabled(), // the embeddings topic is its changelog
                 SOURCE, Serdes.String().deserializer(), serde.deserializer(), topics.embeddings(), UPDATER,
-                Keeper::new);
+                () -> new Keeper(updates));
     }
 
     /** Keeps the last record per key, as compaction does; a tombstone removes the id. */
     private static final class Keeper implements Processor<String, Embedding, Void, Void> {
+        private final EmbeddingUpdates updates;
         private KeyValueStore<String, Embedding> store;
+        private int partition;
+
+        Keeper(EmbeddingUpdates updates) {
+            this.updates = updates;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             store = context.getStateStore(STORE);
+            partition = context.taskId().partition();
         }
 
         @Override
@@ -56,6 +68,7 @@ public final class LatestEmbeddings {
             } else {
                 store.put(record.key(), record.value());
             }
+            updates.updated(partition, record.key(), record.value());
         }
     }
 }

@@ -54,6 +54,15 @@ public final class LearnerApp implements AutoCloseable {
      */
     public static LearnerApp start(Settings settings, ItemKinds kinds, PipelineMetrics metrics,
             Optional<HostInfo> endpoint) {
+        return start(settings, kinds, metrics, endpoint, EmbeddingUpdates.NONE);
+    }
+
+    /**
+     * The same, with {@code updates} told of every embedding {@link LatestEmbeddings} stores (with an endpoint
+     * only).
+     */
+    public static LearnerApp start(Settings settings, ItemKinds kinds, PipelineMetrics metrics,
+            Optional<HostInfo> endpoint, EmbeddingUpdates updates) {
         ComputeDevice device = ComputeDevice.resolve(settings.get(Settings.DEVICE));
         TopicSetup.Cluster cluster = TopicSetup.ensureTopics(settings, kinds);
         if (settings.get(Settings.REEMBED_RECENT) > 0) {
@@ -65,7 +74,7 @@ public final class LearnerApp implements AutoCloseable {
         Topology topology = LearnerTopology.buildTopology(settings, kinds, metrics, device, cluster.partitions(),
                 refused);
         endpoint.ifPresent(e -> {
-            LatestEmbeddings.addTo(topology, Topics.from(settings));
+            LatestEmbeddings.addTo(topology, Topics.from(settings), updates);
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, e.host() + ":" + e.port());
         });
         KafkaStreams streams = new KafkaStreams(topology, config, new LearnerClients(metrics));
@@ -80,7 +89,8 @@ public final class LearnerApp implements AutoCloseable {
         LOG.info("learner started: application.id={} bootstrap={} device={} guarantee={}",
                 settings.get(Settings.APPLICATION_ID), settings.get(Settings.BOOTSTRAP_SERVERS), device,
                 settings.get(Settings.PROCESSING_GUARANTEE));
-        return new LearnerApp(streams, metrics, device, endpoint.map(e -> new FeedQueries(streams, e)).orElse(null));
+        return new LearnerApp(streams, metrics, device, endpoint.map(e -> new FeedQueries(streams, e,
+                Topics.from(settings).embeddings())).orElse(null));
     }
 
     /** See {@link StateDirectoryOwner}. */

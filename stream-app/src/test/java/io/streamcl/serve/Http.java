@@ -29,8 +29,17 @@ public final class Http {
 
     /** @param token null: no Authorization header */
     public static Answer get(int port, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).GET();
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), path, token);
+    }
+
+    /** {@code POST http://127.0.0.1:port/path} with a JSON body. */
+    public static Answer post(int port, String path, String json, String token) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)), path, token);
+    }
+
+    private static Answer send(HttpRequest.Builder request, String path, String token) {
+        request.timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -38,7 +47,7 @@ public final class Http {
             HttpResponse<String> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         } catch (IOException e) {
-            throw new AssertionError("GET " + path + " failed", e);
+            throw new AssertionError(path + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
