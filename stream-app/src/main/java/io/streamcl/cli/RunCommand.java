@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** The learner against any Kafka: runs until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the learner (train + embed) against a Kafka cluster until Ctrl-C.",
-                "Unless http.port=-1, it also serves /health, /ready, /metrics and /embeddings/{id} over HTTP."})
+                "Unless http.port=-1, it also serves /health, /ready, /metrics, /embeddings/{id}, /neighbours,"
+                        + " /recommend and the dashboard (/) over HTTP."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settingsOptions;
