@@ -145,7 +145,7 @@ public final class ImageDemo implements DemoScenario {
     @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
-        ImageKind kind = new ImageKind(settings);
+        ImageKind kind = new ImageKind(settings.forKind(ImageKind.NAME)); // its augmentation as its trainer has it
         EncoderComparison<ImageTensor> cmp = new EncoderComparison<>(kind, train.images(), train.labels(),
                 test.images(), test.labels(), test.ids(), seed + 1, 200);
         List<String> columns = fullEvaluation

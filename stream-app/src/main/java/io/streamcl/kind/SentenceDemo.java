@@ -105,7 +105,7 @@ public final class SentenceDemo implements DemoScenario {
     @Override
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
-        SentenceKind kind = new SentenceKind(settings);
+        SentenceKind kind = new SentenceKind(settings.forKind(SentenceKind.NAME)); // as its trainer has it
         Map<String, Integer> labelIds = new HashMap<>();
         int[] trainLabels = labels(train, labelIds);
         int[] testLabels = labels(test, labelIds);
