@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class NeighboursIT {
     private static final String TOKEN = "neighbours-it-token";
-    /** As many images as the tiny learner converges on in about a minute here (the 10,000 are in VersionIndexTest). */
-    private static final int IMAGES = 2_000;
+    /** The 10,000 vectors, all through the broker and the feed. */
+    private static final int IMAGES = 10_000;
     private static final int QUERIES = 200;
 
     @TempDir
@@ -62,8 +62,10 @@ class NeighboursIT {
     @Test
     @Timeout(360)
     void shouldFindTheExactTopTenOfTheConvergedFeedInOneVersion(Broker broker) throws Exception {
-        Settings settings = InJvmLearner.settings(broker, tmp, "neighbours-it")
-                .with(Map.of("http.port", "0", "http.token", TOKEN));
+        // One promotion at most while the images arrive, and the idle trainer's last one: each served version
+        // re-embeds the whole catalogue, and this test needs one converged version, not many.
+        Settings settings = InJvmLearner.settings(broker, tmp, "neighbours-it").with(Map.of("http.port", "0",
+                "http.token", TOKEN, "promotion.interval.ms", "600000", "replay.updates-per-item", "1"));
         ServedLearner learner = start(settings);
         int port = learner.httpPort().orElseThrow();
 
