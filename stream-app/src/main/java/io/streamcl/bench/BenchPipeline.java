@@ -6,6 +6,7 @@ import io.streamcl.ingest.RawItemProducer;
 import io.streamcl.kind.ItemKinds;
 import io.streamcl.kind.KindRegistry;
 import io.streamcl.schema.RawItem;
+import io.streamcl.serve.ServedLearner;
 import io.streamcl.topology.FeedQueries;
 import io.streamcl.topology.LearnerApp;
 import io.streamcl.topology.PipelineMetrics;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The whole product for one benchmark run: a fresh in-JVM broker, a fresh state directory and the
@@ -33,10 +32,11 @@ public final class BenchPipeline implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final Settings settings;
     private final PipelineMetrics metrics = new PipelineMetrics();
+    private final ServedLearner served; // null unless started served
     private final LearnerApp app;
     private final RawItemProducer producer;
 
-    private BenchPipeline(Settings base, String applicationId, boolean queryable) throws IOException {
+    private BenchPipeline(Settings base, String applicationId, boolean serve) throws IOException {
         stateDir = Files.createTempDirectory("streamcl-bench-state");
         // started in a thread group of its own, which every broker thread inherits: CpuByThread tells them apart
         broker = OwnThread.call(BROKER_THREADS, "broker-start",
@@ -44,10 +44,11 @@ public final class BenchPipeline implements AutoCloseable {
         // the bench's own broker listens in PLAINTEXT: security settings meant for another cluster do not apply
         settings = base.withPlaintextBroker(broker.bootstrapServers()).with(Map.of(
                 Settings.STATE_DIR.name(), stateDir.toString(), Settings.APPLICATION_ID.name(), applicationId));
-        // queryable: the learner keeps its latest-embeddings store for interactive queries, as `run` with a server does;
-        // alone in its group, it never routes a query, so the address it advertises is never called
-        app = queryable ? LearnerApp.start(settings, ItemKinds.fromSettings(settings), metrics,
-                Optional.of(new HostInfo("127.0.0.1", 1))) : LearnerApp.start(settings, metrics);
+        // served: the learner and its HTTP server, as `run` starts them, on a free port of 127.0.0.1 without a token
+        served = serve ? ServedLearner.start(settings.with(Map.of(Settings.HTTP_PORT.name(), "0",
+                Settings.HTTP_HOST.name(), "127.0.0.1", Settings.HTTP_TOKEN.name(), "")),
+                ItemKinds.fromSettings(settings)) : null;
+        app = serve ? served.app() : LearnerApp.start(settings, metrics);
         producer = new RawItemProducer(settings.kafkaClientProperties(), settings.get(Settings.TOPIC_RAW_ITEMS),
                 KindRegistry.standard()::partitionKey);
     }
@@ -57,10 +58,14 @@ public final class BenchPipeline implements AutoCloseable {
         return start(base, applicationId, false);
     }
 
-    /** The same, the app keeping its embeddings for lookups ({@link #queries()}). */
-    public static BenchPipeline start(Settings base, String applicationId, boolean queryable) {
+    /** The same, with the HTTP server that {@code run} starts beside the app ({@link #httpPort()}). */
+    public static BenchPipeline startServed(Settings base, String applicationId) {
+        return start(base, applicationId, true);
+    }
+
+    private static BenchPipeline start(Settings base, String applicationId, boolean serve) {
         try {
-            return new BenchPipeline(base, applicationId, queryable);
+            return new BenchPipeline(base, applicationId, serve);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,13 +75,21 @@ public final class BenchPipeline implements AutoCloseable {
         return settings;
     }
 
-    /** Interactive queries of the app's stores; only when started queryable. */
+    /** Interactive queries of the app's stores; only when started served. */
     public FeedQueries queries() {
-        return app.queries().orElseThrow(() -> new IllegalStateException("the pipeline was not started queryable"));
+        return app.queries().orElseThrow(() -> new IllegalStateException("the pipeline was not started served"));
+    }
+
+    /** The port its HTTP server listens on at 127.0.0.1; only when started served. */
+    public int httpPort() {
+        if (served == null) {
+            throw new IllegalStateException("the pipeline was not started served");
+        }
+        return served.httpPort().orElseThrow();
     }
 
     public PipelineMetrics metrics() {
-        return metrics;
+        return served != null ? served.metrics() : metrics;
     }
 
     /** Sends items to raw-items without waiting for acks. */
@@ -117,7 +130,11 @@ public final class BenchPipeline implements AutoCloseable {
     public void close() {
         try {
             producer.close();
-            app.close();
+            if (served != null) {
+                served.close();
+            } else {
+                app.close();
+            }
         } finally {
             broker.close();
             try (var paths = Files.walk(stateDir)) {

@@ -5,17 +5,24 @@ import io.streamcl.index.Neighbour;
 import io.streamcl.index.VersionIndex;
 import io.streamcl.schema.RawItem;
 import io.streamcl.topology.FeedQueries;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * What {@code /neighbours} and {@code /embeddings/{id}} cost: the HNSW index of one version over 100,000 vectors
  * (its build, the latency of a k=10 search, its recall@10 against an exact scan), and the lookup of an id in the
- * learner's {@code latest-embeddings} store by interactive query, both in process: the HTTP round trip on
- * 127.0.0.1 comes on top.
+ * learner's {@code latest-embeddings} store by interactive query, in process and as {@code GET /embeddings/{id}}
+ * over HTTP, and {@code GET /neighbours} over HTTP on the learner's own index.
  */
 public final class NeighboursSection {
     static final int K = 10;
@@ -63,12 +70,13 @@ public final class NeighboursSection {
                 recall += recall(exact(v, at), found);
             }
             recall /= RECALL_QUERIES;
-            report.text("One version's index (`VersionIndex`: Lucene %s HNSW, cosine, M=16, beam 100 at build, %d"
+            report.text("One version's index (`VersionIndex`: Lucene %s HNSW, dot product of unit vectors, M=%d, beam %d at build, %d"
                             + " candidates per search) over %d unit vectors of %d dimensions in %d clusters (a gaussian"
                             + " centre each, noise of the same scale), built one vector at a time as the feed would: %s"
                             + " s. %d searches by id at k=%d (after as many untimed), the id left out as `/neighbours?id=` does; recall@%d against"
                             + " an exact cosine scan on %d of them.%n%n",
-                    org.apache.lucene.util.Version.LATEST, VersionIndex.CANDIDATES, vectors, dim, CLUSTERS,
+                    org.apache.lucene.util.Version.LATEST, VersionIndex.MAX_CONNECTIONS, VersionIndex.BUILD_BEAM,
+                    VersionIndex.CANDIDATES, vectors, dim, CLUSTERS,
                     SectionReport.f1(report.figure("neighbours", "index", "build_seconds", buildSeconds)), SEARCHES, K,
                     K, RECALL_QUERIES);
             report.table(List.of("vectors", "k", "p50 (ms)", "p99 (ms)", "recall@10"), List.of(List.of(
@@ -82,13 +90,13 @@ public final class NeighboursSection {
     }
 
     private static void lookups(BenchRun run, int items, SectionReport report) throws InterruptedException {
-        System.out.printf("bench: lookups of %d embedded images%n", items);
+        System.out.printf("bench: lookups of %d embedded images, in process and over HTTP%n", items);
         List<RawItem> sent = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             RawItem base = run.pool().get(i % run.pool().size());
             sent.add(RawItem.newBuilder(base).setId("lookup-" + i).build());
         }
-        try (BenchPipeline p = BenchPipeline.start(run.settings(), "streamcl-bench-lookups", true)) {
+        try (BenchPipeline p = BenchPipeline.startServed(run.settings(), "streamcl-bench-lookups")) {
             p.send(sent);
             p.flush();
             FeedQueries queries = p.queries();
@@ -98,24 +106,65 @@ public final class NeighboursSection {
                 throw new IllegalStateException("not every image was embedded within " + run.timeout());
             }
             Random r = new Random(run.seed());
-            for (int q = 0; q < LOOKUPS; q++) { // untimed: the JIT compiles the path first
-                found(queries, sent.get(r.nextInt(items)).getId());
+            double[] inProcess = timed(() -> found(queries, sent.get(r.nextInt(items)).getId()));
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String server = "http://127.0.0.1:" + p.httpPort();
+            double[] byId = timed(() -> ok(client, server + "/embeddings/" + sent.get(r.nextInt(items)).getId()));
+            // the index follows the newest version that is complete on every partition: wait for one
+            boolean indexed = BenchPipeline.await(() -> ok(client, server + "/neighbours?k=" + K + "&id="
+                    + sent.get(0).getId()), run.timeout().toNanos(), () -> { });
+            if (!indexed) {
+                throw new IllegalStateException("/neighbours had no complete version within " + run.timeout());
             }
-            double[] micros = new double[LOOKUPS];
-            for (int q = 0; q < LOOKUPS; q++) {
-                String id = sent.get(r.nextInt(items)).getId();
-                long t = System.nanoTime();
-                found(queries, id);
-                micros[q] = (System.nanoTime() - t) / 1e3;
+            double[] near = timed(() -> ok(client, server + "/neighbours?k=" + K + "&id="
+                    + sent.get(r.nextInt(items)).getId()));
+            report.text("Lookups once the learner (`run`'s, with its HTTP server on 127.0.0.1) had embedded %d images,"
+                    + " while it still trained: %d calls of each kind on random ids, after as many untimed. In process is"
+                    + " what `/embeddings/{id}` does inside the server (the key's owner from Kafka Streams' metadata,"
+                    + " then a read of the `latest-embeddings` store, RocksDB, decoded from Avro); the HTTP rows are the"
+                    + " whole round trip of one client on one kept-alive connection, JSON included. `/neighbours` searches"
+                    + " the index of the %d.%n%n", items, LOOKUPS, items);
+            report.table(List.of("call", "ids", "p50 (ms)", "p99 (ms)"), List.of(
+                    row(report, "store read, in process", "lookup", items, inProcess),
+                    row(report, "GET /embeddings/{id}", "http_lookup", items, byId),
+                    row(report, "GET /neighbours?id=&k=10", "http_neighbours", items, near)));
+        }
+    }
+
+    private static List<String> row(SectionReport report, String call, String figure, int items, double[] micros) {
+        return List.of(call, Integer.toString(items),
+                SectionReport.f3(report.figure("neighbours", figure, "p50_ms", Percentiles.of(micros, 50) / 1e3)),
+                SectionReport.f3(report.figure("neighbours", figure, "p99_ms", Percentiles.of(micros, 99) / 1e3)));
+    }
+
+    /** {@link #LOOKUPS} timed calls in microseconds, sorted, after as many untimed (the JIT compiles the path first). */
+    private static double[] timed(BooleanSupplier call) {
+        for (int q = 0; q < LOOKUPS; q++) {
+            call.getAsBoolean();
+        }
+        double[] micros = new double[LOOKUPS];
+        for (int q = 0; q < LOOKUPS; q++) {
+            long t = System.nanoTime();
+            if (!call.getAsBoolean()) {
+                throw new IllegalStateException("a timed call failed: the learner lost an embedding or its index");
             }
-            Arrays.sort(micros);
-            report.text("Lookups as `/embeddings/{id}` makes them (the key's owner from Kafka Streams' metadata, then"
-                    + " a read of the `latest-embeddings` store, RocksDB, decoded from Avro) once the learner had embedded"
-                    + " %d images: %d lookups of random ids (after as many untimed) while it still trained.%n%n", items, LOOKUPS);
-            report.table(List.of("ids", "lookups", "p50 (ms)", "p99 (ms)"), List.of(List.of(Integer.toString(items),
-                    Integer.toString(LOOKUPS),
-                    SectionReport.f3(report.figure("neighbours", "lookup", "p50_ms", Percentiles.of(micros, 50) / 1e3)),
-                    SectionReport.f3(report.figure("neighbours", "lookup", "p99_ms", Percentiles.of(micros, 99) / 1e3)))));
+            micros[q] = (System.nanoTime() - t) / 1e3;
+        }
+        Arrays.sort(micros);
+        return micros;
+    }
+
+    /** Whether a GET answered 200; the body is read whole, as a client would. */
+    private static boolean ok(HttpClient client, String uri) {
+        try {
+            HttpResponse<byte[]> a = client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            return a.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
