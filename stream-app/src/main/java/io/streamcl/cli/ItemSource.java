@@ -68,6 +68,11 @@ final class ItemSource {
     @Option(names = "--id-column", description = "tsv: a column holding item ids (default: <id-prefix><index>)")
     String idColumn;
 
+    @Option(names = "--labels", paramLabel = "FILE|COLUMN", description = "each item's label, sent as its `label`"
+            + " attribute (the dashboard colours its projection by it; nothing learns from it). idx: an IDX labels"
+            + " file; tsv: the column holding it")
+    String labels;
+
     /** Null when the options make sense together, else what is wrong. */
     String problem() {
         Optional<KindDefinition> definition = kinds.byName(kind);
@@ -107,6 +112,11 @@ final class ItemSource {
         if (problem != null) {
             return problem;
         }
+        if (labels != null && chosen.get().labelsFrom() == null) {
+            return "--labels goes with --format " + kinds.all().stream().flatMap(k -> k.formats().stream())
+                    .filter(f -> f.labelsFrom() != null).map(f -> f.name() + " (" + f.labelsFrom() + ")")
+                    .collect(Collectors.joining(" or "));
+        }
         if (items != null && !chosen.get().takesItems()) {
             return "--items goes with --format " + kinds.all().stream().flatMap(k -> k.formats().stream())
                     .filter(ItemFormat::takesItems).map(ItemFormat::name).collect(Collectors.joining(" or "));
@@ -128,7 +138,8 @@ final class ItemSource {
     }
 
     private ItemFormat.Options options() {
-        return new ItemFormat.Options(input, items, idPrefix, textColumn, idColumn, users, catalogue, eventsPerUser, seed);
+        return new ItemFormat.Options(input, items, idPrefix, textColumn, idColumn, labels, users, catalogue,
+                eventsPerUser, seed);
     }
 
     private static Optional<ItemFormat> generator(KindDefinition kind) {

@@ -17,12 +17,12 @@ final class EventFormats {
     private EventFormats() {}
 
     static List<ItemFormat> all() {
-        return List.of(new ItemFormat("movielens", "ratings.csv; see --items", true,
+        return List.of(new ItemFormat("movielens", "ratings.csv; see --items", true, null,
                         (o, onSkip) -> rawItems(EventFileReader.sortedByTime(EventFileReader.movieLens(o.input(), o.items(),
                                 onSkip)), o), o -> null),
                 ItemFormat.of("csv", "user,item,timestamp[,weight]",
                         (o, onSkip) -> rawItems(EventFileReader.sortedByTime(EventFileReader.csv(o.input(), onSkip)), o)),
-                new ItemFormat(ItemFormat.SYNTHETIC, "user events", false,
+                new ItemFormat(ItemFormat.SYNTHETIC, "user events", false, null,
                         (o, onSkip) -> rawItems(SyntheticEvents.builder().users(o.users()).items(o.catalogue())
                                 .eventsPerUser(o.eventsPerUser()).seed(o.seed()).build().generate(), o),
                         o -> o.users() < 1 || o.catalogue() < 1 || o.eventsPerUser() < 1

@@ -30,6 +30,8 @@ class ProduceCommandTest {
         "--kind event --format csv --input FILE --items FILE | --items goes with --format movielens",
         "--kind event --format movielens --input FILE --items nope.csv | items file not found",
         "--kind sentence --format tsv --input FILE           | --format tsv needs --text-column",
+        "--kind event --format csv --input FILE --labels x   | --labels goes with --format idx (an IDX labels file",
+        "--kind sentence --format lines --input FILE --labels x | or tsv (the column holding each label)",
         "--kind event --synthetic --topic-timeout -1         | --topic-timeout must be >= 0",
     })
     void shouldRefuseOptionsThatDoNotFitTogether(String args, String expected) throws Exception {
