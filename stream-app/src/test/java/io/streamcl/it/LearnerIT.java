@@ -230,7 +230,7 @@ class LearnerIT {
         Map<String, io.streamcl.schema.Embedding> latest = new LinkedHashMap<>();
         embeddings.forEach(r -> latest.put(r.key(), r.value()));
         assertThat(new TreeSet<>(latest.keySet())).isEqualTo(expectedKeys);
-        Map<String, String> modelOfKind = Map.of("image", "image-moco", "sentence", "sentence-moco",
+        Map<String, String> modelOfKind = Map.of("image", "image-moco", "sentence", "sentence-simclr",
                 "item", "event-moco", "user", "event-moco");
         latest.values().forEach(e -> assertThat(e.getModel().getName()).as("model of %s", e.getId())
                 .isEqualTo(modelOfKind.get(e.getKind())));

@@ -191,7 +191,7 @@ class LearnerTopologyTest {
         assertThat(out).hasSize(3);
         assertThat(out.values()).allSatisfy(e -> {
             assertThat(e.getKind()).isEqualTo("sentence");
-            assertThat(e.getModel().getName()).isEqualTo("sentence-moco");
+            assertThat(e.getModel().getName()).isEqualTo("sentence-simclr");
             assertThat(e.getDim()).isEqualTo(16);
         });
         assertThat(metrics.embeddingsOut("sentence")).isEqualTo(3);
