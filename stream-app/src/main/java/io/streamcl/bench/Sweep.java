@@ -5,6 +5,7 @@ import io.streamcl.config.Setting;
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
 import io.streamcl.kind.ImageKind;
+import io.streamcl.kind.SentenceKind;
 import io.streamcl.kind.StandaloneKind;
 import io.streamcl.learn.ContrastiveTrainer;
 import io.streamcl.learn.Embedder;
@@ -59,9 +60,10 @@ public final class Sweep<I> {
     }
 
     /**
-     * The knobs that matter, each over the range worth knowing: the loss (batch size, bank size, temperature,
-     * method, symmetric), capacity (conv channels, embedding size), augmentation strength (the smallest crop)
-     * and the learning-rate schedule (a cosine decay over the whole run, which takes {@code steps} steps).
+     * The knobs that matter for images, each over the range worth knowing: the loss (batch size, bank size,
+     * temperature, method, symmetric), capacity (conv channels, embedding size), augmentation strength (the
+     * smallest crop) and the learning-rate schedule (a cosine decay over the whole run, which takes {@code steps}
+     * steps).
      */
     public static List<Variation> standard(long steps) {
         return List.of(
@@ -73,8 +75,33 @@ public final class Sweep<I> {
                 new Variation("conv channels", ImageKind.IMAGE_CONV_CHANNELS, List.of("16,32", "32,64", "16,32,64")),
                 new Variation("embedding size", Settings.EMBEDDING_DIM, List.of("64", "128", "256", "512")),
                 new Variation("smallest crop", ImageKind.IMAGE_CROP_MIN, List.of("0.2", "0.4", "0.6", "0.8")),
-                new Variation("learning-rate decay (steps)", Settings.LEARNING_RATE_DECAY,
-                        List.of("0", Long.toString(Math.max(1, steps)))));
+                learningRateDecay(steps));
+    }
+
+    /**
+     * The same questions for sentences: the loss (method, batch size, temperature), capacity (feature vector
+     * and embedding sizes), augmentation strength (word dropout, the shortest span kept) and the schedule. The
+     * method is the sentence kind's own ({@code sentence.method}), since the kind has its own default.
+     */
+    public static List<Variation> standardSentences(long steps, Settings base) {
+        return List.of(
+                labelled("method", parse("sentence.method=moco;simclr", base)),
+                new Variation("batch size", Settings.BATCH_SIZE, List.of("128", "256", "512")),
+                new Variation("temperature", Settings.TEMPERATURE, List.of("0.05", "0.1", "0.2", "0.5")),
+                new Variation("feature vector size", SentenceKind.SENTENCE_TOKEN_DIM, List.of("32", "64", "128")),
+                new Variation("embedding size", Settings.EMBEDDING_DIM, List.of("128", "256", "512")),
+                new Variation("word dropout", SentenceKind.SENTENCE_WORD_DROPOUT, List.of("0.1", "0.3", "0.5")),
+                new Variation("shortest span", SentenceKind.SENTENCE_SPAN_CROP, List.of("0.2", "0.3", "0.6")),
+                learningRateDecay(steps));
+    }
+
+    private static Variation labelled(String label, Variation v) {
+        return new Variation(label, v.setting(), v.values());
+    }
+
+    private static Variation learningRateDecay(long steps) {
+        return new Variation("learning-rate decay (steps)", Settings.LEARNING_RATE_DECAY,
+                List.of("0", Long.toString(Math.max(1, steps))));
     }
 
     private final Function<Settings, StandaloneKind<I>> kinds;

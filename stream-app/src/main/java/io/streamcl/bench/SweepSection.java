@@ -5,9 +5,6 @@ import static io.streamcl.bench.SectionReport.f3;
 
 import io.streamcl.config.Settings;
 import io.streamcl.eval.EncoderComparison;
-import io.streamcl.eval.LinearProbe;
-import io.streamcl.ingest.ImageTensor;
-import io.streamcl.kind.ImageKind;
 import io.streamcl.learn.ComputeDevice;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,27 +24,25 @@ public final class SweepSection {
     }
 
     /** @param plot where the PNG goes; the report links it by its file name */
-    public static SectionReport measure(BenchRun run, LabelledImages data, List<Sweep.Variation> variations,
+    public static <I> SectionReport measure(BenchRun run, SweepData<I> data, List<Sweep.Variation> variations,
             Path plot) throws IOException {
         Settings settings = run.settings();
-        List<ImageTensor> train = data.train();
-        List<ImageTensor> test = data.test();
-        int n = train.size();
-        Sweep<ImageTensor> sweep = new Sweep<>(ImageKind::new, data.trainIds(), train,
-                k -> new EncoderComparison<>(k, train, data.trainLabels(), test, data.testLabels(), data.testIds(),
-                        run.seed() + 1, 200).withLinearProbe(new LinearProbe()),
+        int n = data.train().size();
+        Sweep<I> sweep = new Sweep<>(data.kinds(), data.trainIds(), data.train(), data.comparison(),
                 ComputeDevice.resolve(settings.get(Settings.DEVICE)));
-        System.out.printf("bench: sweep, each variant learns %d images%n", n);
+        System.out.printf("bench: sweep, each variant learns %d %s%n", n, data.noun());
         List<Sweep.Point> points = sweep.run(settings, variations, p -> System.out.printf(
                 "bench: sweep %s = %s: kNN %.3f clean, %.3f augmented, probe %.3f, %.1f items/s%n", p.label(), p.value(),
                 p.knn(), p.scores().get(EncoderComparison.KNN_AUGMENTED), p.scores().get(EncoderComparison.PROBE_CLEAN),
                 p.run().sustainedItemsPerSecond()));
         SectionReport report = new SectionReport();
         report.heading("Sweep: what the hyperparameters buy, and what they cost");
-        report.text("One setting varied at a time from the settings above; each variant learns the same %d images"
+        report.text("One setting varied at a time from the settings above; each variant learns the same %d %s"
                         + " (%s; replay %dx) in a bare loop, then kNN (k=200) and a linear probe classify %d held-out"
-                        + " images against them. Plot: `%s`.%n%n", n, data.source(), settings.get(Settings.REPLAY_UPDATES), test.size(),
-                plot.getFileName());
+                        + " %s against them. Plot: `%s`.%n%n", n, data.noun(), data.source(),
+                settings.get(Settings.REPLAY_UPDATES), data.testItems(), data.noun(), plot.getFileName());
+        data.baselines().forEach((name, knn) -> report.text("%s, which learns nothing: kNN %s clean.%n%n", name,
+                f3(report.figure("sweep", name, "knn_clean", knn))));
         List<List<String>> rows = new ArrayList<>();
         List<SweepPlot.Point> plotted = new ArrayList<>();
         java.util.Map<String, TradeoffPlot.Point> variants = new java.util.LinkedHashMap<>(); // each trained variant once

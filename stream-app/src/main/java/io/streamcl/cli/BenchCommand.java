@@ -5,7 +5,7 @@ import io.streamcl.bench.BenchHeader;
 import io.streamcl.bench.BenchPipeline;
 import io.streamcl.bench.BenchReport;
 import io.streamcl.bench.BenchRun;
-import io.streamcl.bench.LabelledImages;
+import io.streamcl.bench.SweepData;
 import io.streamcl.bench.LatencySection;
 import io.streamcl.bench.MemorySection;
 import io.streamcl.bench.NeighboursSection;
@@ -20,13 +20,17 @@ import io.streamcl.bench.ThroughputSection;
 import io.streamcl.config.InvalidSettingsException;
 import io.streamcl.config.Setting;
 import io.streamcl.config.Settings;
+import io.streamcl.eval.EncoderComparison;
 import io.streamcl.eval.EvalReport;
+import io.streamcl.eval.LinearProbe;
+import io.streamcl.ingest.ImageTensor;
 import io.streamcl.kind.DemoScenario;
 import io.streamcl.kind.EventDemo;
 import io.streamcl.kind.ImageDemo;
 import io.streamcl.kind.ImageKind;
 import io.streamcl.topology.LearnerTopology;
 import io.streamcl.kind.SentenceDemo;
+import io.streamcl.kind.SentenceKind;
 import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
@@ -135,8 +139,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "synthetic users whose events are streamed for quality (default: ${DEFAULT-VALUE})")
     int qualityUsers;
 
-    @Option(names = "--sweep-items", defaultValue = "8192", description = "images each sweep variant learns (default: ${DEFAULT-VALUE})")
+    @Option(names = "--sweep-items", defaultValue = "8192",
+            description = "images (or sentences) each sweep variant learns (default: ${DEFAULT-VALUE})")
     int sweepItems;
+
+    /** The kinds whose demo data has labelled held-out items to score a sweep's variants on. */
+    enum SweepKind { image, sentence }
+
+    @Option(names = "--sweep-kind", defaultValue = "image", description = "what the sweep learns: ${COMPLETION-CANDIDATES}"
+            + " (sentence: Brown sentences, scored on other documents' against TF-IDF; default: ${DEFAULT-VALUE})")
+    SweepKind sweepKind;
 
     @Option(names = "--vary", paramLabel = "NAME=V1;V2", description = "sweep: vary this setting over these values"
             + " instead of the standard sweep (repeatable), e.g. --vary 'image.conv-channels=16,32;32,64'")
@@ -187,9 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME, Settings.SEED.name(),
                     Long.toString(seed)));
-            variations = vary.isEmpty() ? Sweep.standard(
-                    LearnerTopology.replayPlan(settings.forKind(ImageKind.NAME)).stepsToLearn(sweepItems))
-                    : vary.stream().map(v -> Sweep.parse(v, settings)).toList();
+            variations = vary.isEmpty() ? standardSweep() : vary.stream().map(v -> Sweep.parse(v, settings)).toList();
             run = new BenchRun(settings, images, BenchRun.loadImages(images, items), items, repeats, seed,
                     Duration.ofSeconds(timeoutSeconds));
         } catch (InvalidSettingsException | IllegalArgumentException | IOException e) {
@@ -226,14 +236,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (sections.contains(Section.quality)) {
             reports.add(QualitySection.measure(run, List.of(
                     () -> scored(images(qualityItems, true)),
-                    () -> scored(new SentenceDemo(Path.of("data/brown/brown-genre.tsv.gz"), "sentence", "fileid",
-                            "genre", qualitySentences, seed)),
+                    () -> scored(brown(qualitySentences)),
                     () -> scored(new EventDemo(qualityUsers, seed)))));
         }
         if (sections.contains(Section.sweep)) {
-            ImageDemo d = images(sweepItems, false);
-            reports.add(SweepSection.measure(run, new LabelledImages(d.trainIds(), d.trainImages(), d.trainLabels(),
-                    d.testIds(), d.testImages(), d.testLabels(), d.source()), variations, plot));
+            reports.add(sweepKind == SweepKind.sentence ? SweepSection.measure(run, sentences(sweepItems), variations, plot)
+                    : SweepSection.measure(run, images(sweepItems), variations, plot));
         }
         if (sections.contains(Section.speedups)) {
             reports.add(SpeedupsSection.measure(run, this::freshBench));
@@ -251,6 +259,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (!sections.equals(EnumSet.allOf(Section.class))) {
             parts.add("--sections " + String.join(",", sections.stream().map(Enum::name).toList()));
         }
+        if (sections.contains(Section.sweep) && sweepKind != SweepKind.image) {
+            parts.add("--sweep-kind " + sweepKind);
+        }
         if (sections.contains(Section.memory) && memoryItems != 1_000_000) {
             parts.add("--memory-items " + memoryItems);
         }
@@ -258,6 +269,35 @@ public final class BenchCommand implements Callable<Integer> {
             parts.add("--memory-learner-heap '" + memoryLearnerHeap + "'");
         }
         return parts.isEmpty() ? "" : " " + String.join(" ", parts);
+    }
+
+    private List<Sweep.Variation> standardSweep() {
+        String kind = sweepKind == SweepKind.sentence ? SentenceKind.NAME : ImageKind.NAME;
+        long steps = LearnerTopology.replayPlan(settings.forKind(kind)).stepsToLearn(sweepItems);
+        return sweepKind == SweepKind.sentence ? Sweep.standardSentences(steps, settings) : Sweep.standard(steps);
+    }
+
+    /** The sweep's images: scored by kNN and a linear probe on the held-out ones. */
+    private SweepData<ImageTensor> images(int n) throws IOException {
+        ImageDemo d = images(n, false);
+        List<ImageTensor> train = d.trainImages();
+        return new SweepData<>("images", ImageKind::new, d.trainIds(), train, d.testImages().size(),
+                k -> new EncoderComparison<>(k, train, d.trainLabels(), d.testImages(), d.testLabels(), d.testIds(),
+                        seed + 1, 200).withLinearProbe(new LinearProbe()), Map.of(), d.source());
+    }
+
+    /** The sweep's sentences: the quality section's Brown split, scored as the demo scores them. */
+    private SweepData<List<String>> sentences(int n) throws IOException {
+        SentenceDemo d = brown(n);
+        List<List<String>> train = d.trainWords();
+        return new SweepData<>("sentences", SentenceKind::new, d.trainIds(), train, d.testIds().size(),
+                k -> new EncoderComparison<>(k, train, d.trainLabels(), d.testWords(), d.testLabels(), d.testIds(),
+                        seed + 1, 200).withLinearProbe(new LinearProbe()),
+                Map.of("TF-IDF uni+bigrams", d.tfIdfKnn()), d.source());
+    }
+
+    private SentenceDemo brown(int n) throws IOException {
+        return new SentenceDemo(Path.of("data/brown/brown-genre.tsv.gz"), "sentence", "fileid", "genre", n, seed);
     }
 
     /**

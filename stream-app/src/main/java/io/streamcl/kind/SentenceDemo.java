@@ -36,6 +36,9 @@ public final class SentenceDemo implements DemoScenario {
     private final Path source;
     private final String labelColumn;
     private final long seed;
+    private final Map<String, Integer> labelIds = new HashMap<>();
+    private final int[] trainLabels;
+    private final int[] testLabels;
 
     /** The demo of the sentence kind: 20,000 sentences unless told otherwise. */
     static DemoScenario create(DemoScenario.Options o) throws IOException {
@@ -58,6 +61,45 @@ public final class SentenceDemo implements DemoScenario {
         }
         this.train = sample(split.train(), items);
         this.test = sample(split.test(), HELD_OUT);
+        this.trainLabels = labels(train, labelIds);
+        this.testLabels = labels(test, labelIds);
+    }
+
+    /** The ids the training sentences are streamed under, in order. */
+    public List<String> trainIds() {
+        return train.stream().map(SentenceDemo::streamedId).toList();
+    }
+
+    /** The training sentences as the kind decodes them, in order. */
+    public List<List<String>> trainWords() {
+        return words(train);
+    }
+
+    public int[] trainLabels() {
+        return trainLabels.clone();
+    }
+
+    public List<String> testIds() {
+        return test.stream().map(BrownSplit.LabelledText::id).toList();
+    }
+
+    /** The held-out sentences, from documents none of the training ones come from. */
+    public List<List<String>> testWords() {
+        return words(test);
+    }
+
+    public int[] testLabels() {
+        return testLabels.clone();
+    }
+
+    /** The baseline the learned encoder has to beat: kNN over TF-IDF uni+bigram vectors, as {@link #evaluate} scores it. */
+    public double tfIdfKnn() {
+        return TfIdfBaseline.knnAccuracy(texts(train), trainLabels, texts(test), testLabels, 200, 0.07);
+    }
+
+    /** Where the sentences come from, for reports. */
+    public String source() {
+        return source.toString();
     }
 
     @Override
@@ -106,11 +148,8 @@ public final class SentenceDemo implements DemoScenario {
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
         SentenceKind kind = new SentenceKind(settings.forKind(SentenceKind.NAME)); // as its trainer has it
-        Map<String, Integer> labelIds = new HashMap<>();
-        int[] trainLabels = labels(train, labelIds);
-        int[] testLabels = labels(test, labelIds);
         EncoderComparison<List<String>> cmp = new EncoderComparison<>(kind, words(train), trainLabels, words(test),
-                testLabels, test.stream().map(BrownSplit.LabelledText::id).toList(), seed + 1, 200);
+                testLabels, testIds(), seed + 1, 200);
         EvalReport report = new EvalReport(String.format("kNN %s accuracy (k=200, cosine, weighted) on %d held-out"
                 + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),
                 labelIds.size()),
@@ -122,8 +161,7 @@ public final class SentenceDemo implements DemoScenario {
         report.addRow("learned (" + trained.getName() + " v" + trained.getVersion() + ", step " + trained.getStep()
                 + ")", withEncoder(encoders.apply(trained), cmp));
         report.addRow("untrained encoder (v" + untrained.getVersion() + ")", withEncoder(encoders.apply(untrained), cmp));
-        double tfidf = TfIdfBaseline.knnAccuracy(texts(train), trainLabels, texts(test), testLabels, 200, 0.07);
-        report.addRow("TF-IDF uni+bigrams", Map.of(EncoderComparison.KNN_CLEAN, tfidf));
+        report.addRow("TF-IDF uni+bigrams", Map.of(EncoderComparison.KNN_CLEAN, tfIdfKnn()));
         return report;
     }
 

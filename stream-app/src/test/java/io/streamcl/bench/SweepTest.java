@@ -30,4 +30,18 @@ class SweepTest {
         assertThatThrownBy(() -> Sweep.parse("temperature=0.1;-3", base))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("temperature");
     }
+
+    @Test
+    void shouldSweepTheSentenceKindsOwnMethodAndOnlyValuesItsSettingsAccept() {
+        java.util.List<Sweep.Variation> sweep = Sweep.standardSentences(785, base);
+        assertThat(sweep).extracting(v -> v.setting().name()).contains("sentence.method", "sentence.token-dim",
+                "sentence.word-dropout", "sentence.span-crop.min", "temperature", "learning.rate.decay-steps");
+        assertThat(sweep.get(0).values()).containsExactly("moco", "simclr");
+        for (Sweep.Variation v : sweep) {
+            for (String value : v.values()) {
+                Settings s = base.with(java.util.Map.of(v.setting().name(), value)); // each value is one the setting takes
+                assertThat(s.text(v.setting())).isEqualTo(value);
+            }
+        }
+    }
 }
