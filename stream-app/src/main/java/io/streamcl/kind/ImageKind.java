@@ -36,6 +36,12 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
     public static final Setting<String> IMAGE_NORM = choiceSetting("image.norm", ImageCnnSpec.NO_NORM,
             List.of(ImageCnnSpec.NO_NORM, ImageCnnSpec.BATCH_NORM),
             "normalisation after each conv layer: none, or batch (batch statistics in training, running ones when embedding)");
+    public static final Setting<String> IMAGE_EMBEDDING = choiceSetting("image.embedding",
+            ImageCnnSpec.WHITENED_EMBEDDING, List.of(ImageCnnSpec.UNIT_EMBEDDING, ImageCnnSpec.STANDARDIZED_EMBEDDING,
+                    ImageCnnSpec.WHITENED_EMBEDDING),
+            "the published embedding: unit, the encoder's output at length 1; standardized, each of its dimensions first"
+                    + " centred and scaled by running statistics of the training batches, which each model version"
+                    + " carries; whitened, centred and decorrelated by them");
     public static final Setting<Float> IMAGE_CROP_MIN = floatSetting("image.crop.scale.min",
             (float) ImageAugmentation.DEFAULT_CROP_SCALE_MIN, 0f, 1f,
             "smallest random-resized-crop area, as a fraction of the image");
@@ -64,7 +70,7 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
 
     /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
-            .settings(SettingGroup.of(IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_NORM, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
+            .settings(SettingGroup.of(IMAGE_SIZE, IMAGE_CHANNELS, IMAGE_CONV_CHANNELS, IMAGE_NORM, IMAGE_EMBEDDING, IMAGE_CROP_MIN, IMAGE_CROP_MAX, IMAGE_FLIP,
                     IMAGE_BRIGHTNESS, IMAGE_CONTRAST, IMAGE_NOISE, IMAGE_CUTOUT, IMAGE_MAX_SIDE, IMAGE_MAX_BYTES)
                 .withRule(s -> s.get(IMAGE_CROP_MIN) > s.get(IMAGE_CROP_MAX)
                         ? "image.crop.scale.min must be <= image.crop.scale.max" : null)
@@ -97,7 +103,8 @@ public final class ImageKind implements StandaloneKind<ImageTensor> {
                 .cutoutProbability(s.get(IMAGE_CUTOUT))
                 .build());
         this.spec = new ImageCnnSpec(s.get(IMAGE_CHANNELS), s.get(IMAGE_SIZE),
-                s.get(IMAGE_CONV_CHANNELS), s.get(Settings.EMBEDDING_DIM), s.get(Settings.PROJECTION_DIM), s.get(IMAGE_NORM));
+                s.get(IMAGE_CONV_CHANNELS), s.get(Settings.EMBEDDING_DIM), s.get(Settings.PROJECTION_DIM), s.get(IMAGE_NORM),
+                s.get(IMAGE_EMBEDDING));
     }
 
     @Override

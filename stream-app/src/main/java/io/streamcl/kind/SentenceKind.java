@@ -17,6 +17,7 @@ import io.streamcl.ingest.HashedFeatures;
 import io.streamcl.ingest.InvalidItemException;
 import io.streamcl.ingest.SentenceDecoder;
 import io.streamcl.ingest.SentenceTokenizer;
+import io.streamcl.learn.EmbeddingStandardizer;
 import io.streamcl.learn.EncoderSpec;
 import io.streamcl.learn.TextEncoderSpec;
 import io.streamcl.schema.RawItem;
@@ -42,6 +43,9 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
             "size of each feature's learned vector");
     public static final Setting<Float> SENTENCE_DROPOUT = fractionSetting("sentence.dropout", 0.1f,
             "dropout in the text encoder (the only augmentation when sentence.augment=dropout, as in SimCSE)");
+    public static final Setting<String> SENTENCE_EMBEDDING = choiceSetting("sentence.embedding",
+            EmbeddingStandardizer.UNIT, EmbeddingStandardizer.EMBEDDINGS,
+            "the published embedding, as image.embedding: unit, standardized or whitened by the training batches' statistics");
     public static final Setting<String> SENTENCE_AUGMENT = choiceSetting("sentence.augment", "words",
             List.of("words", "dropout"), "words: crop, word dropout, neighbour swap, masking; dropout: SimCSE");
     public static final Setting<Float> SENTENCE_SPAN_CROP = floatSetting("sentence.span-crop.min", 0.3f, 0f, 1f,
@@ -63,7 +67,7 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
     /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
             .settings(SettingGroup.of(SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT,
-                    SENTENCE_AUGMENT, SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER,
+                    SENTENCE_EMBEDDING, SENTENCE_AUGMENT, SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER,
                     SENTENCE_MAX_CHARS))
             // SimCLR learns sentences better than MoCo on both Brown splits, on the feed (demo, seed 42: 0.224 ->
             // 0.252; seed 7: 0.141 -> 0.179, TF-IDF 0.253 / 0.155) at no lower speed; BENCHMARKS.md, issue 14
@@ -95,7 +99,7 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
                 .build());
         this.spec = new TextEncoderSpec(s.get(SENTENCE_VOCAB), s.get(SENTENCE_MAX_FEATURES),
                 s.get(SENTENCE_TOKEN_DIM), s.get(SENTENCE_DROPOUT), s.get(Settings.EMBEDDING_DIM),
-                s.get(Settings.PROJECTION_DIM));
+                s.get(Settings.PROJECTION_DIM), s.get(SENTENCE_EMBEDDING));
     }
 
     @Override

@@ -82,8 +82,7 @@ public final class Embedder implements AutoCloseable, VectorEncoder {
             }
             try (NDManager sm = manager.newSubManager()) {
                 NDArray x = sm.create(flat, spec.inputShape(CHUNK));
-                NDArray h = encoder.backbone().forward(store, new NDList(x), false).singletonOrThrow(); // (n, E)
-                float[] rows = h.normalize(2, 1, 1e-12).toFloatArray();
+                float[] rows = encoder.published(store, x).toFloatArray(); // (n, E)
                 int e = spec.embeddingDim();
                 for (int i = 0; i < n; i++) {
                     float[] row = new float[e];

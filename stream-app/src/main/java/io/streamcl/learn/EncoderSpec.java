@@ -30,8 +30,15 @@ public interface EncoderSpec {
 
     int projectionDim();
 
+    /** How the published embedding is standardised by the stream's statistics ({@link EmbeddingStandardizer}); null: not. */
+    default EmbeddingStandardizer.Mode embeddingStandardization() {
+        return null;
+    }
+
     /** Backbone plus a 2-layer projection head: (B, ...) -> [(B, embeddingDim), (B, projectionDim)]. */
     default ContrastiveEncoder newEncoder() {
-        return new ContrastiveEncoder(newBackbone(), ContrastiveEncoder.projectionHead(embeddingDim(), projectionDim()));
+        return new ContrastiveEncoder(newBackbone(), ContrastiveEncoder.projectionHead(embeddingDim(), projectionDim()),
+                embeddingStandardization() == null ? null
+                        : new EmbeddingStandardizer(embeddingDim(), embeddingStandardization()));
     }
 }

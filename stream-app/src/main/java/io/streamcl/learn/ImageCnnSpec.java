@@ -18,17 +18,29 @@ import java.util.Map;
  * conv uses batch statistics only in f_q's training forward: MoCo's key encoder and every embedder use the
  * running ones, so no key sees its batch (the leak shuffling BN guards against, He et al. 2020) and an item
  * embeds the same alone or in a batch. It measured no better at the default budget (BENCHMARKS.md).
+ *
+ * <p>{@code embedding} "unit" publishes the linear layer's output at unit length; "standardized" first centres and
+ * scales each of its dimensions by the stream's running statistics, "whitened" centres and decorrelates them
+ * ({@link EmbeddingStandardizer}).
  */
 public record ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim,
-        String norm) implements EncoderSpec {
+        String norm, String embedding) implements EncoderSpec {
     public static final String TYPE = "image-cnn";
     /** No normalisation layer: what every model before {@code norm} existed was, and still is by default. */
     public static final String NO_NORM = "none";
     /** Batch norm after each conv: batch statistics while training, running ones when embedding. */
     public static final String BATCH_NORM = "batch";
 
+    public static final String UNIT_EMBEDDING = EmbeddingStandardizer.UNIT;
+    public static final String STANDARDIZED_EMBEDDING = EmbeddingStandardizer.STANDARDIZED;
+    public static final String WHITENED_EMBEDDING = EmbeddingStandardizer.WHITENED;
+
     public ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim) {
         this(channels, size, convChannels, embeddingDim, projectionDim, NO_NORM);
+    }
+
+    public ImageCnnSpec(int channels, int size, int[] convChannels, int embeddingDim, int projectionDim, String norm) {
+        this(channels, size, convChannels, embeddingDim, projectionDim, norm, UNIT_EMBEDDING);
     }
 
     public ImageCnnSpec {
@@ -39,18 +51,25 @@ public record ImageCnnSpec(int channels, int size, int[] convChannels, int embed
         if (!NO_NORM.equals(norm) && !BATCH_NORM.equals(norm)) {
             throw new IllegalArgumentException("bad image encoder norm '" + norm + "': none or batch");
         }
+        EmbeddingStandardizer.mode(embedding); // throws for a name it does not know
         convChannels = convChannels.clone();
     }
 
     public static ImageCnnSpec fromConfig(Map<String, String> c) {
         Map<String, String> withNorm = new java.util.LinkedHashMap<>(c);
         withNorm.putIfAbsent("norm", NO_NORM); // a model published before the setting had none
+        withNorm.putIfAbsent("embedding", UNIT_EMBEDDING); // nor was its embedding standardised
         return EncoderConfigs.parse(ImageCnnSpec.class, TYPE, withNorm);
     }
 
     @Override
     public Map<String, String> config() {
         return EncoderConfigs.of(TYPE, this);
+    }
+
+    @Override
+    public EmbeddingStandardizer.Mode embeddingStandardization() {
+        return EmbeddingStandardizer.mode(embedding);
     }
 
     @Override

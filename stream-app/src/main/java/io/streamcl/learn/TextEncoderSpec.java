@@ -17,23 +17,37 @@ import java.util.Map;
  * <p>Input: (B, maxFeatures) feature ids as floats, 0 = padding.
  */
 public record TextEncoderSpec(int vocabSize, int maxFeatures, int tokenDim, float dropout, int embeddingDim,
-        int projectionDim) implements EncoderSpec {
+        int projectionDim, String embedding) implements EncoderSpec {
     public static final String TYPE = "text-hashed-bag";
+
+    /** @param embedding as {@link EmbeddingStandardizer#EMBEDDINGS} names it */
+    public TextEncoderSpec(int vocabSize, int maxFeatures, int tokenDim, float dropout, int embeddingDim,
+            int projectionDim) {
+        this(vocabSize, maxFeatures, tokenDim, dropout, embeddingDim, projectionDim, EmbeddingStandardizer.UNIT);
+    }
 
     public TextEncoderSpec {
         if (vocabSize < 16 || maxFeatures < 1 || tokenDim < 1 || dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("bad text encoder: vocab=" + vocabSize + " maxFeatures=" + maxFeatures
                     + " tokenDim=" + tokenDim + " dropout=" + dropout);
         }
+        EmbeddingStandardizer.mode(embedding); // throws for a name it does not know
     }
 
     public static TextEncoderSpec fromConfig(Map<String, String> c) {
-        return EncoderConfigs.parse(TextEncoderSpec.class, TYPE, c);
+        Map<String, String> withEmbedding = new java.util.LinkedHashMap<>(c);
+        withEmbedding.putIfAbsent("embedding", EmbeddingStandardizer.UNIT); // a model from before the setting
+        return EncoderConfigs.parse(TextEncoderSpec.class, TYPE, withEmbedding);
     }
 
     @Override
     public Map<String, String> config() {
         return EncoderConfigs.of(TYPE, this);
+    }
+
+    @Override
+    public EmbeddingStandardizer.Mode embeddingStandardization() {
+        return EmbeddingStandardizer.mode(embedding);
     }
 
     @Override

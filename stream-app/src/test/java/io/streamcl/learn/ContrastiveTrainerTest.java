@@ -58,6 +58,40 @@ class ContrastiveTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"MOCO, standardized", "SIMCLR, standardized", "SIAMESE, standardized",
+        "MOCO, whitened", "SIMCLR, whitened"})
+    void aStandardizedEmbeddingShouldCarryItsVersionsStatisticsAndCentreWhatItWasTrainedOn(TrainerConfig.Method method,
+            String embedding) {
+        ImageCnnSpec standardized = new ImageCnnSpec(1, 8, new int[] {4}, 8, 4, ImageCnnSpec.NO_NORM, embedding);
+        TrainerConfig config = new TrainerConfig(method, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f, 1);
+        Random random = new Random(13);
+        List<float[]> items = views(64, random);
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(standardized, config, Device.cpu(), null, 0)) {
+            for (int step = 1; step <= 300; step++) { // the running statistics settle on these items' embeddings
+                assertThat(trainer.step(items.subList(0, 16), items.subList(0, 16), ids(16, step)).loss()).isFinite();
+                java.util.Collections.rotate(items, 16);
+            }
+            try (Embedder e = new Embedder(standardized, trainer.saveParameters(), Device.cpu())) {
+                float[][] out = e.embed(items);
+                double[] mean = new double[8];
+                for (float[] row : out) {
+                    double norm = 0;
+                    for (int j = 0; j < row.length; j++) {
+                        mean[j] += row[j] / out.length;
+                        norm += row[j] * row[j];
+                    }
+                    assertThat(norm).as("published rows have unit length").isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
+                }
+                for (double m : mean) { // unit rows of a centred set: no dimension shared by every item
+                    assertThat(Math.abs(m)).isLessThan(0.25);
+                }
+                assertThat(e.embed(List.of(items.get(3)))[0]).as("an item embeds the same alone")
+                        .containsExactly(out[3], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
     @Test
     void aSymmetricMocoLossShouldTrainBothDirectionsAndOnlyMocoShouldTakeIt() {
         TrainerConfig one = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f,

@@ -16,16 +16,24 @@ class EncoderConfigsTest {
         ImageCnnSpec image = new ImageCnnSpec(3, 32, new int[] {16, 32}, 128, 64);
         assertThat(List.copyOf(image.config().entrySet())).containsExactly(Map.entry("type", "image-cnn"),
                 Map.entry("channels", "3"), Map.entry("size", "32"), Map.entry("conv_channels", "16,32"),
-                Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"), Map.entry("norm", "none"));
+                Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"), Map.entry("norm", "none"),
+                Map.entry("embedding", "unit"));
         assertThat(ImageCnnSpec.fromConfig(image.config())).isEqualTo(image);
         ImageCnnSpec batchNorm = new ImageCnnSpec(1, 28, new int[] {16, 32, 64}, 128, 64, ImageCnnSpec.BATCH_NORM);
         assertThat(ImageCnnSpec.fromConfig(batchNorm.config())).isEqualTo(batchNorm);
+        ImageCnnSpec standardized = new ImageCnnSpec(1, 28, new int[] {16, 32}, 128, 64, ImageCnnSpec.NO_NORM,
+                ImageCnnSpec.STANDARDIZED_EMBEDDING);
+        assertThat(ImageCnnSpec.fromConfig(standardized.config())).isEqualTo(standardized);
 
         TextEncoderSpec text = new TextEncoderSpec(4096, 64, 32, 0.1f, 128, 64);
         assertThat(List.copyOf(text.config().entrySet())).containsExactly(Map.entry("type", "text-hashed-bag"),
                 Map.entry("vocab_size", "4096"), Map.entry("max_features", "64"), Map.entry("token_dim", "32"),
-                Map.entry("dropout", "0.1"), Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"));
+                Map.entry("dropout", "0.1"), Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"),
+                Map.entry("embedding", "unit"));
         assertThat(TextEncoderSpec.fromConfig(text.config())).isEqualTo(text);
+        Map<String, String> older = new LinkedHashMap<>(text.config());
+        older.remove("embedding");
+        assertThat(TextEncoderSpec.fromConfig(older)).as("a sentence model from before the setting").isEqualTo(text);
 
         EventEncoderSpec event = new EventEncoderSpec(8192, 20, 4, 32, 64, 32);
         assertThat(List.copyOf(event.config().entrySet())).containsExactly(
@@ -39,7 +47,11 @@ class EncoderConfigsTest {
     void shouldReadAnImageModelPublishedBeforeNormExistedAsOneWithoutNorm() {
         Map<String, String> old = new LinkedHashMap<>(new ImageCnnSpec(1, 28, new int[] {16, 32}, 128, 64).config());
         old.remove("norm");
+        old.remove("embedding");
         assertThat(ImageCnnSpec.fromConfig(old).norm()).isEqualTo(ImageCnnSpec.NO_NORM);
+        assertThat(ImageCnnSpec.fromConfig(old).embedding()).as("nor a standardised embedding")
+                .isEqualTo(ImageCnnSpec.UNIT_EMBEDDING);
+        assertThat(ImageCnnSpec.fromConfig(old).embeddingStandardization()).isNull();
         old.put("norm", "group");
         assertThatThrownBy(() -> ImageCnnSpec.fromConfig(old)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("norm 'group'");
