@@ -2,6 +2,7 @@ package io.streamcl.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streamcl.cli.BrokerCommand;
 import io.streamcl.testing.FaultyProxy;
@@ -67,7 +68,9 @@ class EmbeddedKafkaBrokerIT {
 
             try (Admin alice = Admin.create(scramClient(bootstrap, cert, "alice", "alice-secret"))) {
                 alice.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-                assertThat(alice.listTopics().names().get(30, TimeUnit.SECONDS)).contains(TOPIC);
+                // the broker's metadata cache learns of a created topic a moment after the controller answers
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(alice.listTopics().names().get(30, TimeUnit.SECONDS)).contains(TOPIC));
             }
             try (Admin intruder = Admin.create(scramClient(bootstrap, cert, "alice", "wrong"))) {
                 assertThatThrownBy(() -> intruder.listTopics().names().get(30, TimeUnit.SECONDS))
