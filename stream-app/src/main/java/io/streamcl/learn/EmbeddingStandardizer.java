@@ -73,7 +73,10 @@ public final class EmbeddingStandardizer extends AbstractBlock {
     private final int dim;
     private final Parameter mean;
     private final Parameter covariance;
-    private float[] whitening; // W, row-major (dim x dim), from the covariance as last loaded or observed; null: stale
+    // from the statistics as last loaded or observed, computed once for every embedding of them (null: stale):
+    // W row-major (dim x dim) when whitening, 1/σ per dimension when standardising. Volatile: an embedder may be
+    // shared by stream threads, and each must see a whole array.
+    private volatile float[] transform;
 
     public EmbeddingStandardizer(int dim, Mode mode) {
         super(VERSION);
@@ -97,7 +100,7 @@ public final class EmbeddingStandardizer extends AbstractBlock {
             mean.getArray().muli(MOMENTUM).addi(batchMean.muli(1 - MOMENTUM));
             covariance.getArray().muli(MOMENTUM).addi(batchCovariance.muli(1 - MOMENTUM));
         }
-        whitening = null;
+        transform = null;
     }
 
     @Override
@@ -107,17 +110,28 @@ public final class EmbeddingStandardizer extends AbstractBlock {
         NDArray m = ps.getValue(mean, h.getDevice(), false);
         NDArray c = ps.getValue(covariance, h.getDevice(), false);
         NDArray centred = h.normalize(2, 1, 1e-12).sub(m);
-        NDArray s = mode == Mode.STANDARDIZE
-                ? centred.div(c.mul(h.getManager().eye(dim)).sum(new int[] {1}).add(EPSILON).sqrt())
-                : centred.matMul(h.getManager().create(whitening(c), new Shape(dim, dim)));
+        float[] t = transform(c);
+        NDArray s = mode == Mode.STANDARDIZE ? centred.mul(h.getManager().create(t))
+                : centred.matMul(h.getManager().create(t, new Shape(dim, dim)));
         return new NDList(s.normalize(2, 1, 1e-12));
     }
 
-    private float[] whitening(NDArray c) {
-        if (whitening == null) {
-            whitening = zca(c.toFloatArray(), dim);
+    private float[] transform(NDArray c) {
+        float[] t = transform;
+        if (t == null) {
+            t = mode == Mode.STANDARDIZE ? inverseDeviations(c.toFloatArray(), dim) : zca(c.toFloatArray(), dim);
+            transform = t;
         }
-        return whitening;
+        return t;
+    }
+
+    /** 1/sqrt(C_ii) of a covariance, row-major. */
+    static float[] inverseDeviations(float[] covariance, int dim) {
+        float[] out = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            out[i] = (float) (1 / Math.sqrt(Math.max(covariance[i * dim + i], 0) + EPSILON));
+        }
+        return out;
     }
 
     /** W = V (Λ + α·mean(Λ))^(-1/2) Vᵀ of a symmetric covariance, row-major. */
@@ -157,7 +171,7 @@ public final class EmbeddingStandardizer extends AbstractBlock {
     public void loadParameters(NDManager manager, DataInputStream is) throws IOException,
             ai.djl.MalformedModelException {
         super.loadParameters(manager, is);
-        whitening = null; // other statistics: another W
+        transform = null; // other statistics: another transform
     }
 
     @Override
