@@ -42,7 +42,7 @@ public final class EventKind implements ItemKind<EventRow> {
     public static final String USER = "user";
 
     public static final Setting<Integer> EVENT_VOCAB = intSetting("event.vocab-size", 16_384, 16, 1 << 24,
-            "hashed buckets of item ids and item attributes; the model has vocab x token-dim weights, all updated each step");
+            "hashed buckets of item ids and item attributes; the model has vocab x token-dim weights; a step updates the rows its batch holds");
     public static final Setting<Integer> EVENT_SLOTS = intSetting("event.slots", 20, 1, 1024,
             "newest items of a user the encoder sees (a user embedding pools them; an item embedding is one slot)");
     public static final Setting<Integer> EVENT_FEATURES_PER_ITEM = intSetting("event.features-per-item", 4, 1, 65,

@@ -3,6 +3,7 @@ package io.streamcl.learn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam (Kingma &amp; Ba 2015), the same update as DJL's {@code Adam} (its native kernel, no weight decay,
@@ -37,13 +39,25 @@ final class AdamOptimizer {
     private final LearningRateSchedule schedule;
     private final NDManager manager;
     private final Map<String, NDArray[]> moments = new HashMap<>(); // parameter id -> {m, v}
+    private final Set<String> rowSparse;
     private long updates;
 
     /** @param manager owns the moment arrays (the model's manager: they live as long as the trainer) */
     AdamOptimizer(float learningRate, LearningRateSchedule schedule, NDManager manager) {
+        this(learningRate, schedule, manager, Set.of());
+    }
+
+    /**
+     * @param rowSparse ids of the lookup tables (see {@link HashedBag#tableIds}) updated row-wise: only the
+     *     rows a step's gradient touches move, and only their moments decay (the "lazy Adam" of sparse
+     *     embeddings). A step reads a few hundred rows of a table of ten thousands, so the update costs
+     *     what the batch holds, not what the table holds.
+     */
+    AdamOptimizer(float learningRate, LearningRateSchedule schedule, NDManager manager, Set<String> rowSparse) {
         this.learningRate = learningRate;
         this.schedule = schedule;
         this.manager = manager;
+        this.rowSparse = Set.copyOf(rowSparse);
     }
 
     /** One update of every parameter that has a gradient; the gradients are zeroed. */
@@ -59,9 +73,35 @@ final class AdamOptimizer {
             try (NDArray g = w.getGradient()) {
                 NDArray[] mv = moments.computeIfAbsent(p.getValue().getId(), id -> new NDArray[] {
                     manager.zeros(w.getShape(), w.getDataType()), manager.zeros(w.getShape(), w.getDataType())});
-                w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), rate,
-                        corrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
+                if (rowSparse.contains(p.getValue().getId())) {
+                    updateRows(w, g, mv, rate, corrected);
+                } else {
+                    w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), rate,
+                            corrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
+                }
             }
+        }
+    }
+
+    /** Adam on the rows of a 2-D table whose gradient is not zero; those gradient rows are zeroed. */
+    private static void updateRows(NDArray w, NDArray g, NDArray[] mv, float rate, float corrected) {
+        try (NDManager scratch = w.getManager().newSubManager()) {
+            NDArray values = w.stopGradient(); // the same storage, outside autograd: a leaf may not be written in place
+            values.attach(scratch);
+            NDArray size = g.abs();
+            size.attach(scratch); // what is computed from an array joins its manager: all this goes with scratch
+            NDArray touched = size.sum(new int[] {1}).gt(0).nonzero().reshape(-1);
+            NDIndex rows = new NDIndex("{}", touched);
+            NDArray[] r = {values.get(rows), g.get(rows), mv[0].get(rows), mv[1].get(rows)};
+            for (NDArray a : r) {
+                a.attach(scratch);
+            }
+            r[0].getNDArrayInternal().adamUpdate(new NDList(r), new NDList(r[0]), rate, corrected, 0f, 1f, -1f,
+                    BETA1, BETA2, EPSILON, true, false);
+            values.set(rows, r[0]);
+            mv[0].set(rows, r[2]);
+            mv[1].set(rows, r[3]);
+            g.set(rows, 0f);
         }
     }
 

@@ -74,7 +74,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
         manager = NDManager.newBaseManager(device, "PyTorch");
         query = spec.newEncoder();
         queryStore = new ParameterStore(manager, false);
-        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager);
+        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager, HashedBag.tableIds(query));
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
         synchronized (RANDOM_LOCK) {

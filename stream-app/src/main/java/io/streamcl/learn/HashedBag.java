@@ -59,6 +59,16 @@ public final class HashedBag extends AbstractBlock {
         return new Shape[] {in.slice(0, in.dimension() - 1).add(dim)};
     }
 
+    /** The ids of the tables of every bag in the block, at any depth: they are updated row-wise. */
+    public static java.util.Set<String> tableIds(ai.djl.nn.Block block) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        if (block instanceof HashedBag bag) {
+            ids.add(bag.table.getId());
+        }
+        block.getChildren().values().forEach(child -> ids.addAll(tableIds(child)));
+        return ids;
+    }
+
     public int vocabSize() {
         return vocabSize;
     }

@@ -31,6 +31,28 @@ class ItemKindsTest {
     }
 
     @Test
+    void shouldRefuseACharacterNgramRangeThatIsEmpty() {
+        Settings s = KindRegistry.standard().defaultSettings().with(Map.of("sentence.char-ngram.min", "5",
+                "sentence.char-ngram.max", "4"));
+        assertThatThrownBy(() -> new SentenceKind(s)).isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("sentence.char-ngram.min (5) must be at most sentence.char-ngram.max (4)");
+        SentenceKind threes = new SentenceKind(s.with(Map.of("sentence.char-ngram.min", "3", "sentence.char-ngram.max",
+                "3")));
+        SentenceKind wider = new SentenceKind(s.with(Map.of("sentence.char-ngram.min", "3", "sentence.char-ngram.max",
+                "5")));
+        java.util.List<String> word = java.util.List.of("streaming");
+        assertThat(features(threes.embeddingInput(word))).isLessThan(features(wider.embeddingInput(word)));
+    }
+
+    private static int features(float[] ids) {
+        int n = 0;
+        for (float id : ids) {
+            n += id != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
     void shouldLeaveAnItemThatNamesAnotherKindToThatKind() {
         ItemKinds kinds = ItemKinds.fromSettings(KindRegistry.standard().defaultSettings());
         assertThat(kinds.forItem(raw(new SentenceItem("1,2", null), Map.of(ItemKind.KIND_ATTRIBUTE, "point")))).isEmpty();

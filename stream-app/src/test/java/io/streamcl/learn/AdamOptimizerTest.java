@@ -1,0 +1,112 @@
+package io.streamcl.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The row-wise (lazy) update of lookup tables against the dense one it stands in for. */
+class AdamOptimizerTest {
+    private static final int VOCAB = 8;
+    private static final int DIM = 3;
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private HashedBag bag() {
+        HashedBag bag = new HashedBag(VOCAB, DIM);
+        Engine.getInstance().setRandomSeed(3);
+        bag.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
+        return bag;
+    }
+
+    /** One forward of the bag over these ids, the sum of its output as the loss, and its backward. */
+    private void backward(HashedBag bag, float... ids) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray out = bag.forward(new ParameterStore(manager, false), new NDList(manager.create(ids, new Shape(1,
+                    ids.length))), true).singletonOrThrow();
+            collector.backward(out.mul(manager.create(new float[] {1f, -2f, 0.5f})).sum());
+        }
+    }
+
+    private static float[][] rows(HashedBag bag) {
+        float[] flat = bag.getParameters().get(0).getValue().getArray().toFloatArray();
+        float[][] rows = new float[VOCAB][];
+        for (int i = 0; i < VOCAB; i++) {
+            rows[i] = Arrays.copyOfRange(flat, i * DIM, (i + 1) * DIM);
+        }
+        return rows;
+    }
+
+    @Test
+    void rowWiseUpdateMovesOnlyTheRowsAStepTouchedAndMovesThemAsDenseAdamWould() {
+        HashedBag dense = bag();
+        HashedBag lazy = bag();
+        AdamOptimizer denseAdam = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager);
+        AdamOptimizer lazyAdam = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(lazy));
+        assertThat(HashedBag.tableIds(lazy)).hasSize(1);
+        float[][] start = rows(lazy);
+
+        backward(dense, 1, 2);
+        backward(lazy, 1, 2);
+        denseAdam.update(dense.getParameters());
+        lazyAdam.update(lazy.getParameters());
+        float[][] afterOne = rows(lazy);
+        assertThat(afterOne).isDeepEqualTo(rows(dense)); // the first step: m and v of untouched rows are zero anyway
+        assertThat(afterOne[1]).isNotEqualTo(start[1]);
+        assertThat(afterOne[3]).isEqualTo(start[3]);
+        assertThat(lazy.getParameters().get(0).getValue().getArray().getGradient().abs().sum().getFloat())
+                .isZero();
+
+        backward(dense, 3, 0); // 0 is padding: only row 3 has a gradient
+        backward(lazy, 3, 0);
+        denseAdam.update(dense.getParameters());
+        lazyAdam.update(lazy.getParameters());
+        float[][] afterTwo = rows(lazy);
+        float[][] denseTwo = rows(dense);
+        assertThat(afterTwo[1]).isEqualTo(afterOne[1]); // lazy: momentum does not carry an untouched row on
+        assertThat(denseTwo[1]).isNotEqualTo(afterOne[1]);
+        for (int d = 0; d < DIM; d++) {
+            assertThat(afterTwo[3][d]).isCloseTo(denseTwo[3][d], org.assertj.core.api.Assertions.within(1e-6f));
+        }
+        assertThat(afterTwo[3]).isNotEqualTo(start[3]);
+        assertThat(afterTwo[0]).isEqualTo(start[0]);
+    }
+
+    @Test
+    void parametersOutsideTheRowWiseSetTakeTheDenseUpdate() {
+        HashedBag plain = bag();
+        HashedBag other = bag();
+        AdamOptimizer adam = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager, Set.of("not a table"));
+        AdamOptimizer dense = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager);
+        for (float[] ids : new float[][] {{1, 2}, {3, 4}}) {
+            backward(plain, ids);
+            backward(other, ids);
+            adam.update(plain.getParameters());
+            dense.update(other.getParameters());
+        }
+        assertThat(rows(plain)).isDeepEqualTo(rows(other));
+    }
+}
