@@ -35,14 +35,14 @@ import java.util.Map;
 public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
-    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 65_536, 16, 1 << 24,
+    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
             "hashed feature buckets (word unigrams, bigrams, character n-grams); the model has vocab x token-dim weights; a"
                     + " step updates the rows its batch holds");
     public static final Setting<Integer> SENTENCE_CHAR_MIN = intSetting("sentence.char-ngram.min", 3, 1,
             HashedFeatures.MAX_CHAR_NGRAM, "shortest character n-gram hashed from each word (taken between boundary marks)");
-    public static final Setting<Integer> SENTENCE_CHAR_MAX = intSetting("sentence.char-ngram.max", 4, 1,
+    public static final Setting<Integer> SENTENCE_CHAR_MAX = intSetting("sentence.char-ngram.max", 5, 1,
             HashedFeatures.MAX_CHAR_NGRAM, "longest character n-gram hashed from each word, at least sentence.char-ngram.min");
-    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 256, 1, 4096,
+    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 192, 1, 4096,
             "features kept per sentence (unigrams first, then bigrams, then character n-grams)");
     public static final Setting<Integer> SENTENCE_TOKEN_DIM = intSetting("sentence.token-dim", 64, 1, 4096,
             "size of each feature's learned vector");
@@ -77,10 +77,6 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
             // SimCLR learns sentences better than MoCo on both Brown splits, on the feed (demo, seed 42: 0.224 ->
             // 0.252; seed 7: 0.141 -> 0.179, TF-IDF 0.253 / 0.155) at no lower speed; BENCHMARKS.md, issue 14
             .ownDefault(Settings.METHOD, "simclr")
-            // a larger table (affordable since a step updates only the rows it touches), character 3-4-grams
-            // rather than 3-5 with room for more of them, and a softer temperature: +0.9 points over three
-            // training seeds on the seed-42 split, +1.6 on the seed-7 split (bare loop; BENCHMARKS.md, issue 14)
-            .ownDefault(Settings.TEMPERATURE, "0.2")
             .configure(SentenceKind::new)
             .formats(SentenceFormats.all())
             .demo(SentenceDemo::create)

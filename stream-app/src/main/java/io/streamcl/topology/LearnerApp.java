@@ -130,7 +130,7 @@ public final class LearnerApp implements AutoCloseable {
         // a trainer's tick may hold a transaction for a second or two: leave ample room
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
-        // a trainer checkpoint is one record of up to 64 MiB (52 MB for the default sentence encoder, see
+        // a trainer checkpoint is one record of up to 64 MiB (about 27 MB for the default sentence encoder, see
         // DefaultCheckpointSizeTest): the producer's buffer must hold it whole, beside the records of the other tasks
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 4L * TopicSetup.MAX_MESSAGE_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);

@@ -203,7 +203,7 @@ class LearnerIT {
     @Test
     void shouldLearnImagesSentencesAndEventsTogetherEachWithItsOwnModel(Broker broker) throws Exception {
         // the default sentence encoder: its checkpoint (the largest of the defaults) must get through the changelog
-        Settings settings = settings(broker).with(Map.of("sentence.vocab-size", "65536", "sentence.token-dim", "64"));
+        Settings settings = settings(broker).with(Map.of("sentence.vocab-size", "32768", "sentence.token-dim", "64"));
         app = LearnerApp.start(settings, new PipelineMetrics());
         Random random = new Random(5);
         List<RawItem> items = new ArrayList<>();
