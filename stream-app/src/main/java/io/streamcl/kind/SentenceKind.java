@@ -71,7 +71,8 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
 
     /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
-            .settings(SettingGroup.of(SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_CHAR_MIN, SENTENCE_CHAR_MAX, SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT,
+            .settings(SettingGroup.of(SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_CHAR_MIN, SENTENCE_CHAR_MAX,
+                    SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT,
                     SENTENCE_EMBEDDING, SENTENCE_AUGMENT, SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER,
                     SENTENCE_MAX_CHARS))
             // SimCLR learns sentences better than MoCo on both Brown splits, on the feed (demo, seed 42: 0.224 ->

@@ -50,8 +50,8 @@ final class AdamOptimizer {
     /**
      * @param rowSparse ids of the lookup tables (see {@link HashedBag#tableIds}) updated row-wise: only the
      *     rows a step's gradient touches move, and only their moments decay (the "lazy Adam" of sparse
-     *     embeddings). A step reads a few hundred rows of a table of ten thousands, so the update costs
-     *     what the batch holds, not what the table holds.
+     *     embeddings). A batch touches a few thousand rows of a table of tens of thousands, so the update
+     *     costs what the batch holds; finding those rows is one pass over the gradient.
      */
     AdamOptimizer(float learningRate, LearningRateSchedule schedule, NDManager manager, Set<String> rowSparse) {
         this.learningRate = learningRate;
@@ -91,6 +91,9 @@ final class AdamOptimizer {
             NDArray size = g.abs();
             size.attach(scratch); // what is computed from an array joins its manager: all this goes with scratch
             NDArray touched = size.sum(new int[] {1}).gt(0).nonzero().reshape(-1);
+            if (touched.isEmpty()) {
+                return; // a batch of padding only: nothing moves, and the gradient is already zero
+            }
             NDIndex rows = new NDIndex("{}", touched);
             NDArray[] r = {values.get(rows), g.get(rows), mv[0].get(rows), mv[1].get(rows)};
             for (NDArray a : r) {

@@ -6,10 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A bag of hashed features: looks up a learned vector for each feature id and averages them over
@@ -60,8 +63,8 @@ public final class HashedBag extends AbstractBlock {
     }
 
     /** The ids of the tables of every bag in the block, at any depth: they are updated row-wise. */
-    public static java.util.Set<String> tableIds(ai.djl.nn.Block block) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+    public static Set<String> tableIds(Block block) {
+        Set<String> ids = new HashSet<>();
         if (block instanceof HashedBag bag) {
             ids.add(bag.table.getId());
         }
