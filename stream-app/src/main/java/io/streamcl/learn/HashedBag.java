@@ -2,6 +2,7 @@ package io.streamcl.learn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -10,7 +11,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -20,6 +24,13 @@ import java.util.Set;
  * input does.
  *
  * <p>Forward: (..., L) ids -> (..., dim). An all-padding bag gives zeros.
+ *
+ * <p>Two ways to the same mean, one per use. When training, the bags are one product of a sparse
+ * (bags x vocab) matrix, holding 1/count at each of a bag's ids, with the table: its backward is one
+ * tight pass over the ids that are there. The gather's backward (PyTorch's dense embedding backward)
+ * pays a kernel call per id, padding included, and was the largest part of a sentence's training step
+ * (BENCHMARKS.md, issue 14). Embedding keeps the gather, whose forward is the faster. The two agree to
+ * float rounding (HashedBagTest).
  */
 public final class HashedBag extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -48,12 +59,59 @@ public final class HashedBag extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.singletonOrThrow(); // (..., L)
         NDArray weights = ps.getValue(table, ids.getDevice(), training); // (V, dim)
+        return new NDList(training ? sparseMean(ids, weights) : gatheredMean(ids, weights));
+    }
+
+    private NDArray sparseMean(NDArray ids, NDArray weights) {
+        Shape shape = ids.getShape();
+        int length = (int) shape.get(shape.dimension() - 1);
+        int bags = (int) (shape.size() / length);
+        float[] flat = ids.toFloatArray();
+        int nonZero = 0;
+        for (float id : flat) {
+            if (id != 0f) {
+                nonZero++;
+            }
+        }
+        long[] coordinates = new long[2 * nonZero]; // the bag of each entry, then its id
+        float[] values = new float[nonZero];
+        int k = 0;
+        for (int bag = 0; bag < bags; bag++) {
+            int first = k;
+            for (int i = bag * length; i < (bag + 1) * length; i++) {
+                if (flat[i] != 0f) {
+                    coordinates[k] = bag;
+                    coordinates[nonZero + k++] = (long) flat[i];
+                }
+            }
+            Arrays.fill(values, first, k, 1f / (k - first));
+        }
+        NDArray weighting = sparse(ids.getManager(), coordinates, values, new Shape(bags, vocabSize));
+        return weighting.matMul(weights).reshape(shape.slice(0, shape.dimension() - 1).add(dim));
+    }
+
+    /**
+     * A COO matrix that owns its memory. DJL's {@code createCoo} frees the arrays it builds it from, whose
+     * memory the matrix still points at (a backward then read freed indices), so the matrix is built here
+     * from copies that libtorch owns and counts references to.
+     */
+    private static NDArray sparse(NDManager manager, long[] coordinates, float[] values, Shape shape) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray at = scratch.create(coordinates, new Shape(2, values.length)).duplicate();
+            NDArray of = scratch.create(values).duplicate();
+            NDArray matrix = JniUtils.createSparseCoo((PtNDArray) at, (PtNDArray) of, shape);
+            matrix.attach(manager);
+            return matrix;
+        }
+    }
+
+    private static NDArray gatheredMean(NDArray ids, NDArray weights) {
         NDArray index = ids.toType(DataType.INT64, false);
         NDArray vectors = ids.getNDArrayInternal().embedding(index, weights, SparseFormat.DENSE)
                 .singletonOrThrow(); // (..., L, dim)
         NDArray mask = ids.gt(0).toType(DataType.FLOAT32, false).expandDims(-1); // (..., L, 1), no gradient
         NDArray count = mask.sum(new int[] {-2}).clip(1, Integer.MAX_VALUE); // (..., 1)
-        return new NDList(vectors.mul(mask).sum(new int[] {-2}).div(count)); // (..., dim)
+        return vectors.mul(mask).sum(new int[] {-2}).div(count); // (..., dim)
     }
 
     @Override
