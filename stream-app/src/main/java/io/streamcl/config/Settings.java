@@ -91,6 +91,8 @@ public final class Settings {
             "the fraction of the learning rate the decay ends at (above 0, so a stream keeps being followed)");
     public static final Setting<Integer> REPLAY_UPDATES = intSetting("replay.updates-per-item", 10, 1, 1000,
             "how many training steps each item takes part in (replay, Purushwalkam et al. 2022)");
+    public static final Setting<Integer> TRAINER_THREADS = intSetting("trainer.threads", 0, 0, 1024,
+            "threads libtorch runs each trainer's operators on; 0: one per core (or OMP_NUM_THREADS)");
     public static final Setting<Integer> REPLAY_CAPACITY = intSetting("replay.capacity", 4096, 2, 1 << 22,
             "items held for replay; a step samples the batch from them");
     public static final Setting<Integer> REPLAY_MAX_BACKLOG = intSetting("replay.max-backlog", 16_384, 0, 1 << 24,
@@ -155,7 +157,7 @@ public final class Settings {
      * suits images (a learning rate, a batch) may not suit events, and an embedding size is the kind's own output.
      */
     public static final List<Setting<?>> PER_KIND = List.of(METHOD, BATCH_SIZE, TEMPERATURE, LEARNING_RATE,
-            EMBEDDING_DIM);
+            EMBEDDING_DIM, REPLAY_UPDATES, TRAINER_THREADS);
 
     /**
      * The settings every app has whatever its kinds, in the order of the README's table; {@code kinds} defaults to
@@ -169,7 +171,7 @@ public final class Settings {
                 KINDS.withDefault(String.join(",", kindNames)), DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE,
                 BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LOSS_SYMMETRIC, SNAPSHOT_ENCODER, LEARNING_RATE,
                 LEARNING_RATE_WARMUP, LEARNING_RATE_DECAY,
-                LEARNING_RATE_FLOOR, REPLAY_UPDATES, REPLAY_CAPACITY,
+                LEARNING_RATE_FLOOR, REPLAY_UPDATES, TRAINER_THREADS, REPLAY_CAPACITY,
                 REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
                 EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
                 PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS,

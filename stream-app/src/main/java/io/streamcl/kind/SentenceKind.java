@@ -40,9 +40,9 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
                     + " step updates the rows its batch holds");
     public static final Setting<Integer> SENTENCE_CHAR_MIN = intSetting("sentence.char-ngram.min", 3, 1,
             HashedFeatures.MAX_CHAR_NGRAM, "shortest character n-gram hashed from each word (taken between boundary marks)");
-    public static final Setting<Integer> SENTENCE_CHAR_MAX = intSetting("sentence.char-ngram.max", 5, 1,
+    public static final Setting<Integer> SENTENCE_CHAR_MAX = intSetting("sentence.char-ngram.max", 4, 1,
             HashedFeatures.MAX_CHAR_NGRAM, "longest character n-gram hashed from each word, at least sentence.char-ngram.min");
-    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 192, 1, 4096,
+    public static final Setting<Integer> SENTENCE_MAX_FEATURES = intSetting("sentence.max-features", 256, 1, 4096,
             "features kept per sentence (unigrams first, then bigrams, then character n-grams)");
     public static final Setting<Integer> SENTENCE_TOKEN_DIM = intSetting("sentence.token-dim", 64, 1, 4096,
             "size of each feature's learned vector");
@@ -78,6 +78,14 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
             // SimCLR learns sentences better than MoCo on both Brown splits, on the feed (demo, seed 42: 0.224 ->
             // 0.252; seed 7: 0.141 -> 0.179, TF-IDF 0.253 / 0.155) at no lower speed; BENCHMARKS.md, issue 14
             .ownDefault(Settings.METHOD, "simclr")
+            // with character 3-4-grams and 256 features, the one combination that gained on both splits and the feed;
+            // the sparse bag's backward made it affordable (BENCHMARKS.md, Sentences, 2026-12-03)
+            .ownDefault(Settings.TEMPERATURE, "0.2")
+            // sentences keep learning from more replays (bare loop, 20,000 sentences: 10 / 15 / 20 uses 0.271 / 0.276 /
+            // 0.279), and their step of small operators runs faster on one libtorch thread than on a team that the
+            // stream threads compete with (pipeline: 357.6 against 294.3 items/s); BENCHMARKS.md, Sentences
+            .ownDefault(Settings.REPLAY_UPDATES, "15")
+            .ownDefault(Settings.TRAINER_THREADS, "1")
             .configure(SentenceKind::new)
             .formats(SentenceFormats.all())
             .demo(SentenceDemo::create)

@@ -79,6 +79,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private final ConcurrentLinkedQueue<Snapshot> snapshots = new ConcurrentLinkedQueue<>();
     /** Null for a loop run by its caller. */
     private final Thread thread;
+    private final int intraOpThreads;
     private volatile boolean stopped;
     private volatile long learnerPendingUses;
     // offered items not yet counted in learnerPendingUses: an item leaves this count only after the learner's
@@ -118,8 +119,17 @@ public final class TrainingLoop<I> implements AutoCloseable {
      */
     public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
             Duration checkpointEvery, Consumer<StepResult> onStep, long offeredBefore) {
+        this(name, learner, maxBacklog, snapshotEvery, linger, checkpointEvery, onStep, offeredBefore, 0);
+    }
+
+    /**
+     * @param intraOpThreads how many threads libtorch runs the loop's operators on; 0 leaves libtorch's default
+     *     (one per core, or OMP_NUM_THREADS)
+     */
+    public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
+            Duration checkpointEvery, Consumer<StepResult> onStep, long offeredBefore, int intraOpThreads) {
         this(name, learner, maxBacklog, snapshotEvery, linger, checkpointEvery, onStep, offeredBefore, System::nanoTime,
-                true);
+                true, intraOpThreads);
     }
 
     /**
@@ -130,16 +140,17 @@ public final class TrainingLoop<I> implements AutoCloseable {
             int snapshotEvery, Duration linger, Duration checkpointEvery, Consumer<StepResult> onStep,
             long offeredBefore, LongSupplier clockNanos) {
         return new TrainingLoop<>(name, learner, maxBacklog, snapshotEvery, linger, checkpointEvery, onStep,
-                offeredBefore, clockNanos, false);
+                offeredBefore, clockNanos, false, 0);
     }
 
     private TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
             Duration checkpointEvery, Consumer<StepResult> onStep, long offeredBefore, LongSupplier clock,
-            boolean ownThread) {
-        if (snapshotEvery < 1 || maxBacklog < 0) {
-            throw new IllegalArgumentException("need snapshotEvery >= 1 and maxBacklog >= 0, got " + snapshotEvery
-                    + ", " + maxBacklog);
+            boolean ownThread, int intraOpThreads) {
+        if (snapshotEvery < 1 || maxBacklog < 0 || intraOpThreads < 0) {
+            throw new IllegalArgumentException("need snapshotEvery >= 1, maxBacklog >= 0 and intraOpThreads >= 0, got "
+                    + snapshotEvery + ", " + maxBacklog + ", " + intraOpThreads);
         }
+        this.intraOpThreads = intraOpThreads;
         this.learner = learner;
         this.maxBacklog = maxBacklog;
         this.snapshotEvery = snapshotEvery;
@@ -220,6 +231,9 @@ public final class TrainingLoop<I> implements AutoCloseable {
     }
 
     private void run() {
+        if (intraOpThreads > 0) {
+            IntraOpThreads.setForThisThread(intraOpThreads);
+        }
         try {
             while (!stopped) {
                 long wait = turn();

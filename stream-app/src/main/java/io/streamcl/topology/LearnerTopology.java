@@ -198,7 +198,7 @@ public final class LearnerTopology {
         ReplayPlan replay = replayPlan(s);
         return new TrainerProcessor.Plan(kind.name() + "-" + s.get(Settings.METHOD), trainer, device, replay,
                 s.get(Settings.REPLAY_MAX_BACKLOG), s.get(Settings.SNAPSHOT_EVERY), Duration.ofMillis(s.get(Settings.BATCH_LINGER_MS)),
-                Duration.ofMillis(s.get(Settings.CHECKPOINT_INTERVAL_MS)), promotionPlan(s));
+                Duration.ofMillis(s.get(Settings.CHECKPOINT_INTERVAL_MS)), promotionPlan(s), s.get(Settings.TRAINER_THREADS));
     }
 
     static PromotionPolicy.Plan promotionPlan(Settings s) {

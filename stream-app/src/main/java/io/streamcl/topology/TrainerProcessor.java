@@ -46,8 +46,10 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private static final AvroCodec<StoredCheckpoint> CHECKPOINTS = AvroCodec.of(StoredCheckpoint.class);
 
     /** What the trainer needs beyond the kind: settings already validated. */
+    /** @param intraOpThreads libtorch threads of the training loop's own thread; 0: libtorch's default */
     record Plan(String modelName, TrainerConfig trainer, ComputeDevice device, ReplayPlan replay, int maxBacklog,
-            int snapshotEvery, Duration linger, Duration checkpointEvery, PromotionPolicy.Plan promotion) {}
+            int snapshotEvery, Duration linger, Duration checkpointEvery, PromotionPolicy.Plan promotion,
+            int intraOpThreads) {}
 
     private final ItemKind<I> kind;
     private final Plan plan;
@@ -115,7 +117,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                         plan.checkpointEvery(), this::onStep, offered,
                         () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs()))
                 : new TrainingLoop<>(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
-                        plan.checkpointEvery(), this::onStep, offered);
+                        plan.checkpointEvery(), this::onStep, offered, plan.intraOpThreads());
         if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
             loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
         }
