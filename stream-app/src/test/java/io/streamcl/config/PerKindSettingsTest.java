@@ -27,6 +27,17 @@ class PerKindSettingsTest {
     }
 
     @Test
+    void shouldReplaySentencesMoreOftenOnOneLibtorchThreadAndLeaveTheOtherKindsAtTheSharedValues() {
+        Settings s = load(Map.of());
+        assertThat(s.forKind("sentence").get(Settings.REPLAY_UPDATES)).isEqualTo(15);
+        assertThat(s.forKind("sentence").get(Settings.TRAINER_THREADS)).isEqualTo(1);
+        assertThat(s.forKind("image").get(Settings.REPLAY_UPDATES)).isEqualTo(10);
+        assertThat(s.forKind("image").get(Settings.TRAINER_THREADS)).isZero();
+        assertThat(load(Map.of("replay.updates-per-item", "5")).forKind("sentence").get(Settings.REPLAY_UPDATES))
+                .as("a shared value the user set wins over the kind's default").isEqualTo(5);
+    }
+
+    @Test
     void shouldGiveEveryKindTheSharedValueWhenItHasNoneOfItsOwn() {
         Settings s = load(Map.of("learning.rate", "0.002"));
         assertThat(s.forKind("image").get(Settings.LEARNING_RATE)).isEqualTo(0.002f);

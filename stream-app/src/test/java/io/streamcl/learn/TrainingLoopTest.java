@@ -1,6 +1,7 @@
 package io.streamcl.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import io.streamcl.config.Settings;
@@ -44,6 +45,27 @@ class TrainingLoopTest {
         assertThat(run.last.step()).isBetween(40L * USES / BATCH, 40L * USES / BATCH + 2);
         assertThat(run.last.itemsSeen()).isEqualTo(40);
         assertThat(run.last.checkpoint()).as("a caught-up snapshot carries the whole trainer").isNotNull();
+    }
+
+    @Test
+    void shouldRunItsStepsOnTheLibtorchThreadsItWasGiven() throws Exception {
+        assumeTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self")),
+                "the per-thread count needs libgomp found through /proc (Linux)");
+        SentenceKind kind = kind();
+        List<String> words = SentenceText.words("a sentence for a step");
+        List<Integer> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TrainingLoop<List<String>> loop = new TrainingLoop<>("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 1_000, USES, 1)), 1_000, 1_000, LINGER,
+                Duration.ofHours(1), r -> threads.add(IntraOpThreads.ofThisThread()), 0, 1)) {
+            for (int i = 0; i < 2 * BATCH; i++) {
+                loop.offer("s" + i, words);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (threads.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(threads).as("libtorch threads of the loop's thread at each step").isNotEmpty().containsOnly(1);
     }
 
     @Test
