@@ -2,6 +2,7 @@ package io.streamcl.bench;
 
 import io.streamcl.kind.ItemKind;
 import io.streamcl.learn.ContrastiveTrainer;
+import io.streamcl.learn.IntraOpThreads;
 import io.streamcl.learn.ItemLearner;
 import io.streamcl.learn.ReplayPlan;
 import io.streamcl.learn.StepResult;
@@ -52,7 +53,18 @@ public final class BareLoop {
     /** Learns every item fully (all its replay uses), as the pipeline's trainer would. */
     public static <I> Result run(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan, List<String> ids,
             List<I> items) {
-        return OwnThread.call(THREAD_NAME, () -> runHere(kind, trainer, plan, ids, items));
+        return run(kind, trainer, plan, ids, items, 0);
+    }
+
+    /** The same, its operators on {@code intraOpThreads} libtorch threads as the kind's trainer would be (0: the default). */
+    public static <I> Result run(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan, List<String> ids,
+            List<I> items, int intraOpThreads) {
+        return OwnThread.call(THREAD_NAME, () -> {
+            if (intraOpThreads > 0) {
+                IntraOpThreads.setForThisThread(intraOpThreads);
+            }
+            return runHere(kind, trainer, plan, ids, items);
+        });
     }
 
     private static <I> Result runHere(ItemKind<I> kind, Supplier<ContrastiveTrainer> trainer, ReplayPlan plan,

@@ -57,7 +57,7 @@ public record BenchRun(Settings settings, Path images, List<RawItem> pool, int i
         }
         return BareLoop.run(k, () -> ComputeDevice.resolve(s.get(Settings.DEVICE))
                 .trainer(k.encoderSpec(), LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s),
-                raw.stream().map(RawItem::getId).toList(), decoded);
+                raw.stream().map(RawItem::getId).toList(), decoded, s.get(Settings.TRAINER_THREADS));
     }
 
     /** One pipeline run of {@link #runItems()}, learned in full. */

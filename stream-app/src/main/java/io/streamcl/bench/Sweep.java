@@ -150,7 +150,8 @@ public final class Sweep<I> {
         Settings s = variantSettings.forKind(kinds.apply(variantSettings).name()); // as the pipeline's trainer sees them
         StandaloneKind<I> kind = kinds.apply(s);
         BareLoop.Result run = BareLoop.run(kind, () -> device.trainer(kind.encoderSpec(),
-                LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s), ids, train);
+                LearnerTopology.trainerConfig(s), null, 0), LearnerTopology.replayPlan(s), ids, train,
+                s.get(Settings.TRAINER_THREADS));
         try (Embedder e = device.embedder(kind.encoderSpec(), run.parameters())) {
             return new Point(v.label(), v.setting().name(), value, variant, run, comparison.apply(kind).encoder(e));
         }
