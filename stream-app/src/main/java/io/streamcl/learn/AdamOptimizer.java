@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -30,6 +29,9 @@ import java.util.Set;
  * </pre>
  *
  * DJL's own Adam keeps m and v private, which is why this class exists.
+ *
+ * <p>The lookup tables of {@link HashedBag}s (the ids given as row-wise) are updated row by row, only the rows a
+ * step read ("lazy Adam"): a row nobody read keeps its weights, and its m and v do not decay.
  */
 final class AdamOptimizer {
     private static final float BETA1 = 0.9f;
@@ -63,6 +65,16 @@ final class AdamOptimizer {
 
     /** One update of every parameter that has a gradient; the gradients are zeroed. */
     void update(PairList<String, Parameter> parameters) {
+        update(parameters, null);
+    }
+
+    /**
+     * One update of every parameter that has a gradient, the tables' rows by what {@code touches} recorded
+     * (their own gradients are not read); the gradients are zeroed.
+     *
+     * @param touches the rows the step's forward read, or null: the tables' rows by their own gradients
+     */
+    void update(PairList<String, Parameter> parameters, RowTouches touches) {
         updates++;
         float rate = (float) (learningRate * schedule.factor(updates));
         float corrected = (float) (rate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
@@ -74,7 +86,15 @@ final class AdamOptimizer {
             try (NDArray g = w.getGradient()) {
                 NDArray[] mv = moments.computeIfAbsent(p.getValue().getId(), id -> new NDArray[] {
                     manager.zeros(w.getShape(), w.getDataType()), manager.zeros(w.getShape(), w.getDataType())});
-                if (rowSparse.contains(p.getValue().getId())) {
+                String id = p.getValue().getId();
+                if (rowSparse.contains(id) && touches != null) {
+                    if (touches.tables().contains(id)) {
+                        try (NDManager scratch = w.getManager().newSubManager()) {
+                            RowTouches.Rows read = touches.rows(id, scratch);
+                            updateRows(w, read.ids(), read.gradient(), mv, rate, corrected, scratch);
+                        }
+                    } // else no row was read, and none moves
+                } else if (rowSparse.contains(id)) {
                     updateRows(w, g, mv, rate, corrected);
                 } else {
                     w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), rate,
@@ -87,34 +107,35 @@ final class AdamOptimizer {
     /** Adam on the rows of a 2-D table whose gradient is not zero; those gradient rows are zeroed. */
     private static void updateRows(NDArray w, NDArray g, NDArray[] mv, float rate, float corrected) {
         try (NDManager scratch = w.getManager().newSubManager()) {
-            NDArray values = w.stopGradient(); // the same storage, outside autograd: a leaf may not be written in place
-            values.attach(scratch);
             NDArray size = g.abs();
             size.attach(scratch); // what is computed from an array joins its manager: all this goes with scratch
             NDArray touched = size.sum(new int[] {1}).gt(0).nonzero().reshape(-1);
             if (touched.isEmpty()) {
                 return; // a batch of padding only: nothing moves, and the gradient is already zero
             }
-            NDIndex rows = new NDIndex("{}", touched);
-            NDArray[] r = {rowsOf(values, touched), rowsOf(g, touched), rowsOf(mv[0], touched), rowsOf(mv[1], touched)};
-            for (NDArray a : r) {
-                a.attach(scratch);
-            }
-            r[0].getNDArrayInternal().adamUpdate(new NDList(r), new NDList(r[0]), rate, corrected, 0f, 1f, -1f,
-                    BETA1, BETA2, EPSILON, true, false);
-            values.set(rows, r[0]);
-            mv[0].set(rows, r[2]);
-            mv[1].set(rows, r[3]);
-            g.set(rows, 0f);
+            NDArray gradient = HashedBag.rowsOf(g, touched);
+            gradient.attach(scratch);
+            updateRows(w, touched, gradient, mv, rate, corrected, scratch);
+            g.set(new NDIndex("{}", touched), 0f);
         }
     }
 
-    /**
-     * The rows of a table at these indices, by libtorch's embedding lookup (an index_select): a third of the
-     * time that indexing by an array takes for the same rows, and what the update spent most of its time on.
-     */
-    private static NDArray rowsOf(NDArray table, NDArray indices) {
-        return table.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
+    /** Adam on the rows of a 2-D table at these (N) indices, given their (N, dim) gradient. */
+    private static void updateRows(NDArray w, NDArray indices, NDArray gradient, NDArray[] mv, float rate,
+            float corrected, NDManager scratch) {
+        NDArray values = w.stopGradient(); // the same storage, outside autograd: a leaf may not be written in place
+        values.attach(scratch);
+        NDArray[] r = {HashedBag.rowsOf(values, indices), gradient, HashedBag.rowsOf(mv[0], indices),
+            HashedBag.rowsOf(mv[1], indices)};
+        for (NDArray a : r) {
+            a.attach(scratch);
+        }
+        r[0].getNDArrayInternal().adamUpdate(new NDList(r), new NDList(r[0]), rate, corrected, 0f, 1f, -1f,
+                BETA1, BETA2, EPSILON, true, false);
+        NDIndex rows = new NDIndex("{}", indices);
+        values.set(rows, r[0]);
+        mv[0].set(rows, r[2]);
+        mv[1].set(rows, r[3]);
     }
 
     /** The update count and each parameter's m and v, keyed by parameter name (stable across processes). */

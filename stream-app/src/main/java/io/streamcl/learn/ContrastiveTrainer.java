@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Trains one encoder contrastively, one batch of positive pairs at a time. Knows nothing of where
@@ -48,6 +49,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
     private final ParameterStore queryStore;
     private final ContrastiveObjective objective;
     private final AdamOptimizer optimizer;
+    private final Set<String> tables; // ids of the lookup tables, updated by the rows a step read
     private long steps;
     /** The last checkpoint taken, or restored: where a diverged trainer goes back to. */
     private byte[] lastGood;
@@ -74,7 +76,8 @@ public final class ContrastiveTrainer implements AutoCloseable {
         manager = NDManager.newBaseManager(device, "PyTorch");
         query = spec.newEncoder();
         queryStore = new ParameterStore(manager, false);
-        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager, HashedBag.tableIds(query));
+        tables = HashedBag.tableIds(query);
+        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager, tables);
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
         synchronized (RANDOM_LOCK) {
@@ -148,24 +151,32 @@ public final class ContrastiveTrainer implements AutoCloseable {
             long tBackward;
             long tOptimizer;
             synchronized (GRADIENT_LOCK) {
-                try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                    NDArray logQ = keyLogQ == null ? null : sm.create(keyLogQ); // (B)
-                    ContrastiveObjective.Forward forward = objectiveStep.forward(this::project, logQ);
-                    loss = forward.loss().getFloat(); // waits for the forward pass
-                    if (!Float.isFinite(loss)) {
-                        return discarded(loss, b, t0, "loss " + loss);
+                RowTouches touches = RowTouches.startOn(query);
+                try {
+                    try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                        NDArray logQ = keyLogQ == null ? null : sm.create(keyLogQ); // (B)
+                        ContrastiveObjective.Forward forward = objectiveStep.forward(this::project, logQ);
+                        loss = forward.loss().getFloat(); // waits for the forward pass
+                        if (!Float.isFinite(loss)) {
+                            return discarded(loss, b, t0, "loss " + loss);
+                        }
+                        tBackward = System.nanoTime();
+                        gc.backward(forward.loss());
+                        top1 = positiveTop1(forward.anchors(), forward.positives(), sm, b);
                     }
-                    tBackward = System.nanoTime();
-                    gc.backward(forward.loss());
-                    top1 = positiveTop1(forward.anchors(), forward.positives(), sm, b);
+                    if (!finiteSum(query, true, tables) || !touches.finiteGradients()) {
+                        return discarded(loss, b, t0, "a non-finite gradient");
+                    }
+                    tOptimizer = System.nanoTime();
+                    optimizer.update(query.getParameters(), touches);
+                } finally {
+                    touches.stop();
                 }
-                if (!finiteSum(query, true)) {
-                    return discarded(loss, b, t0, "a non-finite gradient");
-                }
-                tOptimizer = System.nanoTime();
-                optimizer.update(query.getParameters());
             }
-            if (!finiteSum(query, false)) { // the update itself overflowed: nothing to discard it to but the last state
+            // the update itself overflowed: nothing to discard it to but the last state. The tables are not read
+            // (a pass over every row a step): Adam moves a row by a few learning rates at most, given the finite
+            // gradients checked above, so a finite row stays finite
+            if (!finiteSum(query, false, tables)) {
                 LOG.warn("step {} made a parameter non-finite (loss {}): the trainer goes back to its state at step {}",
                         steps + 1, loss, restoreLastGood());
                 return new StepResult(steps, loss, Float.NaN, b, ms(t0, System.nanoTime()), NO_PHASES,
@@ -203,11 +214,15 @@ public final class ContrastiveTrainer implements AutoCloseable {
                 StepResult.Outcome.RESTORED);
     }
 
-    /** Whether the parameters (or their gradients) sum to a finite number: one value per array to read. */
-    private static boolean finiteSum(ContrastiveEncoder encoder, boolean gradients) {
+    /**
+     * Whether the parameters (or their gradients) sum to a finite number: one value per array to read.
+     *
+     * @param skipped ids of parameters not to read (the tables, whose gradients the step's touches hold)
+     */
+    private static boolean finiteSum(ContrastiveEncoder encoder, boolean gradients, Set<String> skipped) {
         double sum = 0;
         for (Parameter p : encoder.getParameters().values()) {
-            if (gradients && !p.getArray().hasGradient()) { // batch norm's running statistics
+            if (gradients && !p.getArray().hasGradient() || skipped.contains(p.getId())) { // batch norm's statistics
                 continue;
             }
             NDArray a = gradients ? p.getArray().getGradient() : p.getArray();

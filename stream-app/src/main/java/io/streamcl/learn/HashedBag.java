@@ -14,8 +14,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -38,6 +40,7 @@ public final class HashedBag extends AbstractBlock {
     private final int vocabSize;
     private final int dim;
     private final Parameter table;
+    private RowTouches recording; // null but during a trainer's step: see RowTouches
 
     public HashedBag(int vocabSize, int dim) {
         super(VERSION);
@@ -59,10 +62,15 @@ public final class HashedBag extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.singletonOrThrow(); // (..., L)
         NDArray weights = ps.getValue(table, ids.getDevice(), training); // (V, dim)
-        return new NDList(training ? sparseMean(ids, weights) : gatheredMean(ids, weights));
+        RowTouches touches = weights.hasGradient() ? recording : null;
+        return new NDList(training ? sparseMean(ids, weights, touches) : gatheredMean(ids, weights));
     }
 
-    private NDArray sparseMean(NDArray ids, NDArray weights) {
+    /**
+     * The mean through a sparse (bags x columns) matrix. With touches, its columns are the distinct ids of
+     * the batch, read into a leaf that the touches keep; without, they are the whole table's rows.
+     */
+    private NDArray sparseMean(NDArray ids, NDArray weights, RowTouches touches) {
         Shape shape = ids.getShape();
         int length = (int) shape.get(shape.dimension() - 1);
         int bags = (int) (shape.size() / length);
@@ -73,21 +81,53 @@ public final class HashedBag extends AbstractBlock {
                 nonZero++;
             }
         }
-        long[] coordinates = new long[2 * nonZero]; // the bag of each entry, then its id
+        if (touches == null || nonZero == 0) { // nothing read: no touch, and the table's gradient stays zero
+            return sparseMean(ids.getManager(), flat, bags, length, nonZero, null, weights, vocabSize, shape);
+        }
+        int[] column = new int[vocabSize]; // id -> 1 + its column among the distinct ids read; 0: not read
+        long[] read = new long[Math.min(nonZero, vocabSize)];
+        int distinct = 0;
+        for (float f : flat) {
+            int id = (int) f;
+            if (id != 0 && column[id] == 0) {
+                read[distinct] = id;
+                column[id] = ++distinct;
+            }
+        }
+        long[] readIds = Arrays.copyOf(read, distinct);
+        NDManager step = ids.getManager();
+        NDArray values = weights.stopGradient(); // the same storage, outside autograd
+        values.attach(step);
+        NDArray rows = rowsOf(values, step.create(readIds)); // (distinct, dim), a leaf of the step's graph
+        rows.setRequiresGradient(true);
+        touches.add(table.getId(), readIds, rows);
+        return sparseMean(step, flat, bags, length, nonZero, column, rows, distinct, shape);
+    }
+
+    /** @param column null: a column per table row; else id -> 1 + its column */
+    private NDArray sparseMean(NDManager manager, float[] flat, int bags, int length, int nonZero, int[] column,
+            NDArray rows, int columns, Shape shape) {
+        long[] coordinates = new long[2 * nonZero]; // the bag of each entry, then its column
         float[] values = new float[nonZero];
         int k = 0;
         for (int bag = 0; bag < bags; bag++) {
             int first = k;
             for (int i = bag * length; i < (bag + 1) * length; i++) {
                 if (flat[i] != 0f) {
+                    int id = (int) flat[i];
                     coordinates[k] = bag;
-                    coordinates[nonZero + k++] = (long) flat[i];
+                    coordinates[nonZero + k++] = column == null ? id : column[id] - 1;
                 }
             }
             Arrays.fill(values, first, k, 1f / (k - first));
         }
-        NDArray weighting = sparse(ids.getManager(), coordinates, values, new Shape(bags, vocabSize));
-        return weighting.matMul(weights).reshape(shape.slice(0, shape.dimension() - 1).add(dim));
+        NDArray weighting = sparse(manager, coordinates, values, new Shape(bags, columns));
+        return weighting.matMul(rows).reshape(shape.slice(0, shape.dimension() - 1).add(dim));
+    }
+
+    /** Rows of a (V, dim) table by (N) int64 indices, as libtorch's index_select: (N, dim). */
+    static NDArray rowsOf(NDArray table, NDArray indices) {
+        return table.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
     /**
@@ -95,7 +135,7 @@ public final class HashedBag extends AbstractBlock {
      * memory the matrix still points at (a backward then read freed indices), so the matrix is built here
      * from copies that libtorch owns and counts references to.
      */
-    private static NDArray sparse(NDManager manager, long[] coordinates, float[] values, Shape shape) {
+    static NDArray sparse(NDManager manager, long[] coordinates, float[] values, Shape shape) {
         try (NDManager scratch = manager.newSubManager()) {
             NDArray at = scratch.create(coordinates, new Shape(2, values.length)).duplicate();
             NDArray of = scratch.create(values).duplicate();
@@ -123,11 +163,23 @@ public final class HashedBag extends AbstractBlock {
     /** The ids of the tables of every bag in the block, at any depth: they are updated row-wise. */
     public static Set<String> tableIds(Block block) {
         Set<String> ids = new HashSet<>();
-        if (block instanceof HashedBag bag) {
-            ids.add(bag.table.getId());
-        }
-        block.getChildren().values().forEach(child -> ids.addAll(tableIds(child)));
+        bagsOf(block).forEach(bag -> ids.add(bag.table.getId()));
         return ids;
+    }
+
+    /** Every bag in the block, at any depth. */
+    static List<HashedBag> bagsOf(Block block) {
+        List<HashedBag> bags = new ArrayList<>();
+        if (block instanceof HashedBag bag) {
+            bags.add(bag);
+        }
+        block.getChildren().values().forEach(child -> bags.addAll(bagsOf(child)));
+        return bags;
+    }
+
+    /** @param touches where training forwards record the rows they read from now on; null: nowhere */
+    void recordInto(RowTouches touches) {
+        this.recording = touches;
     }
 
     public int vocabSize() {

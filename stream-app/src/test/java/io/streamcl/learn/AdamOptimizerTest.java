@@ -51,6 +51,17 @@ class AdamOptimizerTest {
         }
     }
 
+    /** As {@link #backward(HashedBag, float...)}, the bag recording the rows it reads into touches. */
+    private RowTouches backwardTouching(HashedBag bag, float... ids) {
+        RowTouches touches = RowTouches.startOn(bag);
+        try {
+            backward(bag, ids);
+        } finally {
+            touches.stop();
+        }
+        return touches;
+    }
+
     private static float[][] rows(HashedBag bag) {
         float[] flat = bag.getParameters().get(0).getValue().getArray().toFloatArray();
         float[][] rows = new float[VOCAB][];
@@ -94,6 +105,34 @@ class AdamOptimizerTest {
         }
         assertThat(afterTwo[3]).isNotEqualTo(start[3]);
         assertThat(afterTwo[0]).isEqualTo(start[0]);
+    }
+
+    @Test
+    void rowsReadIntoTouchesMoveAsTheTablesOwnGradientMovesThem() {
+        HashedBag byGradient = bag();
+        HashedBag byTouches = bag();
+        AdamOptimizer one = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(byGradient));
+        AdamOptimizer other = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(byTouches));
+        float[][] start = rows(byTouches);
+        for (float[] ids : new float[][] {{1, 2, 2, 0}, {3, 1, 0, 0}, {5, 5, 5, 2}}) {
+            backward(byGradient, ids);
+            one.update(byGradient.getParameters());
+            RowTouches touches = backwardTouching(byTouches, ids);
+            other.update(byTouches.getParameters(), touches);
+        }
+        float[][] expected = rows(byGradient);
+        float[][] actual = rows(byTouches);
+        for (int r = 0; r < VOCAB; r++) {
+            for (int d = 0; d < DIM; d++) {
+                assertThat(actual[r][d]).as("row %d, %d", r, d).isCloseTo(expected[r][d], within(1e-6f));
+            }
+        }
+        assertThat(byTouches.getParameters().get(0).getValue().getArray().getGradient().abs().sum().getFloat())
+                .isZero(); // the rows' gradients went to the touches, not through the table
+        assertThat(actual[5]).isNotEqualTo(start[5]);
+        assertThat(actual[4]).isEqualTo(start[4]); // never read
     }
 
     @Test

@@ -35,6 +35,58 @@ class ContrastiveTrainerTest {
         }
     }
 
+    /** The table of a text encoder's parameters, (vocab, tokenDim) rows. */
+    private static float[][] table(TextEncoderSpec spec, byte[] parameters) {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            ContrastiveEncoder encoder = spec.newEncoder();
+            encoder.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, spec.inputShape(1));
+            ContrastiveTrainer.loadInto(encoder, m, parameters);
+            float[] flat = encoder.getParameters().stream().filter(p -> p.getKey().endsWith("table")).findFirst()
+                    .orElseThrow().getValue()
+                    .getArray().toFloatArray();
+            float[][] rows = new float[spec.vocabSize()][];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = java.util.Arrays.copyOfRange(flat, r * spec.tokenDim(), (r + 1) * spec.tokenDim());
+            }
+            return rows;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TrainerConfig.Method.class)
+    void aTextEncodersStepMovesTheTableRowsItsBatchReadAndNoOther(TrainerConfig.Method method) {
+        TextEncoderSpec spec = new TextEncoderSpec(64, 6, 4, 0f, 8, 4);
+        TrainerConfig config = new TrainerConfig(method, Similarity.COSINE, 0.2f, 1f, 0.9f, 16, 0.01f, 1);
+        Random random = new Random(13);
+        List<float[]> first = new java.util.ArrayList<>();
+        List<float[]> second = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) { // ids 1..31 only, some padding; both views read the same ids (moco: f_q sees one)
+            float[] ids = {1 + random.nextInt(31), 1 + random.nextInt(31), 1 + random.nextInt(31), 0, 0, 0};
+            first.add(ids);
+            second.add(new float[] {ids[2], ids[0], ids[1], 0, 0, 0});
+        }
+        try (ContrastiveTrainer trainer = new ContrastiveTrainer(spec, config, Device.cpu(), null, 0)) {
+            float[][] before = table(spec, trainer.saveParameters());
+            assertThat(trainer.step(first, second, ids(8, 1)).loss()).isFinite();
+            float[][] after = table(spec, trainer.saveParameters());
+            java.util.Set<Integer> read = new java.util.HashSet<>();
+            for (List<float[]> views : List.of(first, second)) {
+                views.forEach(v -> {
+                    for (float id : v) {
+                        read.add((int) id);
+                    }
+                });
+            }
+            for (int r = 1; r < spec.vocabSize(); r++) {
+                if (read.contains(r)) {
+                    assertThat(after[r]).as("row %d, read", r).isNotEqualTo(before[r]);
+                } else {
+                    assertThat(after[r]).as("row %d, never read", r).isEqualTo(before[r]);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TrainerConfig.Method.class)
     void aBatchNormEncoderShouldTrainAndEmbedAnItemAloneAsInABatch(TrainerConfig.Method method) {
