@@ -181,11 +181,11 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     /** The trainer exactly as it was at its last checkpoint, or null when there is none it can use. */
     private ContrastiveTrainer restoreFromCheckpoint() {
-        byte[] stored = checkpoints.get(kind.name());
-        if (stored == null) {
-            return null;
-        }
         try {
+            byte[] stored = ChunkedValues.get(checkpoints, kind.name());
+            if (stored == null) {
+                return null;
+            }
             StoredCheckpoint c = CHECKPOINTS.decode(stored);
             if (!kind.encoderSpec(c.getEncoderConfig()).equals(kind.encoderSpec())) {
                 LOG.info("{} trainer: the checkpoint is of another encoder ({}); not resumed", kind.name(),
@@ -388,7 +388,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** Keeps the snapshot's checkpoint, when it carries one, as the trainer's state at the current version. */
     private void storeCheckpoint(TrainingLoop.Snapshot snapshot) {
         if (snapshot.checkpoint() != null) {
-            checkpoints.put(kind.name(), CHECKPOINTS.encode(new StoredCheckpoint(version,
+            ChunkedValues.put(checkpoints, kind.name(), CHECKPOINTS.encode(new StoredCheckpoint(version,
                     kind.encoderSpec().config(), ByteBuffer.wrap(snapshot.checkpoint()))));
         }
     }

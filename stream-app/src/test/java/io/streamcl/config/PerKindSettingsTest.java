@@ -33,6 +33,8 @@ class PerKindSettingsTest {
         assertThat(s.forKind("sentence").get(Settings.TRAINER_THREADS)).isEqualTo(1);
         assertThat(s.forKind("image").get(Settings.REPLAY_UPDATES)).isEqualTo(10);
         assertThat(s.forKind("image").get(Settings.TRAINER_THREADS)).isZero();
+        assertThat(s.forKind("sentence").get(Settings.SNAPSHOT_EVERY)).isEqualTo(100);
+        assertThat(s.forKind("image").get(Settings.SNAPSHOT_EVERY)).isEqualTo(50);
         assertThat(load(Map.of("replay.updates-per-item", "5")).forKind("sentence").get(Settings.REPLAY_UPDATES))
                 .as("a shared value the user set wins over the kind's default").isEqualTo(5);
     }

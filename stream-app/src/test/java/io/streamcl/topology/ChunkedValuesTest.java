@@ -1,0 +1,73 @@
+package io.streamcl.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Values larger than a record, stored in parts and read back whole, or refused when the parts do not agree. */
+class ChunkedValuesTest {
+    private KeyValueStore<String, byte[]> store;
+
+    @BeforeEach
+    void open() {
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("values"), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] b = new byte[length];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aSmallValueIsStoredWholeAndALargeOneInPartsNoneOverThePartSize() {
+        byte[] small = bytes(1000, 1);
+        ChunkedValues.put(store, "image", small);
+        assertThat(store.get("image")).isEqualTo(small);
+        assertThat(ChunkedValues.get(store, "image")).isEqualTo(small);
+
+        byte[] large = bytes(2 * ChunkedValues.PART_BYTES + 5, 2);
+        ChunkedValues.put(store, "image", large);
+        assertThat(ChunkedValues.get(store, "image")).isEqualTo(large);
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.get("image/part-" + i)).hasSizeLessThanOrEqualTo(ChunkedValues.PART_BYTES);
+        }
+        assertThat(store.get("image").length).isLessThan(64);
+
+        ChunkedValues.put(store, "image", small); // smaller again: the parts go
+        assertThat(ChunkedValues.get(store, "image")).isEqualTo(small);
+        assertThat(store.get("image/part-0")).isNull();
+        assertThat(store.get("image/part-2")).isNull();
+        assertThat(ChunkedValues.get(store, "nothing")).isNull();
+    }
+
+    @Test
+    void partsOfTwoValuesOrAMissingPartAreRefusedNotJoined() {
+        ChunkedValues.put(store, "sentence", bytes(ChunkedValues.PART_BYTES + 10, 3));
+        byte[] header = store.get("sentence");
+        ChunkedValues.put(store, "sentence", bytes(ChunkedValues.PART_BYTES + 10, 4));
+        store.put("sentence", header); // the first value's header over the second's parts
+        assertThatThrownBy(() -> ChunkedValues.get(store, "sentence"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of one value");
+
+        store.delete("sentence/part-1");
+        assertThatThrownBy(() -> ChunkedValues.get(store, "sentence"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 2 of 2 is missing");
+    }
+}
