@@ -28,11 +28,15 @@ import java.util.Set;
  * <p>Forward: (..., L) ids -> (..., dim). An all-padding bag gives zeros.
  *
  * <p>Two ways to the same mean, one per use. When training, the bags are one product of a sparse
- * (bags x vocab) matrix, holding 1/count at each of a bag's ids, with the table: its backward is one
+ * (bags x rows) matrix, holding 1/count at each of a bag's ids, with the rows: its backward is one
  * tight pass over the ids that are there. The gather's backward (PyTorch's dense embedding backward)
  * pays a kernel call per id, padding included, and was the largest part of a sentence's training step
  * (BENCHMARKS.md, issue 14). Embedding keeps the gather, whose forward is the faster. The two agree to
  * float rounding (HashedBagTest).
+ *
+ * <p>The rows are the whole table, or, during a trainer's step ({@link RowTouches}), only the distinct rows
+ * the batch read, copied into a leaf whose gradient the optimizer applies to the table: a step then costs
+ * what the batch reads, not what the table holds.
  */
 public final class HashedBag extends AbstractBlock {
     private static final byte VERSION = 1;

@@ -135,6 +135,47 @@ class AdamOptimizerTest {
         assertThat(actual[4]).isEqualTo(start[4]); // never read
     }
 
+    /** Two forwards of one step, their outputs' weighted sums added as the loss. */
+    private void backwardTwice(HashedBag bag, float[] first, float[] second) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray a = bag.forward(ps, new NDList(manager.create(first, new Shape(1, first.length))), true)
+                    .singletonOrThrow();
+            NDArray b = bag.forward(ps, new NDList(manager.create(second, new Shape(1, second.length))), true)
+                    .singletonOrThrow();
+            NDArray weights = manager.create(new float[] {1f, -2f, 0.5f});
+            collector.backward(a.mul(weights).sum().add(b.mul(weights).sum()));
+        }
+    }
+
+    @Test
+    void rowsTwoForwardsOfAStepReadTakeTheSumOfTheirGradients() {
+        HashedBag byGradient = bag();
+        HashedBag byTouches = bag();
+        AdamOptimizer one = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(byGradient));
+        AdamOptimizer other = new AdamOptimizer(0.1f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(byTouches));
+        float[] first = {1, 2, 0};
+        float[] second = {2, 2, 4}; // row 2 read by both
+        backwardTwice(byGradient, first, second);
+        one.update(byGradient.getParameters());
+        RowTouches touches = RowTouches.startOn(byTouches);
+        try {
+            backwardTwice(byTouches, first, second);
+        } finally {
+            touches.stop();
+        }
+        other.update(byTouches.getParameters(), touches);
+        float[][] expected = rows(byGradient);
+        float[][] actual = rows(byTouches);
+        for (int r = 0; r < VOCAB; r++) {
+            for (int d = 0; d < DIM; d++) {
+                assertThat(actual[r][d]).as("row %d, %d", r, d).isCloseTo(expected[r][d], within(1e-6f));
+            }
+        }
+    }
+
     @Test
     void parametersOutsideTheRowWiseSetTakeTheDenseUpdate() {
         HashedBag plain = bag();
