@@ -297,7 +297,13 @@ public final class ContrastiveTrainer implements AutoCloseable {
     }
 
     static byte[] saveParameters(ContrastiveEncoder encoder) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+        long values = 0;
+        for (Parameter p : encoder.getParameters().values()) {
+            values += p.getArray().size();
+        }
+        // float32 values and DJL's headers: sized so that tens of MB of a large table are not copied as it grows
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16,
+                values * Float.BYTES + (1 << 16)));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             encoder.saveParameters(out);
         } catch (IOException e) {
@@ -328,7 +334,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
 
     private byte[] writeCheckpoint() {
         byte[] objectiveState = objective.saveState();
-        return CHECKPOINTS.encode(TrainerCheckpoint.newBuilder()
+        return CHECKPOINTS.encodeLarge(TrainerCheckpoint.newBuilder()
                 .setSteps(steps)
                 .setObjective(config.method().name())
                 .setQueryParameters(ByteBuffer.wrap(saveParameters(query)))

@@ -1,10 +1,10 @@
 package io.streamcl.learn;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,7 +76,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     /** Nanoseconds, as {@link System#nanoTime}. */
     private final LongSupplier clock;
     private final BlockingQueue<Offered<I>> incoming = new LinkedBlockingQueue<>();
-    private final ConcurrentLinkedQueue<Snapshot> snapshots = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>(); // guarded by itself
     /** Null for a loop run by its caller. */
     private final Thread thread;
     private final int intraOpThreads;
@@ -184,11 +184,11 @@ public final class TrainingLoop<I> implements AutoCloseable {
     /** Snapshots made since the last call, oldest first. */
     public List<Snapshot> takeSnapshots() {
         throwIfFailed();
-        List<Snapshot> out = new ArrayList<>();
-        for (Snapshot s = snapshots.poll(); s != null; s = snapshots.poll()) {
-            out.add(s);
+        synchronized (snapshots) {
+            List<Snapshot> out = new ArrayList<>(snapshots);
+            snapshots.clear();
+            return out;
         }
-        return out;
     }
 
     /**
@@ -334,10 +334,30 @@ public final class TrainingLoop<I> implements AutoCloseable {
             lastCheckpointAt = clock.getAsLong();
         }
         byte[] parameters = learner.trainer().saveParameters();
-        snapshots.add(new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
-                learner.usesDropped(), checkpoint, health(parameters), caughtUp, offeredNow));
+        Snapshot made = new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
+                learner.usesDropped(), checkpoint, health(parameters), caughtUp, offeredNow);
+        synchronized (snapshots) {
+            if (checkpoint != null) {
+                dropCheckpointsNotTaken();
+            }
+            snapshots.add(made);
+        }
         lastSnapshotStep = step;
         lastSnapshotCaughtUp = caughtUp;
+    }
+
+    /**
+     * A new checkpoint supersedes those still waiting to be taken: only the newest is worth storing, and a
+     * checkpoint can be 100 MB (a large text table and its moments), so a stream thread that falls behind must
+     * not leave a queue of them on the heap.
+     */
+    private void dropCheckpointsNotTaken() {
+        List<Snapshot> waiting = new ArrayList<>(snapshots);
+        snapshots.clear();
+        for (Snapshot s : waiting) {
+            snapshots.add(s.checkpoint() == null ? s : new Snapshot(s.step(), s.parameters(), s.loss(), s.itemsSeen(),
+                    s.pendingUses(), s.usesDropped(), null, s.health(), s.caughtUp(), s.itemsOffered()));
+        }
     }
 
     private Health health(byte[] parameters) {

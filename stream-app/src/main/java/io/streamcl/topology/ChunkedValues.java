@@ -1,9 +1,18 @@
 package io.streamcl.topology;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.zip.CRC32;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -13,9 +22,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * up to {@link #PART_BYTES} is stored as it is; a larger one as parts under {@code key + "/part-" + i} and, under
  * the key, a header: a magic prefix, the part count, the length and the CRC-32 of the whole value.
  *
+ * <p>A value is written as a stream and cut into parts as it comes, and read back as a stream over its parts:
+ * neither side holds it in one array as well as in parts, which for a checkpoint of about 100 MB is what a
+ * learner's heap can spare (CheckpointKillIT runs one in 1 GiB).
+ *
  * <p>A processor's puts go to the changelog in the same commit (in one transaction under exactly-once), so a
  * restored store holds the parts of one value. Should it not (at-least-once and a crash between the puts),
- * {@link #get} finds the length or the CRC wrong and says so rather than return a mix of two values.
+ * {@link #open} finds the length or the CRC wrong and says so rather than return a mix of two values.
  */
 final class ChunkedValues {
     /** Each part's size: well under {@link TopicSetup#MAX_MESSAGE_BYTES}, so a part and its envelope fit. */
@@ -25,21 +38,32 @@ final class ChunkedValues {
     private static final byte[] MAGIC = "streamcl-parts:".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_BYTES = MAGIC.length + Integer.BYTES + Integer.BYTES + Long.BYTES;
 
+    /** Writes one value to a stream. */
+    @FunctionalInterface
+    interface ValueWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     private ChunkedValues() {}
 
     /** Stores the value under the key, in parts when it is larger than {@link #PART_BYTES}. */
     static void put(KeyValueStore<String, byte[]> store, String key, byte[] value) {
+        put(store, key, out -> out.write(value));
+    }
+
+    /** Stores what the writer writes under the key, cut into parts as it is written when over {@link #PART_BYTES}. */
+    static void put(KeyValueStore<String, byte[]> store, String key, ValueWriter value) {
         int wereParts = parts(store.get(key));
-        int parts = value.length <= PART_BYTES ? 0 : (value.length + PART_BYTES - 1) / PART_BYTES;
-        for (int i = 0; i < parts; i++) {
-            store.put(partKey(key, i), Arrays.copyOfRange(value, i * PART_BYTES,
-                    Math.min(value.length, (i + 1) * PART_BYTES)));
+        PartWriter out = new PartWriter(store, key);
+        try {
+            value.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        int parts = out.finish();
         for (int i = parts; i < wereParts; i++) {
             store.delete(partKey(key, i)); // left from a larger value
         }
-        store.put(key, parts == 0 ? value : ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(parts)
-                .putInt(value.length).putLong(crc(value)).array());
     }
 
     /**
@@ -48,29 +72,46 @@ final class ChunkedValues {
      * @throws IllegalArgumentException when its parts are missing or are not of one value
      */
     static byte[] get(KeyValueStore<String, byte[]> store, String key) {
+        try (InputStream in = open(store, key)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The value under the key as a stream over its parts, checked first against the header's length and CRC, or
+     * null when there is none.
+     *
+     * @throws IllegalArgumentException when its parts are missing or are not of one value
+     */
+    static InputStream open(KeyValueStore<String, byte[]> store, String key) {
         byte[] stored = store.get(key);
         int parts = parts(stored);
         if (parts == 0) {
-            return stored;
+            return stored == null ? null : new ByteArrayInputStream(stored);
         }
         ByteBuffer header = ByteBuffer.wrap(stored, MAGIC.length, HEADER_BYTES - MAGIC.length);
         header.getInt();
         int length = header.getInt();
         long crc = header.getLong();
-        ByteArrayOutputStream whole = new ByteArrayOutputStream(length);
+        List<InputStream> streams = new ArrayList<>(parts);
+        CRC32 read = new CRC32();
+        long readLength = 0;
         for (int i = 0; i < parts; i++) {
             byte[] part = store.get(partKey(key, i));
             if (part == null) {
                 throw new IllegalArgumentException(key + ": part " + (i + 1) + " of " + parts + " is missing");
             }
-            whole.writeBytes(part);
+            read.update(part);
+            readLength += part.length;
+            streams.add(new ByteArrayInputStream(part));
         }
-        byte[] value = whole.toByteArray();
-        if (value.length != length || crc(value) != crc) {
+        if (readLength != length || read.getValue() != crc) {
             throw new IllegalArgumentException(key + ": its " + parts + " parts are not of one value ("
-                    + value.length + " bytes, " + length + " expected, or another CRC)");
+                    + readLength + " bytes, " + length + " expected, or another CRC)");
         }
-        return value;
+        return new SequenceInputStream(Collections.enumeration(streams));
     }
 
     /** The part count a stored value's header gives; 0 for a value stored whole, or none. */
@@ -86,9 +127,61 @@ final class ChunkedValues {
         return key + "/part-" + i;
     }
 
-    private static long crc(byte[] value) {
-        CRC32 crc = new CRC32();
-        crc.update(value);
-        return crc.getValue();
+    /**
+     * Buffers one part at a time: a full part is stored once more bytes come, so a value of exactly
+     * {@link #PART_BYTES} is stored whole, as a value of any size up to it is.
+     */
+    private static final class PartWriter extends OutputStream {
+        private final KeyValueStore<String, byte[]> store;
+        private final String key;
+        private final CRC32 crc = new CRC32();
+        private ByteArrayOutputStream part = new ByteArrayOutputStream(1 << 16);
+        private long length;
+        private int partsStored;
+
+        PartWriter(KeyValueStore<String, byte[]> store, String key) {
+            this.store = store;
+            this.key = key;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (part.size() == PART_BYTES) {
+                    storePart();
+                    part = new ByteArrayOutputStream(PART_BYTES);
+                }
+                int n = Math.min(len, PART_BYTES - part.size());
+                part.write(b, off, n);
+                crc.update(b, off, n);
+                length += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void storePart() {
+            store.put(partKey(key, partsStored++), part.toByteArray());
+        }
+
+        /** Stores what is left, and the header when there were parts; returns the part count (0: stored whole). */
+        int finish() {
+            if (partsStored == 0) {
+                store.put(key, part.toByteArray());
+                return 0;
+            }
+            storePart();
+            if (length > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(key + ": a value of " + length + " bytes is over 2 GiB");
+            }
+            store.put(key, ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(partsStored).putInt((int) length)
+                    .putLong(crc.getValue()).array());
+            return partsStored;
+        }
     }
 }

@@ -182,7 +182,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** The trainer exactly as it was at its last checkpoint, or null when there is none it can use. */
     private ContrastiveTrainer restoreFromCheckpoint() {
         try {
-            byte[] stored = ChunkedValues.get(checkpoints, kind.name());
+            java.io.InputStream stored = ChunkedValues.open(checkpoints, kind.name());
             if (stored == null) {
                 return null;
             }
@@ -193,7 +193,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                 return null;
             }
             ContrastiveTrainer t = plan.device().trainerFromCheckpoint(kind.encoderSpec(), plan.trainer(),
-                    AvroCodec.bytes(c.getTrainer()));
+                    AvroCodec.array(c.getTrainer())); // no copy of ~100 MB
             version = Math.max(version, c.getVersion());
             resumedFromCheckpoint = true;
             LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",
@@ -388,8 +388,9 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** Keeps the snapshot's checkpoint, when it carries one, as the trainer's state at the current version. */
     private void storeCheckpoint(TrainingLoop.Snapshot snapshot) {
         if (snapshot.checkpoint() != null) {
-            ChunkedValues.put(checkpoints, kind.name(), CHECKPOINTS.encode(new StoredCheckpoint(version,
-                    kind.encoderSpec().config(), ByteBuffer.wrap(snapshot.checkpoint()))));
+            StoredCheckpoint c = new StoredCheckpoint(version, kind.encoderSpec().config(),
+                    ByteBuffer.wrap(snapshot.checkpoint()));
+            ChunkedValues.put(checkpoints, kind.name(), out -> CHECKPOINTS.encode(c, out));
         }
     }
 

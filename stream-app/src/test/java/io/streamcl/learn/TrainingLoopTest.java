@@ -69,6 +69,29 @@ class TrainingLoopTest {
     }
 
     @Test
+    void shouldKeepOnlyTheNewestCheckpointAmongSnapshotsNotYetTaken() {
+        // a checkpoint with every snapshot, and a snapshot every step: a stream thread that takes them late must
+        // find one trainer state to store, not one per step (each can be ~100 MB)
+        SentenceKind kind = kind();
+        AtomicLong clock = new AtomicLong();
+        try (TrainingLoop<List<String>> loop = TrainingLoop.inCaller("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 8, USES, 1)), 1_000, 1, LINGER,
+                Duration.ZERO, r -> { }, 0, clock::get)) {
+            for (int i = 0; i < 40; i++) {
+                loop.offer("s" + i, SentenceText.words("sentence number " + i + " of the stream"));
+            }
+            loop.runDue();
+            clock.addAndGet(LINGER.toNanos());
+            loop.runDue();
+            List<TrainingLoop.Snapshot> taken = loop.takeSnapshots();
+            assertThat(taken).as("a snapshot a step").hasSizeGreaterThan(2);
+            assertThat(taken.subList(0, taken.size() - 1)).allSatisfy(s -> assertThat(s.checkpoint()).isNull());
+            assertThat(taken.get(taken.size() - 1).checkpoint()).as("the newest").isNotNull();
+            assertThat(taken).extracting(TrainingLoop.Snapshot::step).isSorted();
+        }
+    }
+
+    @Test
     void shouldSampleWhenMoreItemsWaitThanTheBacklogAllows() {
         Run run = runInCaller(200, 0);
         // no backlog: all 200 go into the replay buffer of 8 at once, so 192 of them give up both their uses

@@ -58,6 +58,26 @@ class ChunkedValuesTest {
     }
 
     @Test
+    void aValueWrittenAsAStreamIsCutIntoPartsAsItComesAndReadBackAsAStream() throws Exception {
+        byte[] large = bytes(2 * ChunkedValues.PART_BYTES + 5, 5);
+        ChunkedValues.put(store, "sentence", out -> {
+            for (int at = 0, n = 1; at < large.length; at += n, n = n * 3 % 1_000_003 + 1) { // odd-sized writes
+                out.write(large, at, Math.min(n, large.length - at));
+            }
+        });
+        assertThat(store.get("sentence/part-2")).hasSize(5);
+        try (java.io.InputStream in = ChunkedValues.open(store, "sentence")) {
+            assertThat(in.readAllBytes()).isEqualTo(large);
+        }
+
+        byte[] onePart = bytes(ChunkedValues.PART_BYTES, 6);
+        ChunkedValues.put(store, "sentence", out -> out.write(onePart));
+        assertThat(store.get("sentence")).as("a value of exactly one part's size is stored whole").isEqualTo(onePart);
+        assertThat(store.get("sentence/part-0")).isNull();
+        assertThat(ChunkedValues.open(store, "nothing")).isNull();
+    }
+
+    @Test
     void partsOfTwoValuesOrAMissingPartAreRefusedNotJoined() {
         ChunkedValues.put(store, "sentence", bytes(ChunkedValues.PART_BYTES + 10, 3));
         byte[] header = store.get("sentence");

@@ -2,6 +2,8 @@ package io.streamcl.schema.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
@@ -37,12 +39,75 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     public byte[] encode(T record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        encode(record, out);
+        return out.toByteArray();
+    }
+
+    /**
+     * The record's bytes in one array of exactly their size, for a record of tens of MB: it is encoded twice, first
+     * only to count its bytes, so no growing buffer ever holds it twice (a checkpoint of a large table is ~100 MB).
+     */
+    public byte[] encodeLarge(T record) {
+        CountingSink counted = new CountingSink();
+        encode(record, counted);
+        if (counted.count > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a " + typeName + " of " + counted.count + " bytes is over 2 GiB");
+        }
+        ExactArray out = new ExactArray((int) counted.count);
+        encode(record, out);
+        return out.array();
+    }
+
+    /** Counts what is written, and keeps none of it. */
+    private static final class CountingSink extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /** Writes into an array of the size counted before; hands that array over, not a copy. */
+    private static final class ExactArray extends OutputStream {
+        private final byte[] bytes;
+        private int at;
+
+        ExactArray(int size) {
+            bytes = new byte[size];
+        }
+
+        @Override
+        public void write(int b) {
+            bytes[at++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, bytes, at, len);
+            at += len;
+        }
+
+        byte[] array() {
+            if (at != bytes.length) {
+                throw new IllegalStateException("encoded " + at + " bytes of the " + bytes.length + " counted");
+            }
+            return bytes;
+        }
+    }
+
+    /** Writes the record to a stream, for a record too large to be held twice. */
+    public void encode(T record, OutputStream out) {
         try {
             encoder.encode(record, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     /**
@@ -55,6 +120,31 @@ public final class AvroCodec<T extends SpecificRecord> {
         } catch (IOException | RuntimeException e) { // BadHeaderException, MissingSchemaException, EOF...
             throw new IllegalArgumentException("not a readable " + typeName + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads a record from a stream, for a record too large to be held twice.
+     *
+     * @throws IllegalArgumentException as {@link #decode(byte[])}
+     */
+    public T decode(InputStream in) {
+        try {
+            return decoder.decode(in);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a readable " + typeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What an Avro {@code bytes} field holds, as an array: the buffer's own when it is exactly that array (as a
+     * field just decoded is), else a copy. For fields of tens of MB that are read once; the buffer is untouched.
+     */
+    public static byte[] array(ByteBuffer field) {
+        if (field.hasArray() && field.arrayOffset() == 0 && field.position() == 0
+                && field.remaining() == field.array().length) {
+            return field.array();
+        }
+        return bytes(field);
     }
 
     /** A copy of what an Avro {@code bytes} field holds (its buffer's remaining bytes; the buffer is untouched). */

@@ -33,9 +33,27 @@ class AvroCodecTest {
     }
 
     @Test
+    void aLargeRecordShouldEncodeToTheSameBytesAndReadBackFromAStream() {
+        AvroCodec<StoredCheckpoint> codec = AvroCodec.of(StoredCheckpoint.class);
+        byte[] body = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(body);
+        StoredCheckpoint large = new StoredCheckpoint(9L, Map.of("type", "text-hashed-bag"), ByteBuffer.wrap(body));
+        byte[] encoded = codec.encodeLarge(large);
+        assertThat(encoded).isEqualTo(codec.encode(large));
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        codec.encode(large, streamed);
+        assertThat(streamed.toByteArray()).isEqualTo(encoded);
+        StoredCheckpoint read = codec.decode(new java.io.ByteArrayInputStream(encoded));
+        assertThat(read).isEqualTo(large);
+        assertThat(AvroCodec.array(read.getTrainer())).as("a decoded field's own array, not a copy")
+                .isSameAs(read.getTrainer().array()).isEqualTo(body);
+    }
+
+    @Test
     void shouldCopyWhatABytesFieldHoldsWithoutMovingIt() {
         ByteBuffer field = ByteBuffer.wrap(new byte[] {9, 1, 2, 3}, 1, 3);
         assertThat(AvroCodec.bytes(field)).containsExactly(1, 2, 3);
+        assertThat(AvroCodec.array(field)).as("part of an array: a copy").containsExactly(1, 2, 3);
         assertThat(field.remaining()).isEqualTo(3);
     }
 
