@@ -35,9 +35,9 @@ import java.util.Map;
 public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
-    // 131,072 buckets learned better on both Brown splits (bare loop: 0.276 -> 0.285, seed 7: 0.181 -> 0.198), but
-    // their ~100 MB checkpoints ran a learner out of a small heap (CheckpointKillIT): not the default until the
-    // checkpoint is written without whole copies; BENCHMARKS.md, issue 14
+    // 131,072 buckets: +0.4 points on average over five training seeds on Brown (bare loop: 0.272 -> 0.276, within the
+    // seeds' spread), while every copy of its 34 MB parameters (queued snapshots, producers, embedders) and 100 MB
+    // checkpoints still run a learner out of a 1 GiB heap (CheckpointKillIT); BENCHMARKS.md, Sentences, 2026-12-06
     public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
             "hashed feature buckets (word unigrams, bigrams, character n-grams); the model has vocab x token-dim weights; a"
                     + " step updates the rows its batch holds");
@@ -51,6 +51,12 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
             "size of each feature's learned vector");
     public static final Setting<Float> SENTENCE_DROPOUT = fractionSetting("sentence.dropout", 0.1f,
             "dropout in the text encoder (the only augmentation when sentence.augment=dropout, as in SimCSE)");
+    // a layer norm of the bag: bare loop on Brown over five training seeds, kNN +0.3 points on average at 32,768
+    // buckets and +0.2 at 131,072, better in 7 of the 10 runs, and the worst seed no longer far below the rest
+    // (BENCHMARKS.md, Sentences, 2026-12-06)
+    public static final Setting<String> SENTENCE_NORM = choiceSetting("sentence.norm", TextEncoderSpec.LAYER_NORM,
+            TextEncoderSpec.NORMS, "normalisation of the averaged feature vectors before the MLP: layer (a layer norm,"
+                    + " so that long and short sentences reach it at one scale) or none");
     public static final Setting<String> SENTENCE_EMBEDDING = choiceSetting("sentence.embedding",
             EmbeddingStandardizer.UNIT, EmbeddingStandardizer.EMBEDDINGS,
             "the published embedding, as image.embedding: unit, standardized or whitened by the training batches' statistics");
@@ -75,7 +81,7 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
     /** How it is registered: its settings, how they configure it, where its items are read from, its demo. */
     public static final KindDefinition DEFINITION = KindDefinition.builder(NAME)
             .settings(SettingGroup.of(SENTENCE_VOCAB, SENTENCE_MAX_FEATURES, SENTENCE_CHAR_MIN, SENTENCE_CHAR_MAX,
-                    SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT,
+                    SENTENCE_TOKEN_DIM, SENTENCE_DROPOUT, SENTENCE_NORM,
                     SENTENCE_EMBEDDING, SENTENCE_AUGMENT, SENTENCE_SPAN_CROP, SENTENCE_WORD_DROPOUT, SENTENCE_SWAP, SENTENCE_MASK, SENTENCE_TOKENIZER,
                     SENTENCE_MAX_CHARS))
             // SimCLR learns sentences better than MoCo on both Brown splits, on the feed (demo, seed 42: 0.224 ->
@@ -125,7 +131,7 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
                 .build());
         this.spec = new TextEncoderSpec(s.get(SENTENCE_VOCAB), s.get(SENTENCE_MAX_FEATURES),
                 s.get(SENTENCE_TOKEN_DIM), s.get(SENTENCE_DROPOUT), s.get(Settings.EMBEDDING_DIM),
-                s.get(Settings.PROJECTION_DIM), s.get(SENTENCE_EMBEDDING));
+                s.get(Settings.PROJECTION_DIM), s.get(SENTENCE_EMBEDDING), s.get(SENTENCE_NORM));
     }
 
     @Override

@@ -29,11 +29,18 @@ class EncoderConfigsTest {
         assertThat(List.copyOf(text.config().entrySet())).containsExactly(Map.entry("type", "text-hashed-bag"),
                 Map.entry("vocab_size", "4096"), Map.entry("max_features", "64"), Map.entry("token_dim", "32"),
                 Map.entry("dropout", "0.1"), Map.entry("embedding_dim", "128"), Map.entry("projection_dim", "64"),
-                Map.entry("embedding", "unit"));
+                Map.entry("embedding", "unit"), Map.entry("norm", "none"));
         assertThat(TextEncoderSpec.fromConfig(text.config())).isEqualTo(text);
         Map<String, String> older = new LinkedHashMap<>(text.config());
         older.remove("embedding");
-        assertThat(TextEncoderSpec.fromConfig(older)).as("a sentence model from before the setting").isEqualTo(text);
+        older.remove("norm");
+        assertThat(TextEncoderSpec.fromConfig(older)).as("a sentence model from before the settings").isEqualTo(text);
+        TextEncoderSpec layerNorm = new TextEncoderSpec(4096, 64, 32, 0.1f, 128, 64, "unit", TextEncoderSpec.LAYER_NORM);
+        assertThat(TextEncoderSpec.fromConfig(layerNorm.config())).isEqualTo(layerNorm);
+        Map<String, String> otherNorm = new LinkedHashMap<>(layerNorm.config());
+        otherNorm.put("norm", "batch");
+        assertThatThrownBy(() -> TextEncoderSpec.fromConfig(otherNorm)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("norm 'batch'");
 
         EventEncoderSpec event = new EventEncoderSpec(8192, 20, 4, 32, 64, 32);
         assertThat(List.copyOf(event.config().entrySet())).containsExactly(
