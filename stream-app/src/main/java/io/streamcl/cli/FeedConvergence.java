@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Whether what a consumer holds of the embeddings topic has converged, by what the app itself publishes:
  * for each kind, every id is on the kind's served version (models topic), every partition has marked that
  * version complete (status topic), and the trainer has nothing left to learn (its newest snapshot was made
- * with no uses pending, after at least as many items as there are ids, and is served, refused by the
- * gate, or held back by a pin). It follows both topics as they grow.
+ * with no uses pending, after at least as many items as there are ids) nor to promote (no version newer than
+ * the served one passed the gate, unless a pin holds serving back). It follows both topics as they grow.
  */
 final class FeedConvergence implements AutoCloseable {
     private final KafkaConsumer<String, ModelSnapshot> models;
@@ -118,9 +118,10 @@ final class FeedConvergence implements AutoCloseable {
             } else if (offered < given) {
                 missing.add(String.format("%s: the trainer's newest snapshot v%d learned from %.0f items; %d ids are"
                         + " exported", kind, n.getVersion(), offered, given));
-            } else if (n.getVersion() > v && registry.pinned(kind).isEmpty() && n.getGate() != null
-                    && n.getGate().startsWith("passed")) {
-                missing.add(String.format("%s: v%d passed the gate and waits to be promoted", kind, n.getVersion()));
+            } else if (registry.pinned(kind).isEmpty()) {
+                // not only the newest: a refused last version leaves the one before it waiting for its promotion
+                registry.newestPassed(kind).filter(p -> p.getVersion() > v).ifPresent(p -> missing.add(String.format(
+                        "%s: v%d passed the gate and waits to be promoted", kind, p.getVersion())));
             }
         });
         return missing;

@@ -108,6 +108,16 @@ final class ModelRegistry {
         return versions == null || versions.isEmpty() ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
     }
 
+    /**
+     * The newest of a kind's snapshots that passed the promotion gate. A trainer keeps it as its candidate until
+     * it is promoted, even when a newer one is refused, so it is what the kind will serve next.
+     */
+    Optional<ModelSnapshot> newestPassed(String kind) {
+        TreeMap<Long, ModelSnapshot> versions = candidates.getOrDefault(kind, new TreeMap<>());
+        return versions.descendingMap().values().stream()
+                .filter(s -> s.getGate() != null && s.getGate().startsWith("passed")).findFirst();
+    }
+
     /** The kind whose model has this name (as an Embedding's model info carries it). */
     Optional<String> kindOfModel(String name) {
         return Optional.ofNullable(kindByModelName.get(name));
