@@ -157,7 +157,7 @@ public final class Settings {
      * suits images (a learning rate, a batch) may not suit events, and an embedding size is the kind's own output.
      */
     public static final List<Setting<?>> PER_KIND = List.of(METHOD, BATCH_SIZE, TEMPERATURE, LEARNING_RATE,
-            EMBEDDING_DIM, REPLAY_UPDATES, TRAINER_THREADS, SNAPSHOT_EVERY);
+            EMBEDDING_DIM, REPLAY_UPDATES, TRAINER_THREADS, SNAPSHOT_EVERY, PROMOTION_TOLERANCE);
 
     /**
      * The settings every app has whatever its kinds, in the order of the README's table; {@code kinds} defaults to

@@ -98,6 +98,12 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
             // each version costs the trainer and every embedder a copy and load of the table: one every 100 steps
             // (about 5 s) kept a 131,072-row pipeline at 317 against 258 items/s every 50 (BENCHMARKS.md)
             .ownDefault(Settings.SNAPSHOT_EVERY, "100")
+            // a sentence encoder's probe top-1 falls as it learns: an early version matches a sentence's views by the
+            // n-grams they share (v1 0.645), a trained one less so (0.41-0.54 at steps 500-1181, the last 10 kNN
+            // points above the untrained encoder), and at 0.1 the gate refused the last version of a run and left the
+            // feed on an older one (BENCHMARKS.md, Sentences, 2026-12-06). A collapse takes top-1 towards 1/probe
+            // size, far below either
+            .ownDefault(Settings.PROMOTION_TOLERANCE, "0.25")
             .configure(SentenceKind::new)
             .formats(SentenceFormats.all())
             .demo(SentenceDemo::create)

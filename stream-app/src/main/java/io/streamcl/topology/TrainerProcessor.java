@@ -17,6 +17,7 @@ import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroCodec;
 import io.streamcl.schema.state.StoredCheckpoint;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -182,7 +183,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** The trainer exactly as it was at its last checkpoint, or null when there is none it can use. */
     private ContrastiveTrainer restoreFromCheckpoint() {
         try {
-            java.io.InputStream stored = ChunkedValues.open(checkpoints, kind.name());
+            InputStream stored = ChunkedValues.open(checkpoints, kind.name());
             if (stored == null) {
                 return null;
             }
