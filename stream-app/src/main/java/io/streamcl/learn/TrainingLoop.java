@@ -44,7 +44,13 @@ public final class TrainingLoop<I> implements AutoCloseable {
      *     before a restart (see {@link #TrainingLoop}'s {@code offeredBefore})
      */
     public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
-            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp, long itemsOffered) {}
+            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp, long itemsOffered) {
+
+        Snapshot withoutCheckpoint() {
+            return checkpoint == null ? this : new Snapshot(step, parameters, loss, itemsSeen, pendingUses,
+                    usesDropped, null, health, caughtUp, itemsOffered);
+        }
+    }
 
     /**
      * What the promotion gate judges a snapshot on, measured on the loop's thread so that the stream
@@ -354,10 +360,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private void dropCheckpointsNotTaken() {
         List<Snapshot> waiting = new ArrayList<>(snapshots);
         snapshots.clear();
-        for (Snapshot s : waiting) {
-            snapshots.add(s.checkpoint() == null ? s : new Snapshot(s.step(), s.parameters(), s.loss(), s.itemsSeen(),
-                    s.pendingUses(), s.usesDropped(), null, s.health(), s.caughtUp(), s.itemsOffered()));
-        }
+        waiting.forEach(s -> snapshots.add(s.withoutCheckpoint()));
     }
 
     private Health health(byte[] parameters) {

@@ -67,19 +67,6 @@ final class ChunkedValues {
     }
 
     /**
-     * The value under the key, whole, or null when there is none.
-     *
-     * @throws IllegalArgumentException when its parts are missing or are not of one value
-     */
-    static byte[] get(KeyValueStore<String, byte[]> store, String key) {
-        try (InputStream in = open(store, key)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
      * The value under the key as a stream over its parts, checked first against the header's length and CRC, or
      * null when there is none.
      *
@@ -146,22 +133,30 @@ final class ChunkedValues {
 
         @Override
         public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
+            makeRoom();
+            part.write(b);
+            crc.update(b);
+            length++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
             while (len > 0) {
-                if (part.size() == PART_BYTES) {
-                    storePart();
-                    part = new ByteArrayOutputStream(PART_BYTES);
-                }
+                makeRoom();
                 int n = Math.min(len, PART_BYTES - part.size());
                 part.write(b, off, n);
                 crc.update(b, off, n);
                 length += n;
                 off += n;
                 len -= n;
+            }
+        }
+
+        /** Stores a full part once more bytes come for the value. */
+        private void makeRoom() {
+            if (part.size() == PART_BYTES) {
+                storePart();
+                part = new ByteArrayOutputStream(PART_BYTES);
             }
         }
 

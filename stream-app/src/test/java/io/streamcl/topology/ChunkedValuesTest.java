@@ -29,6 +29,13 @@ class ChunkedValuesTest {
         store.close();
     }
 
+    /** The value as a reader of the store gets it, whole; null when there is none. */
+    private static byte[] read(KeyValueStore<String, byte[]> store, String key) throws java.io.IOException {
+        try (java.io.InputStream in = ChunkedValues.open(store, key)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
     private static byte[] bytes(int length, long seed) {
         byte[] b = new byte[length];
         new Random(seed).nextBytes(b);
@@ -36,25 +43,25 @@ class ChunkedValuesTest {
     }
 
     @Test
-    void aSmallValueIsStoredWholeAndALargeOneInPartsNoneOverThePartSize() {
+    void aSmallValueIsStoredWholeAndALargeOneInPartsNoneOverThePartSize() throws Exception {
         byte[] small = bytes(1000, 1);
         ChunkedValues.put(store, "image", small);
         assertThat(store.get("image")).isEqualTo(small);
-        assertThat(ChunkedValues.get(store, "image")).isEqualTo(small);
+        assertThat(read(store, "image")).isEqualTo(small);
 
         byte[] large = bytes(2 * ChunkedValues.PART_BYTES + 5, 2);
         ChunkedValues.put(store, "image", large);
-        assertThat(ChunkedValues.get(store, "image")).isEqualTo(large);
+        assertThat(read(store, "image")).isEqualTo(large);
         for (int i = 0; i < 3; i++) {
             assertThat(store.get("image/part-" + i)).hasSizeLessThanOrEqualTo(ChunkedValues.PART_BYTES);
         }
         assertThat(store.get("image").length).isLessThan(64);
 
         ChunkedValues.put(store, "image", small); // smaller again: the parts go
-        assertThat(ChunkedValues.get(store, "image")).isEqualTo(small);
+        assertThat(read(store, "image")).isEqualTo(small);
         assertThat(store.get("image/part-0")).isNull();
         assertThat(store.get("image/part-2")).isNull();
-        assertThat(ChunkedValues.get(store, "nothing")).isNull();
+        assertThat(read(store, "nothing")).isNull();
     }
 
     @Test
@@ -70,6 +77,15 @@ class ChunkedValuesTest {
             assertThat(in.readAllBytes()).isEqualTo(large);
         }
 
+        ChunkedValues.put(store, "sentence", out -> { // byte by byte across the boundary between two parts
+            out.write(large, 0, ChunkedValues.PART_BYTES - 1);
+            for (int i = ChunkedValues.PART_BYTES - 1; i < ChunkedValues.PART_BYTES + 1; i++) {
+                out.write(large[i]);
+            }
+            out.write(large, ChunkedValues.PART_BYTES + 1, large.length - ChunkedValues.PART_BYTES - 1);
+        });
+        assertThat(read(store, "sentence")).isEqualTo(large);
+
         byte[] onePart = bytes(ChunkedValues.PART_BYTES, 6);
         ChunkedValues.put(store, "sentence", out -> out.write(onePart));
         assertThat(store.get("sentence")).as("a value of exactly one part's size is stored whole").isEqualTo(onePart);
@@ -78,16 +94,16 @@ class ChunkedValuesTest {
     }
 
     @Test
-    void partsOfTwoValuesOrAMissingPartAreRefusedNotJoined() {
+    void partsOfTwoValuesOrAMissingPartAreRefusedNotJoined() throws Exception {
         ChunkedValues.put(store, "sentence", bytes(ChunkedValues.PART_BYTES + 10, 3));
         byte[] header = store.get("sentence");
         ChunkedValues.put(store, "sentence", bytes(ChunkedValues.PART_BYTES + 10, 4));
         store.put("sentence", header); // the first value's header over the second's parts
-        assertThatThrownBy(() -> ChunkedValues.get(store, "sentence"))
+        assertThatThrownBy(() -> read(store, "sentence"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of one value");
 
         store.delete("sentence/part-1");
-        assertThatThrownBy(() -> ChunkedValues.get(store, "sentence"))
+        assertThatThrownBy(() -> read(store, "sentence"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 2 of 2 is missing");
     }
 }
