@@ -66,6 +66,15 @@ final class ChunkedValues {
         }
     }
 
+    /** Removes the value under the key, and its parts when it was stored in parts. */
+    static void delete(KeyValueStore<String, byte[]> store, String key) {
+        int parts = parts(store.get(key));
+        for (int i = 0; i < parts; i++) {
+            store.delete(partKey(key, i));
+        }
+        store.delete(key);
+    }
+
     /**
      * The value under the key as a stream over its parts, checked first against the header's length and CRC, or
      * null when there is none.

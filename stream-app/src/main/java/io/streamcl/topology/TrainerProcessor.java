@@ -69,6 +69,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** The newest snapshot that passed the gate and is not served yet, and whether it was made idle. */
     private ModelSnapshot candidate;
     private boolean candidateIdle;
+    /** The candidate, kept across a restart while it is not the newest snapshot. */
+    private WaitingCandidate waiting;
     /** What this trainer promoted last: the global store shows it only once it has read it back. */
     private ModelSnapshot promoted;
     private long servedToLoop = Long.MIN_VALUE;
@@ -122,13 +124,39 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
             loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
         }
-        ModelSnapshot served = served();
-        if (last != null && last.getGate() != null && last.getGate().startsWith("passed")
-                && (served == null || last.getVersion() > served.getVersion())) {
-            candidate = last; // passed before a restart, and not promoted yet
-        }
+        restoreCandidate(last);
         tellLoopServed();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    /**
+     * The snapshot that passed the gate before a restart and was not promoted: the newest, or one kept while
+     * a newer one was refused.
+     */
+    private void restoreCandidate(ModelSnapshot last) {
+        waiting = new WaitingCandidate(checkpoints, kind.name());
+        ModelSnapshot c = last != null && passed(last) ? last : null;
+        if (c == null) {
+            try {
+                c = waiting.restore().orElse(null);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("{} trainer cannot read the candidate it kept ({}); it waits for its next one", kind.name(),
+                        e.getMessage());
+            }
+        }
+        ModelSnapshot served = served();
+        if (c != null && (served == null || c.getVersion() > served.getVersion())) {
+            candidate = c;
+            candidateIdle = c.getMetrics().getOrDefault("caught_up", 0.0) == 1.0;
+            LOG.info("{} trainer: v{} passed the gate before the restart and waits to be promoted", kind.name(),
+                    c.getVersion());
+        } else {
+            waiting.clear();
+        }
+    }
+
+    private static boolean passed(ModelSnapshot s) {
+        return s.getGate() != null && s.getGate().startsWith("passed");
     }
 
     /** Where the count of items ever offered lives, updated with every item (so exactly-once keeps it exact). */
@@ -281,6 +309,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         ModelSnapshot served = served();
         if (served != null && candidate.getVersion() <= served.getVersion()) {
             candidate = null; // e.g. pinned to a newer version, then handed back
+            waiting.clear();
             return;
         }
         long since = served == null ? -1 : served.getPromotion() == null ? served.getCreatedTime().toEpochMilli()
@@ -308,6 +337,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         context.forward(new Record<>(ModelSnapshots.servedKey(kind.name()), promoted, now));
         LOG.info("{}: v{} promoted ({}): {}", kind.name(), candidate.getVersion(), mode, reason);
         candidate = null;
+        waiting.clear();
         lastDecision = null;
     }
 
@@ -377,7 +407,11 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         if (verdict.passed()) {
             candidate = s;
             candidateIdle = snapshot.caughtUp();
+            waiting.clear();
         } else {
+            if (candidate != null) {
+                waiting.keep(candidate); // no longer the newest: the models store will not keep it
+            }
             metrics.promotionRefused(kind.name());
             LOG.info("{}: v{} not promoted, the gate {}", kind.name(), version, verdict);
         }
@@ -413,11 +447,12 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         lastPublished = ModelSnapshot.newBuilder(lastPublished).setMetrics(m).build();
         context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
         storeCheckpoint(snapshot);
-        if (lastPublished.getGate() != null && lastPublished.getGate().startsWith("passed")) {
+        if (passed(lastPublished)) {
             ModelSnapshot served = served();
             if (served == null || served.getVersion() < lastPublished.getVersion()) {
                 candidate = lastPublished;
                 candidateIdle = true;
+                waiting.clear();
             }
         }
     }

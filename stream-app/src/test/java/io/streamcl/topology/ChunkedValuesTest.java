@@ -43,6 +43,19 @@ class ChunkedValuesTest {
     }
 
     @Test
+    void deletingAValueRemovesItsParts() throws Exception {
+        ChunkedValues.put(store, "image", bytes(ChunkedValues.PART_BYTES + 1, 3));
+        ChunkedValues.put(store, "other", bytes(10, 4));
+        ChunkedValues.delete(store, "image");
+        assertThat(read(store, "image")).isNull();
+        try (var all = store.all()) {
+            assertThat(all).toIterable().extracting(kv -> kv.key).containsExactly("other");
+        }
+        ChunkedValues.delete(store, "image"); // nothing there: nothing to do
+        assertThat(read(store, "other")).hasSize(10);
+    }
+
+    @Test
     void aSmallValueIsStoredWholeAndALargeOneInPartsNoneOverThePartSize() throws Exception {
         byte[] small = bytes(1000, 1);
         ChunkedValues.put(store, "image", small);

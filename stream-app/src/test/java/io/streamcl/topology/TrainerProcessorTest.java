@@ -37,14 +37,16 @@ class TrainerProcessorTest {
     private final Settings settings = KindRegistry.standard().defaultSettings().with(LearnerTopologyTest.SMALL);
     private final ItemKind<?> image = ItemKinds.fromSettings(settings).byName("image").orElseThrow();
     private final MockProcessorContext<String, ModelSnapshot> context = new MockProcessorContext<>();
+    private KeyValueStore<String, byte[]> checkpoints;
+    private KeyValueStore<String, ModelSnapshot> models;
     private KeyValueStore<String, EmbeddingStatus> statuses;
     private TrainerProcessor<?> trainer;
 
     @BeforeEach
     void stores() {
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+        checkpoints = add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
                 LearnerTopology.checkpointStore(image)), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.MODELS_STORE),
+        models = add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.MODELS_STORE),
                 Serdes.String(), AvroSerde.of(ModelSnapshot.class)).withLoggingDisabled().build());
         statuses = add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LearnerTopology.STATUS_STORE),
                 Serdes.String(), AvroSerde.of(EmbeddingStatus.class)).withLoggingDisabled().build());
@@ -121,16 +123,46 @@ class TrainerProcessorTest {
         assertThat(forwarded(served)).extracting(ModelSnapshot::getVersion).as("v6 waits for v0's backfill")
                 .containsExactly(0L);
 
-        // what the embedders' completion marker, read back by the global store, says: v0 is on every item
-        statuses.put(EmbeddingStatuses.key(image.name(), 0), EmbeddingStatus.newBuilder().setKind(image.name())
-                .setModelName("image-moco").setVersion(0).setPartition(0).setPartitions(1).setItems(24)
-                .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build());
+        markV0Complete();
         tick(100);
         List<ModelSnapshot> promotions = forwarded(served);
         assertThat(promotions).extracting(ModelSnapshot::getVersion).containsExactly(0L, 6L);
         assertThat(promotions.get(1).getPromotion().getMode()).as("made when the trainer went idle")
                 .isEqualTo("idle");
         assertThat(promotions.get(1).getPromotion().getReason()).contains("v0 is complete on every partition");
+    }
+
+    @Test
+    void shouldPromoteAfterARestartTheCandidateThatWaitedBehindARefusedSnapshot() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS);
+        List<ModelSnapshot> before = snapshots();
+        ModelSnapshot v5 = before.get(5);
+        ModelSnapshot v6 = before.get(before.size() - 1);
+        trainer.close();
+        context.resetForwards();
+        // what the topic held when the learner died: v0 served, v5 passed and waiting for v0's backfill, and the
+        // newest, v6, refused; the models store keeps only v6, so v5 is known from the trainer's own store alone
+        String served = ModelSnapshots.servedKey(image.name());
+        models.put(served, ModelSnapshots.promoted(before.get(0), "auto", "first version", Instant.ofEpochMilli(T0)));
+        models.put(image.name(), ModelSnapshot.newBuilder(v6).setGate("refused: a test's verdict").build());
+        new WaitingCandidate(checkpoints, image.name()).keep(v5);
+
+        start();
+        markV0Complete();
+        tick(100);
+        assertThat(forwarded(served)).as("v5 was not made idle: it waits for promotion.interval.ms").isEmpty();
+        tick(30_000);
+        assertThat(forwarded(served)).extracting(ModelSnapshot::getVersion).containsExactly(5L);
+        assertThat(new WaitingCandidate(checkpoints, image.name()).restore()).as("promoted: no longer kept").isEmpty();
+    }
+
+    /** What the embedders' completion marker, read back by the global store, says: v0 is on all 24 items. */
+    private void markV0Complete() {
+        statuses.put(EmbeddingStatuses.key(image.name(), 0), EmbeddingStatus.newBuilder().setKind(image.name())
+                .setModelName("image-moco").setVersion(0).setPartition(0).setPartitions(1).setItems(24)
+                .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build());
     }
 
     private void start() {
