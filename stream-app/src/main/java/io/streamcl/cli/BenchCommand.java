@@ -200,6 +200,10 @@ public final class BenchCommand implements Callable<Integer> {
             settings = settingsOptions.load(Map.of(Settings.KINDS.name(), ImageKind.NAME, Settings.SEED.name(),
                     Long.toString(seed)));
             variations = vary.isEmpty() ? standardSweep() : vary.stream().map(v -> Sweep.parse(v, settings)).toList();
+            if (variations.stream().anyMatch(v -> v.setting() == SentenceKind.SENTENCE_TOKENIZER)) {
+                throw new IllegalArgumentException("the sweep decodes the sentences once, for every variant: set "
+                        + SentenceKind.SENTENCE_TOKENIZER.name() + " with --set, not --vary");
+            }
             run = new BenchRun(settings, images, BenchRun.loadImages(images, items), items, repeats, seed,
                     Duration.ofSeconds(timeoutSeconds));
         } catch (InvalidSettingsException | IllegalArgumentException | IOException e) {
@@ -289,9 +293,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** The sweep's sentences: the quality section's Brown split, scored as the demo scores them. */
     private SweepData<List<String>> sentences(int n) throws IOException {
         SentenceDemo d = brown(n);
-        List<List<String>> train = d.trainWords();
+        SentenceKind tokens = new SentenceKind(settings.forKind(SentenceKind.NAME)); // every variant's tokenizer
+        List<List<String>> train = d.trainTokens(tokens);
+        List<List<String>> test = d.testTokens(tokens);
         return new SweepData<>("sentences", SentenceKind::new, d.trainIds(), train, d.testIds().size(),
-                k -> new EncoderComparison<>(k, train, d.trainLabels(), d.testWords(), d.testLabels(), d.testIds(),
+                k -> new EncoderComparison<>(k, train, d.trainLabels(), test, d.testLabels(), d.testIds(),
                         seed + 1, 200).withLinearProbe(new LinearProbe()),
                 Map.of("TF-IDF uni+bigrams", d.tfIdfKnn()), d.source());
     }

@@ -70,9 +70,9 @@ public final class SentenceDemo implements DemoScenario {
         return train.stream().map(SentenceDemo::streamedId).toList();
     }
 
-    /** The training sentences as the kind decodes them, in order. */
-    public List<List<String>> trainWords() {
-        return words(train);
+    /** The training sentences as the kind decodes them (its tokenizer), in order. */
+    public List<List<String>> trainTokens(SentenceKind kind) {
+        return tokens(train, kind);
     }
 
     public int[] trainLabels() {
@@ -83,9 +83,9 @@ public final class SentenceDemo implements DemoScenario {
         return test.stream().map(BrownSplit.LabelledText::id).toList();
     }
 
-    /** The held-out sentences, from documents none of the training ones come from. */
-    public List<List<String>> testWords() {
-        return words(test);
+    /** The held-out sentences, from documents none of the training ones come from, as the kind decodes them. */
+    public List<List<String>> testTokens(SentenceKind kind) {
+        return tokens(test, kind);
     }
 
     public int[] testLabels() {
@@ -148,8 +148,9 @@ public final class SentenceDemo implements DemoScenario {
     public EvalReport evaluate(Settings settings, ModelSnapshot untrained, ModelSnapshot trained,
             Map<String, float[]> feed, Function<ModelSnapshot, Embedder> encoders) {
         SentenceKind kind = new SentenceKind(settings.forKind(SentenceKind.NAME)); // as its trainer has it
-        EncoderComparison<List<String>> cmp = new EncoderComparison<>(kind, words(train), trainLabels, words(test),
-                testLabels, testIds(), seed + 1, 200);
+        // the held-out sentences go through the tokenizer the feed's were decoded with
+        EncoderComparison<List<String>> cmp = new EncoderComparison<>(kind, tokens(train, kind), trainLabels,
+                tokens(test, kind), testLabels, testIds(), seed + 1, 200);
         EvalReport report = new EvalReport(String.format("kNN %s accuracy (k=200, cosine, weighted) on %d held-out"
                 + " sentences; memory: %d streamed sentences; %d classes", labelColumn, test.size(), train.size(),
                 labelIds.size()),
@@ -178,8 +179,8 @@ public final class SentenceDemo implements DemoScenario {
         return copy.subList(0, Math.min(n, copy.size()));
     }
 
-    private static List<List<String>> words(List<BrownSplit.LabelledText> texts) {
-        return texts.stream().map(t -> SentenceText.words(t.text())).toList();
+    private static List<List<String>> tokens(List<BrownSplit.LabelledText> texts, SentenceKind kind) {
+        return texts.stream().map(t -> kind.tokens(t.text())).toList();
     }
 
     private static List<String> texts(List<BrownSplit.LabelledText> texts) {

@@ -155,6 +155,11 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
         return SentenceDecoder.decode((SentenceItem) item.getPayload(), maxChars, tokenizer);
     }
 
+    /** The tokens of a text as this kind decodes it: the built-in words, or the configured tokenizer's. */
+    public List<String> tokens(String text) {
+        return tokenizer.tokens(text);
+    }
+
     private static SentenceTokenizer tokenizer(String tokenizerJson) {
         if (tokenizerJson.isEmpty()) {
             return SentenceTokenizer.words();

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A user's tokenizer.json replaces the built-in words, read from disk with nothing downloaded. */
-class SentenceTokenizerTest {
+public class SentenceTokenizerTest {
     /** A word-level HuggingFace tokenizer: lower-cases, splits on whitespace and punctuation. */
-    static final String WORD_LEVEL = """
+    public static final String WORD_LEVEL = """
             {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [
                {"id": 0, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false,
                 "normalized": false, "special": true}],
