@@ -22,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -66,15 +65,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private KeyValueStore<String, EmbeddingStatus> statuses;
     private PromotionGate gate;
     private boolean resumedFromCheckpoint;
-    /** The newest snapshot that passed the gate and is not served yet, and whether it was made idle. */
-    private ModelSnapshot candidate;
-    private boolean candidateIdle;
-    /** The candidate, kept across a restart while it is not the newest snapshot. */
-    private WaitingCandidate waiting;
-    /** What this trainer promoted last: the global store shows it only once it has read it back. */
-    private ModelSnapshot promoted;
+    private TrainerPromotions promotions;
     private long servedToLoop = Long.MIN_VALUE;
-    private PromotionPolicy.Decision lastDecision;
     private ModelSnapshot lastPublished;
     private long offered;
 
@@ -124,39 +116,10 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
             loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
         }
-        restoreCandidate(last);
+        promotions = new TrainerPromotions(kind.name(), plan.promotion(), snapshots, statuses, checkpoints);
+        promotions.restore(last);
         tellLoopServed();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
-    }
-
-    /**
-     * The snapshot that passed the gate before a restart and was not promoted: the newest, or one kept while
-     * a newer one was refused.
-     */
-    private void restoreCandidate(ModelSnapshot last) {
-        waiting = new WaitingCandidate(checkpoints, kind.name());
-        ModelSnapshot c = last != null && passed(last) ? last : null;
-        if (c == null) {
-            try {
-                c = waiting.restore().orElse(null);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("{} trainer cannot read the candidate it kept ({}); it waits for its next one", kind.name(),
-                        e.getMessage());
-            }
-        }
-        ModelSnapshot served = served();
-        if (c != null && (served == null || c.getVersion() > served.getVersion())) {
-            candidate = c;
-            candidateIdle = c.getMetrics().getOrDefault("caught_up", 0.0) == 1.0;
-            LOG.info("{} trainer: v{} passed the gate before the restart and waits to be promoted", kind.name(),
-                    c.getVersion());
-        } else {
-            waiting.clear();
-        }
-    }
-
-    private static boolean passed(ModelSnapshot s) {
-        return s.getGate() != null && s.getGate().startsWith("passed");
     }
 
     /** Where the count of items ever offered lives, updated with every item (so exactly-once keeps it exact). */
@@ -281,20 +244,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         metrics.pendingTraining(kind.name(), loop.pendingUses());
     }
 
-    /** The served version: pinned by hand, else the gate's, counting a promotion not read back yet. */
-    private ModelSnapshot served() {
-        Optional<ModelSnapshot> inStore = ServedModels.served(snapshots, kind.name());
-        if (ServedModels.pinned(snapshots, kind.name())) {
-            return inStore.get();
-        }
-        if (promoted != null && inStore.map(s -> s.getVersion() < promoted.getVersion()).orElse(true)) {
-            return promoted;
-        }
-        return inStore.orElse(null);
-    }
-
     private void tellLoopServed() {
-        ModelSnapshot s = served();
+        ModelSnapshot s = promotions.served();
         if (s != null && s.getVersion() != servedToLoop) {
             loop.served(s.getVersion(), ModelSnapshots.parameters(s));
             servedToLoop = s.getVersion();
@@ -303,42 +254,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     }
 
     private void maybePromote(long now) {
-        if (candidate == null) {
-            return;
-        }
-        ModelSnapshot served = served();
-        if (served != null && candidate.getVersion() <= served.getVersion()) {
-            candidate = null; // e.g. pinned to a newer version, then handed back
-            waiting.clear();
-            return;
-        }
-        long since = served == null ? -1 : served.getPromotion() == null ? served.getCreatedTime().toEpochMilli()
-                : served.getPromotion().getTime().toEpochMilli();
-        boolean complete = served != null && EmbeddingStatuses.complete(statuses, kind.name(), served.getVersion());
-        PromotionPolicy.Decision d = PromotionPolicy.decide(plan.promotion(),
-                ServedModels.pinned(snapshots, kind.name()), since, complete, candidateIdle, now);
-        if (d != PromotionPolicy.Decision.PROMOTE) {
-            if (d != lastDecision) {
-                LOG.info("{}: v{} passed the gate and waits {}; v{} is served", kind.name(), candidate.getVersion(),
-                        switch (d) {
-                            case WAIT_FOR_BACKFILL -> "for the served version's backfill to complete";
-                            case WAIT_FOR_INTERVAL -> "for promotion.interval.ms to pass";
-                            default -> "while a version is pinned";
-                        }, served.getVersion());
-            }
-            lastDecision = d;
-            return;
-        }
-        String mode = candidateIdle ? "idle" : "auto";
-        String reason = served == null ? "first version" : complete
-                ? "passed the gate; v" + served.getVersion() + " is complete on every partition"
-                : "passed the gate; v" + served.getVersion() + " waited the longest allowed for its backfill";
-        promoted = ModelSnapshots.promoted(candidate, mode, reason, java.time.Instant.ofEpochMilli(now));
-        context.forward(new Record<>(ModelSnapshots.servedKey(kind.name()), promoted, now));
-        LOG.info("{}: v{} promoted ({}): {}", kind.name(), candidate.getVersion(), mode, reason);
-        candidate = null;
-        waiting.clear();
-        lastDecision = null;
+        promotions.promotion(now).ifPresent(p -> context.forward(new Record<>(ModelSnapshots.servedKey(kind.name()),
+                p, now)));
     }
 
     private void publishSnapshots() {
@@ -404,14 +321,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         if (h != null && h.newlyFullProbe() != null) {
             checkpoints.put(probeKey(), h.newlyFullProbe());
         }
-        if (verdict.passed()) {
-            candidate = s;
-            candidateIdle = snapshot.caughtUp();
-            waiting.clear();
-        } else {
-            if (candidate != null) {
-                waiting.keep(candidate); // no longer the newest: the models store will not keep it
-            }
+        promotions.published(s, snapshot.caughtUp());
+        if (!verdict.passed()) {
             metrics.promotionRefused(kind.name());
             LOG.info("{}: v{} not promoted, the gate {}", kind.name(), version, verdict);
         }
@@ -447,14 +358,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         lastPublished = ModelSnapshot.newBuilder(lastPublished).setMetrics(m).build();
         context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
         storeCheckpoint(snapshot);
-        if (passed(lastPublished)) {
-            ModelSnapshot served = served();
-            if (served == null || served.getVersion() < lastPublished.getVersion()) {
-                candidate = lastPublished;
-                candidateIdle = true;
-                waiting.clear();
-            }
-        }
+        promotions.confirmedIdle(lastPublished);
     }
 
     @Override
