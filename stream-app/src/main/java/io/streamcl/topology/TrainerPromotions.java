@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The served version is the one pinned by hand, else the gate's newest promotion, counting one this trainer
  * made that the global store has not read back yet. The candidate survives a restart: it is the newest snapshot
- * on the models topic, or, while a newer one was refused, kept as a {@link WaitingCandidate}.
+ * on the models topic, or, while a newer one was refused, kept as a {@link WaitingCandidate}. It also survives a
+ * pin: when serving is handed back to the gate, the candidate is what the gate promotes next.
  */
 final class TrainerPromotions {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerPromotions.class);
@@ -54,22 +55,32 @@ final class TrainerPromotions {
      */
     void restore(ModelSnapshot newest) {
         ModelSnapshot c = newest != null && passed(newest) ? newest : null;
-        if (c == null) {
-            try {
-                c = waiting.restore().orElse(null);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("{} trainer cannot read the candidate it kept ({}); it waits for its next one", kind,
-                        e.getMessage());
-            }
+        ModelSnapshot kept = keptBeforeRestart();
+        if (kept != null && (c == null || kept.getVersion() > c.getVersion())) {
+            c = kept; // the newer of the two, should the global store lag behind what the trainer kept
         }
-        ModelSnapshot served = served();
+        ModelSnapshot served = gateServed();
         if (c != null && (served == null || c.getVersion() > served.getVersion())) {
             candidate = c;
+            // made when the trainer went idle: as before the restart, it need not wait for promotion.interval.ms
             candidateIdle = c.getMetrics().getOrDefault("caught_up", 0.0) == 1.0;
             LOG.info("{} trainer: v{} passed the gate before the restart and waits to be promoted", kind,
                     c.getVersion());
-        } else {
+        }
+        if (kept != null && kept != candidate) {
+            waiting.clear(); // served already, or older than the newest snapshot that passed
+        }
+    }
+
+    /** The waiting candidate kept before a restart; null when there is none or it cannot be read. */
+    private ModelSnapshot keptBeforeRestart() {
+        try {
+            return waiting.restore().orElse(null);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{} trainer cannot read the candidate it kept ({}); it waits for its next one", kind,
+                    e.getMessage());
             waiting.clear();
+            return null;
         }
     }
 
@@ -77,16 +88,16 @@ final class TrainerPromotions {
         return s.getGate() != null && s.getGate().startsWith("passed");
     }
 
-    /** The served version; null when none is yet. */
+    /** The served version: the pinned one, else the gate's; null when none is yet. */
     ModelSnapshot served() {
-        Optional<ModelSnapshot> inStore = ServedModels.served(models, kind);
-        if (ServedModels.pinned(models, kind)) {
-            return inStore.get();
-        }
-        if (promoted != null && inStore.map(s -> s.getVersion() < promoted.getVersion()).orElse(true)) {
-            return promoted;
-        }
-        return inStore.orElse(null);
+        return ServedModels.pinned(models, kind) ? ServedModels.served(models, kind).orElseThrow() : gateServed();
+    }
+
+    /** The gate's newest promotion, a pin aside, counting one not read back yet; null when there is none. */
+    private ModelSnapshot gateServed() {
+        ModelSnapshot inStore = models.get(ModelSnapshots.servedKey(kind));
+        return promoted != null && (inStore == null || inStore.getVersion() < promoted.getVersion()) ? promoted
+                : inStore;
     }
 
     /**
@@ -107,7 +118,7 @@ final class TrainerPromotions {
 
     /** The newest snapshot was published again as caught up: it becomes the candidate, if it passed and is not served. */
     void confirmedIdle(ModelSnapshot s) {
-        ModelSnapshot served = served();
+        ModelSnapshot served = gateServed();
         if (passed(s) && (served == null || served.getVersion() < s.getVersion())) {
             candidate = s;
             candidateIdle = true;
@@ -122,11 +133,12 @@ final class TrainerPromotions {
         if (candidate == null) {
             return Optional.empty();
         }
-        ModelSnapshot served = served();
-        if (served != null && candidate.getVersion() <= served.getVersion()) {
-            forgetCandidate(); // e.g. pinned to a newer version, then handed back
+        ModelSnapshot gate = gateServed();
+        if (gate != null && candidate.getVersion() <= gate.getVersion()) {
+            forgetCandidate(); // the gate serves it, or a newer one, already
             return Optional.empty();
         }
+        ModelSnapshot served = served(); // a pinned version, newer or older, holds the candidate back until unpinned
         long since = served == null ? -1 : served.getPromotion() == null ? served.getCreatedTime().toEpochMilli()
                 : served.getPromotion().getTime().toEpochMilli();
         boolean complete = served != null && EmbeddingStatuses.complete(statuses, kind, served.getVersion());

@@ -18,7 +18,7 @@ final class WaitingCandidate {
 
     private final KeyValueStore<String, byte[]> store;
     private final String key;
-    /** The version stored under the key; -1 when none is. */
+    /** The version stored under the key; -1 when none is; Long.MIN_VALUE when one is, not read yet. */
     private long stored;
 
     WaitingCandidate(KeyValueStore<String, byte[]> store, String kind) {
