@@ -122,13 +122,8 @@ class ProcessesIT {
             assertThat(procs.output(models)).contains("image-moco").containsPattern("image\\s+image-moco\\s+0\\s+0");
             // once the trainer is done, every item is re-embedded under the version the gate serves last
             Path later = tmp.resolve("later.csv");
-            Process converged = procs.start("export-converged", "export", "--bootstrap-servers", bootstrap, "--out",
-                    later.toString(), "--wait-for", Integer.toString(ITEMS), "--converged", "--timeout", "240");
-            procs.awaitSuccess(converged, Duration.ofSeconds(260));
-            assertThat(procs.output(converged)).contains("the feed has converged");
+            Map<String, Long> count = convergedVersions(bootstrap, later);
             lines = Files.readAllLines(later);
-            Map<String, Long> count = new java.util.TreeMap<>();
-            lines.subList(1, lines.size()).forEach(l -> count.merge(l.split(",", 3)[1], 1L, Long::sum));
             System.out.println("[ProcessesIT] ids per model version, converged: " + count);
             assertThat(count).as("every id on one version").hasSize(1);
             String version = count.keySet().iterator().next();
@@ -161,6 +156,16 @@ class ProcessesIT {
             System.out.printf("[ProcessesIT] embed with v%s reproduced all %d streamed vectors of v%s exactly%n",
                     version, streamedWithVersion.size(), version);
 
+            // a rollback by hand: pinned, every id is re-embedded under v0; handed back to the gate, under its version
+            procs.awaitSuccess(procs.start("promote-pin", "promote", "--bootstrap-servers", bootstrap, "--kind",
+                    "image", "--version", "0"), Duration.ofSeconds(60));
+            assertThat(convergedVersions(bootstrap, tmp.resolve("pinned.csv"))).as("ids per version, pinned")
+                    .containsOnlyKeys("0");
+            procs.awaitSuccess(procs.start("promote-auto", "promote", "--bootstrap-servers", bootstrap, "--kind",
+                    "image", "--auto"), Duration.ofSeconds(60));
+            assertThat(convergedVersions(bootstrap, tmp.resolve("handed-back.csv"))).as("ids per version, handed back")
+                    .containsOnlyKeys(version);
+
             // user events, in the same running app: each event publishes its item and its user, by key
             List<EventRow> events = SyntheticEvents.builder().users(20).eventsPerUser(5).seed(7).build().generate();
             Process produceEvents = procs.start("produce-events", "produce", "--bootstrap-servers", bootstrap,
@@ -185,6 +190,18 @@ class ProcessesIT {
         } finally {
             procs.close();
         }
+    }
+
+    /** Exports the feed once it has converged, to {@code csv}: how many ids each model version holds. */
+    private Map<String, Long> convergedVersions(String bootstrap, Path csv) throws Exception {
+        Process converged = procs.start("export-" + csv.getFileName(), "export", "--bootstrap-servers", bootstrap,
+                "--out", csv.toString(), "--wait-for", Integer.toString(ITEMS), "--converged", "--timeout", "240");
+        procs.awaitSuccess(converged, Duration.ofSeconds(260));
+        assertThat(procs.output(converged)).contains("the feed has converged");
+        List<String> lines = Files.readAllLines(csv);
+        Map<String, Long> count = new java.util.TreeMap<>();
+        lines.subList(1, lines.size()).forEach(l -> count.merge(l.split(",", 3)[1], 1L, Long::sum));
+        return count;
     }
 
     /** The ids of one kind's embeddings, exported to CSV once {@code n} are there. */
