@@ -113,8 +113,11 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                         () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs()))
                 : new TrainingLoop<>(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
                         plan.checkpointEvery(), this::onStep, offered, plan.intraOpThreads());
-        if (last != null && last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0) {
-            loop.snapshotWhenIdle(); // its pending uses were lost with the replay buffer: say so when idle
+        if (last != null && (last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0
+                || last.getMetrics().getOrDefault("items_offered", 0.0) < offered)) {
+            // it claims training still to come, or knows fewer items than were offered (the uses of those after it
+            // were lost with the replay buffer): say, when idle, that all offered items are accounted for
+            loop.snapshotWhenIdle();
         }
         promotions = new TrainerPromotions(kind.name(), plan.promotion(), snapshots, statuses, checkpoints);
         promotions.restore(last);

@@ -114,6 +114,28 @@ class TrainerProcessorTest {
     }
 
     @Test
+    void shouldAccountAfterARestartForItemsOfferedAfterItsNewestSnapshot() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS);
+        ModelSnapshot newest = snapshots().get(snapshots().size() - 1);
+        assertThat(newest.getMetrics()).containsEntry("caught_up", 1.0).containsEntry("items_offered", 24.0);
+        trainer.close();
+        context.resetForwards();
+        // killed after 8 more items were offered and committed, before a step made a snapshot of them: their uses
+        // were lost with the replay buffer, and the newest snapshot, idle, still says 24
+        models.put(image.name(), newest);
+        checkpoints.put(image.name() + "/offered", java.nio.ByteBuffer.allocate(Long.BYTES).putLong(32).array());
+
+        start();
+        tick(LINGER_MS);
+        tick(LINGER_MS);
+        assertThat(snapshots()).as("a snapshot that counts every item offered, so that a feed waiting for it converges")
+                .last().satisfies(s -> assertThat(s.getMetrics()).containsEntry("items_offered", 32.0)
+                        .containsEntry("caught_up", 1.0));
+    }
+
+    @Test
     void shouldPromoteTheCaughtUpSnapshotOnlyOnceTheServedVersionIsCompleteOnEveryPartition() {
         start();
         pipeImages(0, 24, new Random(3));
