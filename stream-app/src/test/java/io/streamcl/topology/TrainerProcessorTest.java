@@ -92,15 +92,10 @@ class TrainerProcessorTest {
 
     @Test
     void shouldGoOnFromItsCheckpointWithTheNextVersionAfterARestart() {
-        start();
-        pipeImages(0, 24, new Random(3));
-        tick(LINGER_MS);
-        ModelSnapshot newest = snapshots().get(snapshots().size() - 1);
-        assertThat(newest.getVersion()).isEqualTo(6);
-        trainer.close();
+        List<ModelSnapshot> before = firstRunThenStop();
+        assertThat(before.get(before.size() - 1).getVersion()).isEqualTo(6);
         // the models store is left empty, as when the global store has not read the topic back yet: the
         // checkpoint alone must say which version and step the trainer was at
-        context.resetForwards();
 
         start();
         pipeImages(24, 8, new Random(4));
@@ -115,13 +110,9 @@ class TrainerProcessorTest {
 
     @Test
     void shouldAccountAfterARestartForItemsOfferedAfterItsNewestSnapshot() {
-        start();
-        pipeImages(0, 24, new Random(3));
-        tick(LINGER_MS);
-        ModelSnapshot newest = snapshots().get(snapshots().size() - 1);
+        List<ModelSnapshot> before = firstRunThenStop();
+        ModelSnapshot newest = before.get(before.size() - 1);
         assertThat(newest.getMetrics()).containsEntry("caught_up", 1.0).containsEntry("items_offered", 24.0);
-        trainer.close();
-        context.resetForwards();
         // killed after 8 more items were offered and committed, before a step made a snapshot of them: their uses
         // were lost with the replay buffer, and the newest snapshot, idle, still says 24
         models.put(image.name(), newest);
@@ -156,14 +147,9 @@ class TrainerProcessorTest {
 
     @Test
     void shouldPromoteAfterARestartTheCandidateThatWaitedBehindARefusedSnapshot() {
-        start();
-        pipeImages(0, 24, new Random(3));
-        tick(LINGER_MS);
-        List<ModelSnapshot> before = snapshots();
+        List<ModelSnapshot> before = firstRunThenStop();
         ModelSnapshot v5 = before.get(5);
         ModelSnapshot v6 = before.get(before.size() - 1);
-        trainer.close();
-        context.resetForwards();
         // what the topic held when the learner died: v0 served, v5 passed and waiting for v0's backfill, and the
         // newest, v6, refused; the models store keeps only v6, so v5 is known from the trainer's own store alone
         String served = ModelSnapshots.servedKey(image.name());
@@ -185,6 +171,17 @@ class TrainerProcessorTest {
         statuses.put(EmbeddingStatuses.key(image.name(), 0), EmbeddingStatus.newBuilder().setKind(image.name())
                 .setModelName("image-moco").setVersion(0).setPartition(0).setPartitions(1).setItems(24)
                 .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build());
+    }
+
+    /** 24 images learned to the end (v0 to v6, the last caught up), then the trainer stopped: what it published. */
+    private List<ModelSnapshot> firstRunThenStop() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS);
+        List<ModelSnapshot> published = snapshots();
+        trainer.close();
+        context.resetForwards();
+        return published;
     }
 
     private void start() {
