@@ -45,7 +45,7 @@ public final class EventLearner extends ReplayLearner<EventRow, EventPairs.Examp
      * session), holds that for training.
      */
     @Override
-    public void offer(String id, EventRow event) {
+    public void offer(String id, EventRow event, long seq) {
         seen();
         EventPairs.Example e = pairs.observe(event.userId(), event.itemId(), event.itemAttributes(),
                 event.timestampMillis());
@@ -53,7 +53,7 @@ public final class EventLearner extends ReplayLearner<EventRow, EventPairs.Examp
             return;
         }
         frequency.observe(e.itemId());
-        hold(e);
+        hold(e, seq);
         examples++;
     }
 

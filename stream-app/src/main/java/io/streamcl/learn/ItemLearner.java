@@ -15,8 +15,22 @@ public interface ItemLearner<I> extends AutoCloseable {
     /**
      * Holds the item for training. If the learner is still full (the caller ran out of time to step), the
      * held item learned from the most makes room and its remaining uses are dropped.
+     *
+     * @param seq the item's place in the stream, counted from 0 over every item ever offered to the kind's
+     *     trainer; what {@link #oldestHeld()} reports
      */
-    void offer(String id, I item);
+    void offer(String id, I item, long seq);
+
+    /** {@link #offer(String, Object, long)} numbering items in the order this learner is given them. */
+    default void offer(String id, I item) {
+        offer(id, item, itemsSeen());
+    }
+
+    /**
+     * The sequence number of the oldest item still owed training, or {@link Long#MAX_VALUE} when none is: a
+     * restarted trainer must be given again every item from there on, since what it held is lost with it.
+     */
+    long oldestHeld();
 
     /** Whether the next {@link #stepIfFull()} would step. */
     boolean isFull();

@@ -24,9 +24,9 @@ public final class OnlineLearner<I> extends ReplayLearner<I, OnlineLearner.Examp
     }
 
     @Override
-    public void offer(String id, I input) {
+    public void offer(String id, I input, long seq) {
         seen();
-        hold(new Example<>(id, idHash(id), input));
+        hold(new Example<>(id, idHash(id), input), seq);
     }
 
     @Override

@@ -20,10 +20,12 @@ public final class ReplayBuffer<T> {
 
     private static final class Slot<T> {
         final T item;
+        final long seq;
         int used;
 
-        Slot(T item) {
+        Slot(T item, long seq) {
             this.item = item;
+            this.seq = seq;
         }
     }
 
@@ -62,12 +64,25 @@ public final class ReplayBuffer<T> {
         return n;
     }
 
-    /** @throws IllegalStateException when full: take a batch first */
-    public void add(T item) {
+    /**
+     * @param seq where the item came in the stream (its offer's sequence number): {@link #oldestSeq()} tells
+     *     from which item on the stream is still owed training
+     * @throws IllegalStateException when full: take a batch first
+     */
+    public void add(T item, long seq) {
         if (isFull()) {
             throw new IllegalStateException("replay buffer full (" + capacity + "): take a batch first");
         }
-        slots.add(new Slot<>(item));
+        slots.add(new Slot<>(item, seq));
+    }
+
+    /** The smallest sequence number of the items held, or {@link Long#MAX_VALUE} when none is. */
+    public long oldestSeq() {
+        long oldest = Long.MAX_VALUE;
+        for (Slot<T> s : slots) {
+            oldest = Math.min(oldest, s.seq);
+        }
+        return oldest;
     }
 
     /**

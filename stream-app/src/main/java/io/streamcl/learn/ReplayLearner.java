@@ -51,8 +51,8 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
         itemsSeen++;
     }
 
-    /** Holds an example for training, making room if the buffer is full. */
-    final void hold(E example) {
+    /** Holds an example for training, making room if the buffer is full; {@code seq} as {@link #offer} got it. */
+    final void hold(E example, long seq) {
         if (!probe.isFull() && probe.capacity() > 0) {
             Pair p = pair(example, PROBE_USE);
             probe.offer(p.query(), p.key());
@@ -60,7 +60,12 @@ abstract class ReplayLearner<I, E> implements ItemLearner<I> {
         if (buffer.isFull()) {
             usesDropped += buffer.evictMostUsed();
         }
-        buffer.add(example);
+        buffer.add(example, seq);
+    }
+
+    @Override
+    public final long oldestHeld() {
+        return buffer.oldestSeq();
     }
 
     @Override

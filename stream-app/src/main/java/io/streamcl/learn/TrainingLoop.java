@@ -42,13 +42,17 @@ public final class TrainingLoop<I> implements AutoCloseable {
      * @param caughtUp nothing was left to train on when it was made (no pending uses, no item on its way in)
      * @param itemsOffered items ever offered to this kind's trainer when it was made, counting those offered
      *     before a restart (see {@link #TrainingLoop}'s {@code offeredBefore})
+     * @param firstPending the sequence number of the oldest item still owed training when it was made
+     *     ({@code itemsOffered} when none is): a trainer restored from its checkpoint must be offered every item
+     *     from there on again
      */
     public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
-            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp, long itemsOffered) {
+            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp, long itemsOffered,
+            long firstPending) {
 
         Snapshot withoutCheckpoint() {
             return checkpoint == null ? this : new Snapshot(step, parameters, loss, itemsSeen, pendingUses,
-                    usesDropped, null, health, caughtUp, itemsOffered);
+                    usesDropped, null, health, caughtUp, itemsOffered, firstPending);
         }
     }
 
@@ -70,7 +74,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     /** The version the gate compares against, as the feeder last told the loop. */
     private record Served(long version, byte[] parameters) {}
 
-    private record Offered<I>(String id, I item) {}
+    private record Offered<I>(String id, I item, long seq) {}
 
     private final ItemLearner<I> learner;
     private final int maxBacklog;
@@ -179,12 +183,32 @@ public final class TrainingLoop<I> implements AutoCloseable {
         }
     }
 
-    /** Hands an item to the loop; never blocks. */
+    /**
+     * Hands an item to the loop; never blocks. Its sequence number is the count of items offered before it. One
+     * feeder thread only.
+     */
     public void offer(String id, I item) {
         throwIfFailed();
         notYetCounted.incrementAndGet();
-        offered.incrementAndGet();
-        incoming.add(new Offered<>(id, item));
+        incoming.add(new Offered<>(id, item, offered.get()));
+        offered.incrementAndGet(); // after: a snapshot that counts the item finds it in the queue or the learner
+    }
+
+    /**
+     * Hands back an item offered before a restart that the restarted trainer has not learned from (its
+     * checkpoint is older than the item's last use): it keeps its sequence number and is not counted as offered
+     * again. Call before any {@link #offer}, oldest first.
+     *
+     * @throws IllegalArgumentException if {@code seq} is not one of the items offered before
+     */
+    public void offerAgain(long seq, String id, I item) {
+        throwIfFailed();
+        if (seq < 0 || seq >= offered.get()) {
+            throw new IllegalArgumentException("item " + id + " has sequence number " + seq + ", yet only "
+                    + offered.get() + " items were offered before");
+        }
+        notYetCounted.incrementAndGet();
+        incoming.add(new Offered<>(id, item, seq));
     }
 
     /** Snapshots made since the last call, oldest first. */
@@ -294,7 +318,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         if (o == null) {
             return false;
         }
-        learner.offer(o.id(), o.item());
+        learner.offer(o.id(), o.item(), o.seq());
         lastSnapshotCaughtUp = false;
         learnerPendingUses = learner.pendingUses();
         notYetCounted.decrementAndGet();
@@ -309,7 +333,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
             if (o == null) {
                 break;
             }
-            learner.offer(o.id(), o.item());
+            learner.offer(o.id(), o.item(), o.seq());
             lastSnapshotCaughtUp = false;
             n++;
         }
@@ -334,14 +358,17 @@ public final class TrainingLoop<I> implements AutoCloseable {
         long offeredNow = offered.get(); // first: an item offered after this is pending below, or in a later snapshot
         long pending = notYetCounted.get() + learner.pendingUses(); // the learner's count is fresh on its thread
         boolean caughtUp = pending == 0;
+        Offered<I> waiting = incoming.peek(); // this thread alone takes from the queue, oldest first
+        long firstPending = Math.min(Math.min(offeredNow, learner.oldestHeld()),
+                waiting == null ? Long.MAX_VALUE : waiting.seq());
         byte[] checkpoint = null;
-        if (withCheckpoint) {
+        if (withCheckpoint || caughtUp) { // one that catches up always does: it owes nothing to any item offered
             checkpoint = learner.trainer().checkpoint();
             lastCheckpointAt = clock.getAsLong();
         }
         byte[] parameters = learner.trainer().saveParameters();
         Snapshot made = new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
-                learner.usesDropped(), checkpoint, health(parameters), caughtUp, offeredNow);
+                learner.usesDropped(), checkpoint, health(parameters), caughtUp, offeredNow, firstPending);
         synchronized (snapshots) {
             if (checkpoint != null) {
                 dropCheckpointsNotTaken();

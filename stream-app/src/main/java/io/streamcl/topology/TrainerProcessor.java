@@ -69,6 +69,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private long servedToLoop = Long.MIN_VALUE;
     private ModelSnapshot lastPublished;
     private long offered;
+    private PendingItems pending;
 
     /**
      * @param trainInCaller train on this stream thread, inside {@code process} and the punctuation, by the
@@ -98,7 +99,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         if (trainer == null) { // a changed encoder starts over, and versions still go on
             trainer = plan.device().trainer(kind.encoderSpec(), plan.trainer(), null, 0);
             untrained = new TrainingLoop.Snapshot(0, trainer.saveParameters(), Float.NaN, 0, 0, 0, null, null, false,
-                    0);
+                    0, 0);
             LOG.info("{} trainer starts fresh on {}: {} ({} parameters), {}", kind.name(), plan.device(),
                     kind.encoderSpec(), trainer.parameterCount(), plan.trainer());
         }
@@ -113,6 +114,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                         () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs()))
                 : new TrainingLoop<>(loopName, learner, plan.maxBacklog(), plan.snapshotEvery(), plan.linger(),
                         plan.checkpointEvery(), this::onStep, offered, plan.intraOpThreads());
+        pending = new PendingItems(checkpoints, kind.name());
+        offerPendingAgain();
         if (last != null && (last.getMetrics().getOrDefault("caught_up", 0.0) != 1.0
                 || last.getMetrics().getOrDefault("items_offered", 0.0) < offered)) {
             // it claims training still to come, or knows fewer items than were offered (the uses of those after it
@@ -123,6 +126,31 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         promotions.restore(last);
         tellLoopServed();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    /**
+     * Offers again the items that the restored state has not finished learning from (all of them when the
+     * trainer starts over): their offsets are committed, and the replay buffer that held them is gone.
+     */
+    private void offerPendingAgain() {
+        int again = 0;
+        for (PendingItems.Pending p : pending.all()) {
+            if (p.seq() >= offered) { // kept, yet not counted as offered: its offset was not committed either
+                continue;
+            }
+            try {
+                loop.offerAgain(p.seq(), p.item().getId(), kind.decode(p.item()));
+                again++;
+            } catch (InvalidItemException e) {
+                LOG.warn("{} item {} no longer decodes ({}); not trained on", kind.name(), p.item().getId(),
+                        e.getMessage());
+                metrics.deadLetter("train");
+            }
+        }
+        if (again > 0) {
+            LOG.info("{} trainer is offered again the {} items its restored state had not finished learning from",
+                    kind.name(), again);
+        }
     }
 
     /** Where the count of items ever offered lives, updated with every item (so exactly-once keeps it exact). */
@@ -213,6 +241,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         }
         publishSnapshots(); // version 0 goes out with the first item, and is served at once
         maybePromote(context.currentSystemTimeMs());
+        pending.keep(offered, record.value()); // in the commit of its offset: a restart offers it again
         loop.offer(record.value().getId(), input);
         loop.runDue();
         offered++;
@@ -340,6 +369,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             StoredCheckpoint c = new StoredCheckpoint(version, kind.encoderSpec().config(),
                     ByteBuffer.wrap(snapshot.checkpoint()));
             ChunkedValues.put(checkpoints, kind.name(), out -> CHECKPOINTS.encode(c, out));
+            pending.forgetBefore(snapshot.firstPending());
         }
     }
 

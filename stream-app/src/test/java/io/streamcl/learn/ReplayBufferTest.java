@@ -19,7 +19,7 @@ class ReplayBufferTest {
         int next = 0;
         while (next < 1000 || buffer.size() > 0) {
             while (next < 1000 && !buffer.isFull()) {
-                buffer.add(next++);
+                buffer.add(next, next++);
             }
             for (ReplayBuffer.Draw<Integer> d : buffer.take(16)) {
                 assertThat(d.use()).isEqualTo(uses.getOrDefault(d.item(), 0));
@@ -35,7 +35,7 @@ class ReplayBufferTest {
     void shouldDrawDistinctItemsInABatch() {
         ReplayBuffer<Integer> buffer = new ReplayBuffer<>(100, 5, 2);
         for (int i = 0; i < 100; i++) {
-            buffer.add(i);
+            buffer.add(i, i);
         }
         List<ReplayBuffer.Draw<Integer>> batch = buffer.take(50);
         Set<Integer> seen = new HashSet<>();
@@ -47,11 +47,11 @@ class ReplayBufferTest {
     @Test
     void shouldMakeRoomByDroppingTheMostUsedItem() {
         ReplayBuffer<String> buffer = new ReplayBuffer<>(3, 4, 0);
-        buffer.add("a");
-        buffer.add("b");
+        buffer.add("a", 0);
+        buffer.add("b", 1);
         buffer.take(2); // a and b used once
         buffer.take(2); // two of them used again (only a, b... and nothing else is held)
-        buffer.add("c");
+        buffer.add("c", 2);
         assertThat(buffer.pendingUses()).isEqualTo(2 + 2 + 4);
         assertThat(buffer.evictMostUsed()).isEqualTo(2);
         assertThat(buffer.size()).isEqualTo(2);
@@ -61,8 +61,24 @@ class ReplayBufferTest {
     @Test
     void shouldRefuseItemsWhenFull() {
         ReplayBuffer<String> buffer = new ReplayBuffer<>(1, 1, 0);
-        buffer.add("a");
-        assertThatThrownBy(() -> buffer.add("b")).isInstanceOf(IllegalStateException.class);
+        buffer.add("a", 0);
+        assertThatThrownBy(() -> buffer.add("b", 1)).isInstanceOf(IllegalStateException.class);
         assertThat(buffer.pendingUses()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTellTheOldestItemStillOwedTraining() {
+        ReplayBuffer<String> buffer = new ReplayBuffer<>(4, 1, 0);
+        assertThat(buffer.oldestSeq()).isEqualTo(Long.MAX_VALUE);
+        buffer.add("a", 7);
+        buffer.add("b", 8);
+        buffer.add("c", 9);
+        assertThat(buffer.oldestSeq()).isEqualTo(7);
+        List<ReplayBuffer.Draw<String>> used = buffer.take(1); // one use each: the drawn item leaves
+        long left = Set.of(7L, 8L, 9L).stream().filter(s -> s != 7 + "abc".indexOf(used.get(0).item()))
+                .mapToLong(Long::longValue).min().orElseThrow();
+        assertThat(buffer.oldestSeq()).isEqualTo(left);
+        buffer.take(2);
+        assertThat(buffer.oldestSeq()).isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -127,6 +127,26 @@ class TrainerProcessorTest {
     }
 
     @Test
+    void shouldLearnAfterARestartFromTheItemsItsCheckpointHadNotLearnedFrom() {
+        start();
+        pipeImages(0, 24, new Random(3));
+        tick(LINGER_MS); // caught up at step 12: a checkpoint that owes nothing to the first 24
+        pipeImages(24, 8, new Random(4));
+        trainer.close(); // killed with 8 items committed as offered and held in the replay buffer alone
+        context.resetForwards();
+        assertThat(new PendingItems(checkpoints, image.name()).all()).extracting(PendingItems.Pending::seq)
+                .as("kept, the first 24 forgotten").containsExactly(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L);
+
+        start();
+        tick(LINGER_MS);
+        tick(LINGER_MS);
+        ModelSnapshot last = snapshots().get(snapshots().size() - 1);
+        assertThat(last.getStep()).as("from the checkpoint's step 12, 8 items x 2 uses / batch 4 more").isEqualTo(16);
+        assertThat(last.getMetrics()).containsEntry("items_offered", 32.0).containsEntry("caught_up", 1.0);
+        assertThat(new PendingItems(checkpoints, image.name()).all()).as("all learned and checkpointed").isEmpty();
+    }
+
+    @Test
     void shouldPromoteTheCaughtUpSnapshotOnlyOnceTheServedVersionIsCompleteOnEveryPartition() {
         start();
         pipeImages(0, 24, new Random(3));
