@@ -283,6 +283,15 @@ public final class PipelineMetrics {
         return count("streamcl.train.restored", "kind", kind);
     }
 
+    /** Items a restarted trainer was given again because its restored state had not finished learning them. */
+    public void itemsOfferedAgain(String kind, long items) {
+        counter("streamcl.train.items.offered.again", "kind", kind).increment(items);
+    }
+
+    public long itemsOfferedAgain(String kind) {
+        return count("streamcl.train.items.offered.again", "kind", kind);
+    }
+
     public void trainerStep(String kind, long step) {
         gauge("streamcl.train.step", kind).set(step);
     }

@@ -148,6 +148,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             }
         }
         if (again > 0) {
+            metrics.itemsOfferedAgain(kind.name(), again);
             LOG.info("{} trainer is offered again the {} items its restored state had not finished learning from",
                     kind.name(), again);
         }

@@ -137,7 +137,9 @@ class TrainerProcessorTest {
         assertThat(new PendingItems(checkpoints, image.name()).all()).extracting(PendingItems.Pending::seq)
                 .as("kept, the first 24 forgotten").containsExactly(24L, 25L, 26L, 27L, 28L, 29L, 30L, 31L);
 
-        start();
+        PipelineMetrics metrics = new PipelineMetrics();
+        start(metrics);
+        assertThat(metrics.itemsOfferedAgain(image.name())).isEqualTo(8);
         tick(LINGER_MS);
         tick(LINGER_MS);
         ModelSnapshot last = snapshots().get(snapshots().size() - 1);
@@ -205,8 +207,12 @@ class TrainerProcessorTest {
     }
 
     private void start() {
-        trainer = new TrainerProcessor<>(image, LearnerTopology.plan(settings, image, ComputeDevice.cpu()),
-                new PipelineMetrics(), true);
+        start(new PipelineMetrics());
+    }
+
+    private void start(PipelineMetrics metrics) {
+        trainer = new TrainerProcessor<>(image, LearnerTopology.plan(settings, image, ComputeDevice.cpu()), metrics,
+                true);
         trainer.init(context);
     }
 
