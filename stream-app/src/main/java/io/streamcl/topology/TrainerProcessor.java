@@ -138,19 +138,27 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             if (p.seq() >= offered) { // kept, yet not counted as offered: its offset was not committed either
                 continue;
             }
-            try {
-                loop.offerAgain(p.seq(), p.item().getId(), kind.decode(p.item()));
+            I input = decodeForTraining(p.item());
+            if (input != null) {
+                loop.offerAgain(p.seq(), p.item().getId(), input);
                 again++;
-            } catch (InvalidItemException e) {
-                LOG.warn("{} item {} no longer decodes ({}); not trained on", kind.name(), p.item().getId(),
-                        e.getMessage());
-                metrics.deadLetter("train");
             }
         }
         if (again > 0) {
             metrics.itemsOfferedAgain(kind.name(), again);
             LOG.info("{} trainer is offered again the {} items its restored state had not finished learning from",
                     kind.name(), again);
+        }
+    }
+
+    /** The item decoded, or null (logged and counted) when it no longer decodes. */
+    private I decodeForTraining(RawItem item) {
+        try {
+            return kind.decode(item);
+        } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
+            LOG.warn("{} item {} no longer decodes ({}); not trained on", kind.name(), item.getId(), e.getMessage());
+            metrics.deadLetter("train");
+            return null;
         }
     }
 
@@ -232,12 +240,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
 
     @Override
     public void process(Record<String, RawItem> record) {
-        I input;
-        try {
-            input = kind.decode(record.value());
-        } catch (InvalidItemException e) { // validated upstream: only a changed limit gets here
-            LOG.warn("{} item {} no longer decodes ({}); not trained on", kind.name(), record.key(), e.getMessage());
-            metrics.deadLetter("train");
+        I input = decodeForTraining(record.value());
+        if (input == null) {
             return;
         }
         publishSnapshots(); // version 0 goes out with the first item, and is served at once
