@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -71,6 +72,9 @@ public final class LearnerApp implements AutoCloseable {
         }
         RefusedRecords refused = new RefusedRecords();
         Properties config = streamsConfig(settings, metrics, refused);
+        Path appState = Path.of(settings.get(Settings.STATE_DIR), settings.get(Settings.APPLICATION_ID));
+        String member = GroupInstanceId.of(appState);
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), member);
         Topology topology = LearnerTopology.buildTopology(settings, kinds, metrics, device, cluster.partitions(),
                 refused);
         endpoint.ifPresent(e -> {
@@ -78,7 +82,8 @@ public final class LearnerApp implements AutoCloseable {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, e.host() + ":" + e.port());
         });
         KafkaStreams streams = new KafkaStreams(topology, config, new LearnerClients(metrics));
-        wipeStateOfAnotherCluster(settings, cluster.id(), streams);
+        wipeStateOfAnotherCluster(appState, cluster.id(), streams);
+        GroupInstanceId.keep(appState, member); // a wipe may have taken it
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             metrics.threadReplaced();
@@ -86,16 +91,15 @@ public final class LearnerApp implements AutoCloseable {
                     .REPLACE_THREAD;
         });
         streams.start();
-        LOG.info("learner started: application.id={} bootstrap={} device={} guarantee={}",
-                settings.get(Settings.APPLICATION_ID), settings.get(Settings.BOOTSTRAP_SERVERS), device,
+        LOG.info("learner started: application.id={} member={} bootstrap={} device={} guarantee={}",
+                settings.get(Settings.APPLICATION_ID), member, settings.get(Settings.BOOTSTRAP_SERVERS), device,
                 settings.get(Settings.PROCESSING_GUARANTEE));
         return new LearnerApp(streams, metrics, device, endpoint.map(e -> new FeedQueries(streams, e,
                 Topics.from(settings).embeddings())).orElse(null));
     }
 
     /** See {@link StateDirectoryOwner}. */
-    private static void wipeStateOfAnotherCluster(Settings settings, String cluster, KafkaStreams streams) {
-        Path appState = Path.of(settings.get(Settings.STATE_DIR), settings.get(Settings.APPLICATION_ID));
+    private static void wipeStateOfAnotherCluster(Path appState, String cluster, KafkaStreams streams) {
         Optional<String> recorded = StateDirectoryOwner.recorded(appState);
         if (recorded.isPresent() && !recorded.get().equals(cluster)) {
             LOG.warn("the state directory {} was left by another Kafka cluster ({}; this one is {}): wiping it, the"
@@ -165,7 +169,10 @@ public final class LearnerApp implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        streams.close(Duration.ofSeconds(30));
+        // a static member stays in the group when it closes unless told to leave; leaving hands its tasks to the
+        // other instances now rather than when its session times out
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         if (clientMetrics != null) {
             clientMetrics.close();
         }
