@@ -73,8 +73,8 @@ public final class LearnerApp implements AutoCloseable {
         RefusedRecords refused = new RefusedRecords();
         Properties config = streamsConfig(settings, metrics, refused);
         Path appState = Path.of(settings.get(Settings.STATE_DIR), settings.get(Settings.APPLICATION_ID));
-        String member = GroupInstanceId.of(appState);
-        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), member);
+        GroupInstanceId member = GroupInstanceId.of(appState);
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), member.id());
         Topology topology = LearnerTopology.buildTopology(settings, kinds, metrics, device, cluster.partitions(),
                 refused);
         endpoint.ifPresent(e -> {
@@ -83,7 +83,7 @@ public final class LearnerApp implements AutoCloseable {
         });
         KafkaStreams streams = new KafkaStreams(topology, config, new LearnerClients(metrics));
         wipeStateOfAnotherCluster(appState, cluster.id(), streams);
-        GroupInstanceId.keep(appState, member); // a wipe may have taken it
+        member.keepIn(appState); // a wipe may have taken it
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             metrics.threadReplaced();
@@ -92,7 +92,7 @@ public final class LearnerApp implements AutoCloseable {
         });
         streams.start();
         LOG.info("learner started: application.id={} member={} bootstrap={} device={} guarantee={}",
-                settings.get(Settings.APPLICATION_ID), member, settings.get(Settings.BOOTSTRAP_SERVERS), device,
+                settings.get(Settings.APPLICATION_ID), member.id(), settings.get(Settings.BOOTSTRAP_SERVERS), device,
                 settings.get(Settings.PROCESSING_GUARANTEE));
         return new LearnerApp(streams, metrics, device, endpoint.map(e -> new FeedQueries(streams, e,
                 Topics.from(settings).embeddings())).orElse(null));

@@ -8,30 +8,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GroupInstanceIdTest {
+    private static final String VALID = "[A-Za-z0-9._-]{1,249}";
+
     @TempDir
     Path tmp;
 
     @Test
-    void shouldBeTheSameMemberOnTheSameStateDirectoryAndAnotherOnAnother() {
-        String first = GroupInstanceId.of(tmp.resolve("a"));
-        assertThat(first).startsWith("streamcl-");
-        assertThat(GroupInstanceId.of(tmp.resolve("a"))).isEqualTo(first);
-        assertThat(GroupInstanceId.of(tmp.resolve("b"))).isNotEqualTo(first);
+    void shouldBeTheSameMemberOnTheSameHostAndStateDirectoryAndAnotherOtherwise() {
+        String first = GroupInstanceId.of(tmp.resolve("a"), "host-1").id();
+        assertThat(first).startsWith("streamcl-host-1-").matches(VALID);
+        assertThat(GroupInstanceId.of(tmp.resolve("a"), "host-1").id()).isEqualTo(first);
+        assertThat(GroupInstanceId.of(tmp.resolve("b"), "host-1").id()).isNotEqualTo(first);
+        assertThat(GroupInstanceId.of(tmp.resolve("a"), "host-2").id()) // a copy of the directory on another host
+                .isNotEqualTo(first).endsWith(first.substring("streamcl-host-1".length()));
+    }
+
+    @Test
+    void shouldHoldOnlyWhatAGroupInstanceIdMayHold() {
+        String id = GroupInstanceId.of(tmp.resolve("a"), "ünïcode host:with/odd chars" + "x".repeat(300)).id();
+        assertThat(id).matches(VALID).hasSizeLessThan(120);
     }
 
     @Test
     void shouldComeBackAfterAWipeAndReplaceWhatIsNotAnId() throws Exception {
         Path dir = tmp.resolve("app");
-        String id = GroupInstanceId.of(dir);
+        GroupInstanceId member = GroupInstanceId.of(dir, "h");
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
             }
         }
-        GroupInstanceId.keep(dir, id);
-        assertThat(GroupInstanceId.of(dir)).isEqualTo(id);
+        member.keepIn(dir);
+        assertThat(GroupInstanceId.of(dir, "h")).isEqualTo(member);
 
         Files.writeString(dir.resolve(".streamcl-group-instance-id"), "not an id\n");
-        assertThat(GroupInstanceId.of(dir)).isNotEqualTo(id).matches("streamcl-[0-9a-f-]{36}");
+        assertThat(GroupInstanceId.of(dir, "h").id()).isNotEqualTo(member.id()).matches(VALID);
     }
 }
