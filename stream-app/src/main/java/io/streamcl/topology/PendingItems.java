@@ -23,6 +23,8 @@ final class PendingItems {
 
     private final KeyValueStore<String, byte[]> store;
     private final String prefix;
+    /** Every item below it is already forgotten: a later forget need not read their deletions again. */
+    private long forgottenBefore;
 
     PendingItems(KeyValueStore<String, byte[]> store, String kind) {
         this.store = store;
@@ -36,8 +38,9 @@ final class PendingItems {
 
     /** Forgets every item numbered below {@code seq}: a checkpoint now stored owes them nothing. */
     void forgetBefore(long seq) {
-        if (seq > 0) {
-            keys(0, seq - 1).forEach(store::delete);
+        if (seq > forgottenBefore) {
+            keys(forgottenBefore, seq - 1).forEach(store::delete);
+            forgottenBefore = seq;
         }
     }
 
