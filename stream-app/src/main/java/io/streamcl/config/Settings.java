@@ -81,12 +81,16 @@ public final class Settings {
                     + " per step");
     public static final Setting<String> SNAPSHOT_ENCODER = choiceSetting("snapshot.encoder", "query",
             List.of("query", "momentum"), "the encoder a snapshot carries, and so every embedding: query, the one the"
-                    + " loss trains; momentum, moco's key encoder, an average of it over about 1/(1-momentum) steps");
+                    + " loss trains; momentum, an average of it over about 1/(1-momentum) steps (moco's key encoder;"
+                    + " simclr keeps one for it)");
     public static final Setting<Integer> LEARNING_RATE_WARMUP = intSetting("learning.rate.warmup-steps", 0, 0, MAX,
             "the learning rate rises linearly from 0 over this many first steps");
     public static final Setting<Integer> LEARNING_RATE_DECAY = intSetting("learning.rate.decay-steps", 0, 0, MAX,
             "after the warm-up, a half-cosine from the learning rate down to learning.rate.floor of it over this many"
                     + " steps, then held there; 0: no decay");
+    public static final Setting<Float> LEARNING_RATE_TABLE_FACTOR = floatSetting("learning.rate.table-factor", 1f, 0f,
+            1000f, "the rows of a lookup table (a sentence's or an event's hashed features) learn at this multiple of"
+                    + " the learning rate: a row moves only in the steps whose batch reads it");
     public static final Setting<Float> LEARNING_RATE_FLOOR = fractionSetting("learning.rate.floor", 0.1f,
             "the fraction of the learning rate the decay ends at (above 0, so a stream keeps being followed)");
     public static final Setting<Integer> REPLAY_UPDATES = intSetting("replay.updates-per-item", 10, 1, 1000,
@@ -157,7 +161,8 @@ public final class Settings {
      * suits images (a learning rate, a batch) may not suit events, and an embedding size is the kind's own output.
      */
     public static final List<Setting<?>> PER_KIND = List.of(METHOD, BATCH_SIZE, TEMPERATURE, LEARNING_RATE,
-            EMBEDDING_DIM, REPLAY_UPDATES, TRAINER_THREADS, SNAPSHOT_EVERY, PROMOTION_TOLERANCE);
+            EMBEDDING_DIM, REPLAY_UPDATES, TRAINER_THREADS, SNAPSHOT_EVERY, PROMOTION_TOLERANCE, SNAPSHOT_ENCODER,
+            MOMENTUM, LEARNING_RATE_TABLE_FACTOR);
 
     /**
      * The settings every app has whatever its kinds, in the order of the README's table; {@code kinds} defaults to
@@ -171,15 +176,15 @@ public final class Settings {
                 KINDS.withDefault(String.join(",", kindNames)), DEVICE, SEED, METHOD, SIMILARITY, BATCH_SIZE,
                 BATCH_LINGER_MS, BANK_SIZE, MOMENTUM, TEMPERATURE, MARGIN, LOSS_SYMMETRIC, SNAPSHOT_ENCODER, LEARNING_RATE,
                 LEARNING_RATE_WARMUP, LEARNING_RATE_DECAY,
-                LEARNING_RATE_FLOOR, REPLAY_UPDATES, TRAINER_THREADS, REPLAY_CAPACITY,
+                LEARNING_RATE_FLOOR, LEARNING_RATE_TABLE_FACTOR, REPLAY_UPDATES, TRAINER_THREADS, REPLAY_CAPACITY,
                 REPLAY_MAX_BACKLOG, SNAPSHOT_EVERY, CHECKPOINT_INTERVAL_MS, EMBEDDING_DIM, PROJECTION_DIM,
                 EMBED_BATCH_SIZE, EMBED_LINGER_MS, REEMBED_RECENT, CATALOGUE_MAX_ITEMS, CATALOGUE_MAX_AGE_MS, BACKFILL_RATE,
                 PROMOTION_INTERVAL_MS, PROMOTION_MAX_WAIT_MS, PROMOTION_TOLERANCE, PROMOTION_PROBE_ITEMS,
                 HTTP_PORT, HTTP_HOST, HTTP_TOKEN),
                 List.of(s -> "on".equals(s.get(LOSS_SYMMETRIC)) && !"moco".equals(s.get(METHOD))
                         ? "loss.symmetric=on is for method moco (simclr and siamese are symmetric already)" : null,
-                        s -> "momentum".equals(s.get(SNAPSHOT_ENCODER)) && !"moco".equals(s.get(METHOD))
-                        ? "snapshot.encoder=momentum is for method moco (" + s.get(METHOD) + " has no momentum encoder)"
+                        s -> "momentum".equals(s.get(SNAPSHOT_ENCODER)) && "siamese".equals(s.get(METHOD))
+                        ? "snapshot.encoder=momentum is for methods moco and simclr (siamese keeps no momentum encoder)"
                         : null,
                         s -> s.get(REPLAY_CAPACITY) < s.get(BATCH_SIZE) ? "replay.capacity (" + s.get(REPLAY_CAPACITY)
                         + ") must be >= batch.size (" + s.get(BATCH_SIZE) + "): a step samples its batch from the replay"

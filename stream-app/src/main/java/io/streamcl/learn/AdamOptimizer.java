@@ -43,6 +43,7 @@ final class AdamOptimizer {
     private final NDManager manager;
     private final Map<String, NDArray[]> moments = new HashMap<>(); // parameter id -> {m, v}
     private final Set<String> rowSparse;
+    private final float tableRateFactor;
     private long updates;
 
     /** @param manager owns the moment arrays (the model's manager: they live as long as the trainer) */
@@ -57,10 +58,20 @@ final class AdamOptimizer {
      *     costs what the batch holds; finding those rows is one pass over the gradient.
      */
     AdamOptimizer(float learningRate, LearningRateSchedule schedule, NDManager manager, Set<String> rowSparse) {
+        this(learningRate, schedule, manager, rowSparse, 1f);
+    }
+
+    /**
+     * @param tableRateFactor the row-wise tables' rows move at this multiple of the learning rate (a row moves only
+     *     in the steps that read it)
+     */
+    AdamOptimizer(float learningRate, LearningRateSchedule schedule, NDManager manager, Set<String> rowSparse,
+            float tableRateFactor) {
         this.learningRate = learningRate;
         this.schedule = schedule;
         this.manager = manager;
         this.rowSparse = Set.copyOf(rowSparse);
+        this.tableRateFactor = tableRateFactor;
     }
 
     /** One update of every parameter that has a gradient; the gradients are zeroed. */
@@ -91,11 +102,12 @@ final class AdamOptimizer {
                     if (touches.tables().contains(id)) {
                         try (NDManager scratch = w.getManager().newSubManager()) {
                             RowTouches.Rows read = touches.rows(id, scratch);
-                            updateRows(w, read.ids(), read.gradient(), mv, rate, corrected, scratch);
+                            updateRows(w, read.ids(), read.gradient(), mv, rate * tableRateFactor,
+                                    corrected * tableRateFactor, scratch);
                         }
                     } // else no row was read, and none moves
                 } else if (rowSparse.contains(id)) {
-                    updateRows(w, g, mv, rate, corrected);
+                    updateRows(w, g, mv, rate * tableRateFactor, corrected * tableRateFactor);
                 } else {
                     w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), rate,
                             corrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);

@@ -77,7 +77,8 @@ public final class ContrastiveTrainer implements AutoCloseable {
         query = spec.newEncoder();
         queryStore = new ParameterStore(manager, false);
         tables = HashedBag.tableIds(query);
-        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager, tables);
+        optimizer = new AdamOptimizer(config.learningRate(), config.schedule(), manager, tables,
+                config.tableLearningRateFactor());
         // the seed is global to the engine: trainers of several kinds starting together must not
         // interleave their draws, or the same seed would give different initial weights
         synchronized (RANDOM_LOCK) {

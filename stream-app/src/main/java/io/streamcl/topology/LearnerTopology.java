@@ -183,7 +183,8 @@ public final class LearnerTopology {
                 s.get(Settings.BANK_SIZE), s.get(Settings.LEARNING_RATE), s.get(Settings.SEED),
                 new LearningRateSchedule(s.get(Settings.LEARNING_RATE_WARMUP), s.get(Settings.LEARNING_RATE_DECAY),
                         s.get(Settings.LEARNING_RATE_FLOOR)), "on".equals(s.get(Settings.LOSS_SYMMETRIC)),
-                TrainerConfig.Published.parse(s.get(Settings.SNAPSHOT_ENCODER)));
+                TrainerConfig.Published.parse(s.get(Settings.SNAPSHOT_ENCODER)),
+                s.get(Settings.LEARNING_RATE_TABLE_FACTOR));
     }
 
     /** How every trainer turns its stream into steps, from the settings. */

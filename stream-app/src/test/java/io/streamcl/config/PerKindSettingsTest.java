@@ -93,11 +93,16 @@ class PerKindSettingsTest {
     void shouldRefuseToPublishAMomentumEncoderForAKindWhoseMethodHasNone() {
         assertThat(load(Map.of("snapshot.encoder", "momentum", "sentence.method", "moco")).forKind("image")
                 .get(Settings.SNAPSHOT_ENCODER)).isEqualTo("momentum");
-        // sentences learn by simclr unless told otherwise
-        assertThatThrownBy(() -> load(Map.of("snapshot.encoder", "momentum")))
+        // sentences learn by simclr unless told otherwise, which keeps an average to publish
+        assertThat(load(Map.of("snapshot.encoder", "momentum")).forKind("sentence").get(Settings.SNAPSHOT_ENCODER))
+                .isEqualTo("momentum");
+        assertThatThrownBy(() -> load(Map.of("snapshot.encoder", "momentum", "sentence.method", "siamese")))
                 .isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("for kind sentence: snapshot.encoder=momentum is for method moco (simclr has no"
-                        + " momentum encoder)");
+                .hasMessageContaining("for kind sentence: snapshot.encoder=momentum is for methods moco and simclr"
+                        + " (siamese keeps no momentum encoder)");
+        assertThat(load(Map.of("snapshot.encoder", "momentum", "sentence.method", "siamese",
+                "sentence.snapshot.encoder", "query"))
+                .forKind("sentence").get(Settings.METHOD)).isEqualTo("siamese");
     }
 
     @Test

@@ -71,10 +71,11 @@ class FourthKindTest {
     @Test
     void shouldListItsSettingsAfterTheStandardKindsAndEnableItByDefault() {
         List<String> names = registry.defaultSettings().all().stream().map(Setting::name).toList();
-        assertThat(names.subList(names.size() - 11, names.size())).containsExactly("point.dim", "point.noise",
+        assertThat(names.subList(names.size() - 14, names.size())).containsExactly("point.dim", "point.noise",
                 "point.method", "point.batch.size", "point.temperature", "point.learning.rate", "point.embedding.dim",
                 "point.replay.updates-per-item", "point.trainer.threads", "point.snapshot.every-steps",
-                "point.promotion.tolerance");
+                "point.promotion.tolerance", "point.snapshot.encoder", "point.momentum",
+                "point.learning.rate.table-factor");
         assertThat(registry.defaultSettings().get(Settings.KINDS)).containsExactly("image", "sentence", "event", "point");
         assertThat(KindRegistry.standard().defaultSettings().all()).extracting(Setting::name).doesNotContain("point.dim");
     }

@@ -108,6 +108,27 @@ class AdamOptimizerTest {
     }
 
     @Test
+    void aTableRateFactorScalesHowFarATouchedRowMoves() {
+        HashedBag once = bag();
+        HashedBag thrice = bag();
+        AdamOptimizer plain = new AdamOptimizer(0.01f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(once));
+        AdamOptimizer faster = new AdamOptimizer(0.01f, LearningRateSchedule.CONSTANT, manager,
+                HashedBag.tableIds(thrice), 3f);
+        float[][] start = rows(once);
+        backward(once, 1, 2);
+        plain.update(once.getParameters());
+        backward(thrice, 1, 2);
+        faster.update(thrice.getParameters());
+        float[][] moved = rows(once);
+        float[][] movedFaster = rows(thrice);
+        for (int d = 0; d < DIM; d++) {
+            assertThat(movedFaster[1][d] - start[1][d]).isCloseTo(3 * (moved[1][d] - start[1][d]), within(1e-5f));
+        }
+        assertThat(movedFaster[3]).isEqualTo(start[3]); // untouched rows stay where they were
+    }
+
+    @Test
     void rowsReadIntoTouchesMoveAsTheTablesOwnGradientMovesThem() {
         HashedBag byGradient = bag();
         HashedBag byTouches = bag();

@@ -203,9 +203,42 @@ class ContrastiveTrainerTest {
             List<float[]> probe = views(3, new Random(2));
             assertThat(k.embed(probe)).isDeepEqualTo(q.embed(probe));
         }
-        assertThatThrownBy(() -> new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
-                0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.MOMENTUM))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only moco has a momentum encoder");
+        assertThatThrownBy(() -> new TrainerConfig(TrainerConfig.Method.SIAMESE, Similarity.COSINE, 0.2f, 1f, 0.9f,
+                16, 0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.MOMENTUM))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only moco and simclr keep a momentum");
+    }
+
+    @Test
+    void shouldPublishSimClrsAverageAndCarryItThroughACheckpoint() {
+        TrainerConfig averaging = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
+                0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.MOMENTUM);
+        TrainerConfig plain = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
+                0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.QUERY);
+        Random random = new Random(5);
+        byte[] average;
+        byte[] checkpoint;
+        byte[] query;
+        try (ContrastiveTrainer a = new ContrastiveTrainer(TINY, averaging, Device.cpu(), null, 0);
+                ContrastiveTrainer q = new ContrastiveTrainer(TINY, plain, Device.cpu(), null, 0)) {
+            for (int step = 1; step <= 3; step++) {
+                List<float[]> v1 = views(8, random);
+                List<float[]> v2 = views(8, random);
+                a.step(v1, v2, ids(8, step));
+                q.step(v1, v2, ids(8, step));
+            }
+            average = a.saveParameters();
+            checkpoint = a.checkpoint();
+            query = q.saveParameters();
+        }
+        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(TINY, averaging, Device.cpu(), checkpoint)) {
+            assertThat(restored.saveParameters()).as("the average comes back with the checkpoint").isEqualTo(average);
+        }
+        // read with snapshot.encoder=query, the same checkpoint publishes its f_q: the average is dropped
+        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(TINY, plain, Device.cpu(), checkpoint)) {
+            byte[] restoredQuery = restored.saveParameters();
+            assertThat(restoredQuery).as("the average lags the query encoder").isNotEqualTo(average);
+            assertThat(restoredQuery).as("keeping an average does not change how f_q trains").isEqualTo(query);
+        }
     }
 
     @Test
