@@ -7,6 +7,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import io.streamcl.schema.serde.AvroCodec;
 import io.streamcl.schema.state.SimClrState;
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
 
 /**
  * SimCLR (Chen et al. 2020): both views through f_q; NT-Xent over the 2B views ({@link NtXentLoss}).
@@ -54,7 +55,7 @@ final class SimClrObjective implements ContrastiveObjective {
     public Step start(NDArray x1, NDArray x2, long[] itemIds, NDManager step) {
         return new Step() {
             @Override
-            public Forward forward(java.util.function.UnaryOperator<NDArray> f, NDArray keyLogQ) {
+            public Forward forward(UnaryOperator<NDArray> f, NDArray keyLogQ) {
                 NDArray[] z = ContrastiveObjective.projectBoth(f, x1, x2); // (B, P) each
                 return new Forward(ntXent.compute(z[0], z[1]), z[0], z[1]);
             }

@@ -210,35 +210,58 @@ class ContrastiveTrainerTest {
 
     @Test
     void shouldPublishSimClrsAverageAndCarryItThroughACheckpoint() {
+        // a text encoder: its dropout draws from the engine's generator at every step, so a draw the average made
+        // would change how f_q trains
+        TextEncoderSpec text = new TextEncoderSpec(64, 6, 4, 0.5f, 8, 4, EmbeddingStandardizer.UNIT,
+                TextEncoderSpec.LAYER_NORM);
         TrainerConfig averaging = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
                 0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.MOMENTUM);
         TrainerConfig plain = new TrainerConfig(TrainerConfig.Method.SIMCLR, Similarity.COSINE, 0.2f, 1f, 0.9f, 16,
                 0.01f, 1, LearningRateSchedule.CONSTANT, false, TrainerConfig.Published.QUERY);
         Random random = new Random(5);
+        List<List<float[]>> views = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            views.add(featureIds(8, text, random));
+        }
         byte[] average;
         byte[] checkpoint;
         byte[] query;
-        try (ContrastiveTrainer a = new ContrastiveTrainer(TINY, averaging, Device.cpu(), null, 0);
-                ContrastiveTrainer q = new ContrastiveTrainer(TINY, plain, Device.cpu(), null, 0)) {
+        // one after the other: two trainers stepping in turn would take turns at the generator's dropout masks
+        try (ContrastiveTrainer a = new ContrastiveTrainer(text, averaging, Device.cpu(), null, 0)) {
             for (int step = 1; step <= 3; step++) {
-                List<float[]> v1 = views(8, random);
-                List<float[]> v2 = views(8, random);
-                a.step(v1, v2, ids(8, step));
-                q.step(v1, v2, ids(8, step));
+                a.step(views.get(2 * step - 2), views.get(2 * step - 1), ids(8, step));
             }
             average = a.saveParameters();
             checkpoint = a.checkpoint();
+        }
+        try (ContrastiveTrainer q = new ContrastiveTrainer(text, plain, Device.cpu(), null, 0)) {
+            for (int step = 1; step <= 3; step++) {
+                q.step(views.get(2 * step - 2), views.get(2 * step - 1), ids(8, step));
+            }
             query = q.saveParameters();
         }
-        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(TINY, averaging, Device.cpu(), checkpoint)) {
+        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(text, averaging, Device.cpu(), checkpoint)) {
             assertThat(restored.saveParameters()).as("the average comes back with the checkpoint").isEqualTo(average);
         }
         // read with snapshot.encoder=query, the same checkpoint publishes its f_q: the average is dropped
-        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(TINY, plain, Device.cpu(), checkpoint)) {
+        try (ContrastiveTrainer restored = ContrastiveTrainer.fromCheckpoint(text, plain, Device.cpu(), checkpoint)) {
             byte[] restoredQuery = restored.saveParameters();
             assertThat(restoredQuery).as("the average lags the query encoder").isNotEqualTo(average);
             assertThat(restoredQuery).as("keeping an average does not change how f_q trains").isEqualTo(query);
         }
+    }
+
+    /** Rows of hashed feature ids in [1, vocab), as a text encoder reads them. */
+    private static List<float[]> featureIds(int n, TextEncoderSpec spec, Random random) {
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] row = new float[spec.inputSize()];
+            for (int j = 0; j < row.length; j++) {
+                row[j] = 1 + random.nextInt(spec.vocabSize() - 1);
+            }
+            out.add(row);
+        }
+        return out;
     }
 
     @Test
