@@ -85,7 +85,7 @@ public final class PromoteCommand implements Callable<Integer> {
      */
     static void writePin(Map<String, Object> connection, String topic, String kind, ModelSnapshot snapshot, String reason)
             throws InterruptedException, ExecutionException, TimeoutException {
-        byte[] value = snapshot == null ? null : AvroSerde.of(ModelSnapshot.class).encode(
+        byte[] value = snapshot == null ? null : AvroSerde.ofLarge(ModelSnapshot.class).encode(
                 ModelSnapshots.promoted(snapshot, "pinned", reason, Instant.now()));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.config(connection, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",

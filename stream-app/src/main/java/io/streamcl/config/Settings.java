@@ -322,12 +322,15 @@ public final class Settings {
      * The settings as one kind learns with them: each of {@link #PER_KIND} replaced by the kind's own value
      * ({@code image.learning.rate}) where it has one. A value set for the kind wins; then a shared value that was
      * set (a user's {@code learning.rate=0.01} is meant for every kind); then the kind's own default; then the
-     * shared default.
+     * shared default. A kind's own default gives way to the shared one where, with what the user set, it would
+     * break a rule (sentences publish an average, {@code snapshot.encoder=momentum}, which
+     * {@code sentence.method=siamese} does not keep).
      *
      * @throws InvalidSettingsException if the kind's values break a rule (a batch larger than the replay buffer)
      */
     public Settings forKind(String kind) {
         Map<String, String> own = new LinkedHashMap<>();
+        List<String> ownDefaults = new ArrayList<>();
         for (Setting<?> shared : PER_KIND) {
             String name = kind + "." + shared.name();
             if (!(values.get(name) instanceof String text) || text.isEmpty()) {
@@ -337,6 +340,9 @@ public final class Settings {
             boolean setShared = !"default".equals(sources.get(shared.name()));
             if (setForKind || !setShared) {
                 own.put(shared.name(), text);
+                if (!setForKind) {
+                    ownDefaults.add(shared.name());
+                }
             }
         }
         if (own.isEmpty()) {
@@ -345,6 +351,15 @@ public final class Settings {
         try {
             return with(own);
         } catch (InvalidSettingsException e) {
+            for (String name : ownDefaults) {
+                Map<String, String> without = new LinkedHashMap<>(own);
+                without.remove(name);
+                try {
+                    return with(without);
+                } catch (InvalidSettingsException stillBroken) {
+                    // not this default: try the next one
+                }
+            }
             throw new InvalidSettingsException(e.problems().stream().map(p -> "for kind " + kind + ": " + p).toList());
         }
     }

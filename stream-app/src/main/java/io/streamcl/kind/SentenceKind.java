@@ -35,9 +35,10 @@ import java.util.Map;
 public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
-    // 131,072 buckets: +0.4 points on average over five training seeds on Brown (bare loop: 0.272 -> 0.276, within the
-    // seeds' spread), while every copy of its 34 MB parameters (queued snapshots, producers, embedders) and 100 MB
-    // checkpoints still run a learner out of a 1 GiB heap (CheckpointKillIT); BENCHMARKS.md, Sentences, 2026-12-06
+    // 131,072 buckets: with the defaults below, 0.283 on average over nine training seeds on Brown (bare loop) and
+    // 0.279-0.287 on the feed, but a learner in a 1 GiB heap then spends its time in full collections: each version's
+    // 34 MB of parameters is held several times over (in the producer until the broker acks it, as the candidate and
+    // as the served version, in the models store). BENCHMARKS.md, Sentences, 2026-12-07, night
     public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
             "hashed feature buckets (word unigrams, bigrams, character n-grams); the model has vocab x token-dim weights; a"
                     + " step updates the rows its batch holds");
@@ -104,6 +105,12 @@ public final class SentenceKind implements StandaloneKind<List<String>> {
             // feed on an older one (BENCHMARKS.md, Sentences, 2026-12-06). A collapse takes top-1 towards 1/probe
             // size, far below either
             .ownDefault(Settings.PROMOTION_TOLERANCE, "0.25")
+            // the table's rows at 3x the learning rate (a row moves only in the steps that read it) and an average of
+            // f_q published (m 0.99): +0.5 points on average over five training seeds at 32,768 buckets, 0.191 -> 0.199
+            // on the second split, and at 131,072 ahead on each of nine seeds (BENCHMARKS.md, Sentences, 2026-12-07,
+            // evening and night)
+            .ownDefault(Settings.LEARNING_RATE_TABLE_FACTOR, "3")
+            .ownDefault(Settings.SNAPSHOT_ENCODER, "momentum")
             .configure(SentenceKind::new)
             .formats(SentenceFormats.all())
             .demo(SentenceDemo::create)

@@ -1,5 +1,6 @@
 package io.streamcl.learn;
 
+import io.streamcl.schema.serde.ChunkedBytes;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.Locale;
@@ -49,7 +50,8 @@ public final class ComputeDevice {
     }
 
     /** A trainer going on from a {@link ContrastiveTrainer#checkpoint()}. */
-    public ContrastiveTrainer trainerFromCheckpoint(EncoderSpec spec, TrainerConfig config, byte[] checkpoint) {
+    public ContrastiveTrainer trainerFromCheckpoint(EncoderSpec spec, TrainerConfig config,
+            ChunkedBytes checkpoint) {
         return ContrastiveTrainer.fromCheckpoint(spec, config, device, checkpoint);
     }
 

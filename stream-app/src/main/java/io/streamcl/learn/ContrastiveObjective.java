@@ -57,6 +57,9 @@ interface ContrastiveObjective extends AutoCloseable {
          */
         Forward forward(UnaryOperator<NDArray> query, NDArray keyLogQ);
 
+        /** Just before an update moves f_q (its tables by the rows {@code touches} recorded). */
+        default void beforeQueryMoves(RowTouches touches) {}
+
         /** After an applied update (never a discarded one): what follows f_q (MoCo's key encoder, by EMA). */
         default void followQuery() {}
 

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.streamcl.schema.serde.AvroCodec;
+import io.streamcl.schema.serde.ChunkedBytes;
 import io.streamcl.schema.state.TrainerCheckpoint;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +53,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
     private final Set<String> tables; // ids of the lookup tables, updated by the rows a step read
     private long steps;
     /** The last checkpoint taken, or restored: where a diverged trainer goes back to. */
-    private byte[] lastGood;
+    private ChunkedBytes lastGood;
     private int discardedInARow;
     /** A discarded step was not timed phase by phase. */
     private static final StepResult.Phases NO_PHASES = new StepResult.Phases(0, 0, 0, 0, 0, 0);
@@ -169,6 +170,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
                         return discarded(loss, b, t0, "a non-finite gradient");
                     }
                     tOptimizer = System.nanoTime();
+                    objectiveStep.beforeQueryMoves(touches);
                     optimizer.update(query.getParameters(), touches);
                 } finally {
                     touches.stop();
@@ -328,20 +330,27 @@ public final class ContrastiveTrainer implements AutoCloseable {
      * the step count, the query encoder, the optimizer's moments and the objective's state (MoCo's key encoder
      * and bank). Several times the size of {@link #saveParameters()}.
      */
-    public byte[] checkpoint() {
+    public ChunkedBytes checkpoint() {
+        // a large table's state is 100 MB or more: the old one is let go first, so that the heap never holds both
+        // (should the new one fail to be written, the trainer cannot go on anyway)
+        lastGood = null;
         lastGood = writeCheckpoint();
         return lastGood;
     }
 
-    private byte[] writeCheckpoint() {
+    /**
+     * In chunks (a heap with room for 136 MB may have no free run of it in one piece), kept outside the heap: it
+     * is kept until the next one, and read back only if the trainer diverges.
+     */
+    private ChunkedBytes writeCheckpoint() {
         byte[] objectiveState = objective.saveState();
-        return CHECKPOINTS.encodeLarge(TrainerCheckpoint.newBuilder()
+        return CHECKPOINTS.encodeChunked(TrainerCheckpoint.newBuilder()
                 .setSteps(steps)
                 .setObjective(config.method().name())
                 .setQueryParameters(ByteBuffer.wrap(saveParameters(query)))
                 .setOptimizer(optimizer.save(query.getParameters()))
                 .setObjectiveState(objectiveState == null ? null : ByteBuffer.wrap(objectiveState))
-                .build());
+                .build()).outsideTheHeap();
     }
 
     /**
@@ -350,7 +359,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
      * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec or method
      */
     public static ContrastiveTrainer fromCheckpoint(EncoderSpec spec, TrainerConfig config, Device device,
-            byte[] checkpoint) {
+            ChunkedBytes checkpoint) {
         ContrastiveTrainer t = new ContrastiveTrainer(spec, config, device, null, 0);
         try {
             t.restore(checkpoint);
@@ -367,8 +376,8 @@ public final class ContrastiveTrainer implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the checkpoint is not one, or does not fit the spec or method
      */
-    public void restore(byte[] checkpoint) {
-        TrainerCheckpoint c = CHECKPOINTS.decode(checkpoint);
+    public void restore(ChunkedBytes checkpoint) {
+        TrainerCheckpoint c = CHECKPOINTS.decode(checkpoint.open());
         if (!c.getObjective().equals(config.method().name())) {
             throw new IllegalArgumentException("a checkpoint of a " + c.getObjective() + " trainer; this one is "
                     + config.method());
@@ -377,7 +386,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
         optimizer.restore(query.getParameters(), c.getOptimizer());
         objective.restoreState(c.getObjectiveState() == null ? null : AvroCodec.bytes(c.getObjectiveState()));
         steps = c.getSteps();
-        lastGood = checkpoint;
+        lastGood = checkpoint.outsideTheHeap();
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import io.streamcl.eval.VectorEncoder;
 import java.util.List;
 
@@ -40,9 +41,10 @@ public final class Embedder implements AutoCloseable, VectorEncoder {
         this.encoder = spec.newEncoder();
         try {
             IntraOpThreads.withThreads(1, () -> {
-                synchronized (ContrastiveTrainer.RANDOM_LOCK) { // see there: the draws are thrown away, but shared
-                    encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
-                }
+                // zeros, overwritten by the load: random values would cost a draw per parameter at every version
+                // (8.5 million for a 131,072-row table) from the engine's one generator, which trainers share
+                encoder.setInitializer(new ConstantInitializer(0f), p -> true);
+                encoder.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
                 ContrastiveTrainer.loadInto(encoder, manager, parameters);
                 return null;
             });

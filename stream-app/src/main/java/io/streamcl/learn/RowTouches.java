@@ -62,6 +62,11 @@ final class RowTouches {
         return byTable.keySet();
     }
 
+    /** The ids of the rows each forward read from a table: distinct within one, repeated across them. */
+    List<long[]> idsRead(String tableId) {
+        return byTable.getOrDefault(tableId, List.of()).stream().map(Touch::ids).toList();
+    }
+
     /**
      * The rows read from a table and their gradients, summed where several forwards read the same row.
      *

@@ -1,5 +1,6 @@
 package io.streamcl.learn;
 
+import io.streamcl.schema.serde.ChunkedBytes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
      *     from there on again
      */
     public record Snapshot(long step, byte[] parameters, float loss, long itemsSeen, long pendingUses,
-            long usesDropped, byte[] checkpoint, Health health, boolean caughtUp, long itemsOffered,
+            long usesDropped, ChunkedBytes checkpoint, Health health, boolean caughtUp, long itemsOffered,
             long firstPending) {
 
         Snapshot withoutCheckpoint() {
@@ -361,8 +362,11 @@ public final class TrainingLoop<I> implements AutoCloseable {
         Offered<I> waiting = incoming.peek(); // this thread alone takes from the queue, oldest first
         long firstPending = Math.min(Math.min(offeredNow, learner.oldestHeld()),
                 waiting == null ? Long.MAX_VALUE : waiting.seq());
-        byte[] checkpoint = null;
+        ChunkedBytes checkpoint = null;
         if (withCheckpoint || caughtUp) { // one that catches up always does: it owes nothing to any item offered
+            synchronized (snapshots) { // before the new one is written, so that the heap never holds both
+                dropCheckpointsNotTaken();
+            }
             checkpoint = learner.trainer().checkpoint();
             lastCheckpointAt = clock.getAsLong();
         }
@@ -370,9 +374,6 @@ public final class TrainingLoop<I> implements AutoCloseable {
         Snapshot made = new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,
                 learner.usesDropped(), checkpoint, health(parameters), caughtUp, offeredNow, firstPending);
         synchronized (snapshots) {
-            if (checkpoint != null) {
-                dropCheckpointsNotTaken();
-            }
             snapshots.add(made);
         }
         lastSnapshotStep = step;

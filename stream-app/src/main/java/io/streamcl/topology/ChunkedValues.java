@@ -1,17 +1,15 @@
 package io.streamcl.topology;
 
-import java.io.ByteArrayInputStream;
+import io.streamcl.schema.serde.ChunkedBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -51,6 +49,11 @@ final class ChunkedValues {
         put(store, key, out -> out.write(value));
     }
 
+    /** Stores the chunks under the key, in parts when they are larger than {@link #PART_BYTES} in all. */
+    static void put(KeyValueStore<String, byte[]> store, String key, ChunkedBytes value) {
+        put(store, key, value::writeTo);
+    }
+
     /** Stores what the writer writes under the key, cut into parts as it is written when over {@link #PART_BYTES}. */
     static void put(KeyValueStore<String, byte[]> store, String key, ValueWriter value) {
         int wereParts = parts(store.get(key));
@@ -82,32 +85,43 @@ final class ChunkedValues {
      * @throws IllegalArgumentException when its parts are missing or are not of one value
      */
     static InputStream open(KeyValueStore<String, byte[]> store, String key) {
+        ChunkedBytes value = read(store, key);
+        return value == null ? null : value.open();
+    }
+
+    /**
+     * The value under the key as its parts, the stored arrays themselves, checked first against the header's
+     * length and CRC, or null when there is none.
+     *
+     * @throws IllegalArgumentException when its parts are missing or are not of one value
+     */
+    static ChunkedBytes read(KeyValueStore<String, byte[]> store, String key) {
         byte[] stored = store.get(key);
         int parts = parts(stored);
         if (parts == 0) {
-            return stored == null ? null : new ByteArrayInputStream(stored);
+            return stored == null ? null : ChunkedBytes.of(List.of(stored));
         }
         ByteBuffer header = ByteBuffer.wrap(stored, MAGIC.length, HEADER_BYTES - MAGIC.length);
         header.getInt();
         int length = header.getInt();
         long crc = header.getLong();
-        List<InputStream> streams = new ArrayList<>(parts);
-        CRC32 read = new CRC32();
+        List<byte[]> read = new ArrayList<>(parts);
+        CRC32 crcRead = new CRC32();
         long readLength = 0;
         for (int i = 0; i < parts; i++) {
             byte[] part = store.get(partKey(key, i));
             if (part == null) {
                 throw new IllegalArgumentException(key + ": part " + (i + 1) + " of " + parts + " is missing");
             }
-            read.update(part);
+            crcRead.update(part);
             readLength += part.length;
-            streams.add(new ByteArrayInputStream(part));
+            read.add(part);
         }
-        if (readLength != length || read.getValue() != crc) {
+        if (readLength != length || crcRead.getValue() != crc) {
             throw new IllegalArgumentException(key + ": its " + parts + " parts are not of one value ("
                     + readLength + " bytes, " + length + " expected, or another CRC)");
         }
-        return new SequenceInputStream(Collections.enumeration(streams));
+        return ChunkedBytes.of(read);
     }
 
     /** The part count a stored value's header gives; 0 for a value stored whole, or none. */

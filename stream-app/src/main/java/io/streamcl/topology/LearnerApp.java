@@ -134,9 +134,10 @@ public final class LearnerApp implements AutoCloseable {
         // a trainer's tick may hold a transaction for a second or two: leave ample room
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
-        // a trainer checkpoint is one record of up to 64 MiB (about 27 MB for the default sentence encoder, see
-        // DefaultCheckpointSizeTest): the producer's buffer must hold it whole, beside the records of the other tasks
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 4L * TopicSetup.MAX_MESSAGE_BYTES);
+        // a snapshot is one record of up to 64 MiB (34 MB of parameters for the default sentence encoder, see
+        // DefaultCheckpointSizeTest): the producer's buffer must hold one whole beside the others' records. It is
+        // on the heap: a producer that has more waiting for the broker blocks its stream thread instead
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 2L * TopicSetup.MAX_MESSAGE_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), TopicSetup.MAX_MESSAGE_BYTES);
         return p;

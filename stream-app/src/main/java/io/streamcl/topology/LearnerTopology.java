@@ -97,11 +97,12 @@ public final class LearnerTopology {
             Map<String, Integer> partitions, RefusedRecords refused, boolean trainInCaller) {
         Topics topics = Topics.from(settings);
         AvroSerde<RawItem> rawSerde = AvroSerde.of(RawItem.class);
-        AvroSerde<ModelSnapshot> snapshotSerde = AvroSerde.of(ModelSnapshot.class);
+        AvroSerde<ModelSnapshot> snapshotSerde = AvroSerde.ofLarge(ModelSnapshot.class);
         Topology t = new Topology();
 
         t.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(), snapshotSerde)
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(),
+                        new DecodedOncePerArray<>(snapshotSerde))
                         .withLoggingDisabled(), // the models topic is its changelog
                 "models-source", Serdes.String().deserializer(), snapshotSerde.deserializer(), topics.models(),
                 "models-store-updater", NewestSnapshotKeeper::new);

@@ -16,11 +16,13 @@ import io.streamcl.schema.EmbeddingStatus;
 import io.streamcl.schema.ModelSnapshot;
 import io.streamcl.schema.RawItem;
 import io.streamcl.schema.serde.AvroCodec;
+import io.streamcl.schema.serde.ChunkedBytes;
 import io.streamcl.schema.state.StoredCheckpoint;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -171,6 +173,11 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         return kind.name() + "/probe";
     }
 
+    /** Where the checkpoint's trainer state is stored, in parts (see {@link #storeCheckpoint}). */
+    private String trainerKey() {
+        return kind.name() + "/trainer";
+    }
+
     /** The probe kept with the checkpoint, when the trainer resumed from that checkpoint. */
     private void restoreProbe(ItemLearner<I> learner) {
         byte[] stored = checkpoints.get(probeKey());
@@ -224,8 +231,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
                         c.getEncoderConfig());
                 return null;
             }
-            ContrastiveTrainer t = plan.device().trainerFromCheckpoint(kind.encoderSpec(), plan.trainer(),
-                    AvroCodec.array(c.getTrainer())); // no copy of ~100 MB
+            ChunkedBytes trainer = c.getTrainer().hasRemaining()
+                    ? ChunkedBytes.of(List.of(AvroCodec.array(c.getTrainer()))) // stored inline, before 2026-12-07
+                    : ChunkedValues.read(checkpoints, trainerKey());
+            if (trainer == null) {
+                throw new IllegalArgumentException("its trainer state is missing");
+            }
+            ContrastiveTrainer t = plan.device().trainerFromCheckpoint(kind.encoderSpec(), plan.trainer(), trainer);
             version = Math.max(version, c.getVersion());
             resumedFromCheckpoint = true;
             LOG.info("{} trainer resumes from its checkpoint of v{} (step {}: encoders, optimizer and bank) on {}",
@@ -371,8 +383,9 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     /** Keeps the snapshot's checkpoint, when it carries one, as the trainer's state at the current version. */
     private void storeCheckpoint(TrainingLoop.Snapshot snapshot) {
         if (snapshot.checkpoint() != null) {
-            StoredCheckpoint c = new StoredCheckpoint(version, kind.encoderSpec().config(),
-                    ByteBuffer.wrap(snapshot.checkpoint()));
+            // the trainer's state in parts of its own beside the record: 100 MB or more never held in one array
+            ChunkedValues.put(checkpoints, trainerKey(), snapshot.checkpoint());
+            StoredCheckpoint c = new StoredCheckpoint(version, kind.encoderSpec().config(), ByteBuffer.allocate(0));
             ChunkedValues.put(checkpoints, kind.name(), out -> CHECKPOINTS.encode(c, out));
             pending.forgetBefore(snapshot.firstPending());
         }

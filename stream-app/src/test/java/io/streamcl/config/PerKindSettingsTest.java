@@ -40,6 +40,29 @@ class PerKindSettingsTest {
     }
 
     @Test
+    void shouldPublishTheSentenceEncodersAverageAndLearnItsTableFasterAndLeaveTheOtherKindsAtTheSharedValues() {
+        Settings s = load(Map.of());
+        assertThat(s.forKind("sentence").get(Settings.SNAPSHOT_ENCODER)).isEqualTo("momentum");
+        assertThat(s.forKind("sentence").get(Settings.LEARNING_RATE_TABLE_FACTOR)).isEqualTo(3f);
+        assertThat(s.forKind("image").get(Settings.SNAPSHOT_ENCODER)).isEqualTo("query");
+        assertThat(s.forKind("event").get(Settings.LEARNING_RATE_TABLE_FACTOR)).isEqualTo(1f);
+    }
+
+    @Test
+    void shouldLetAKindsOwnDefaultGiveWayWhereItWouldBreakARuleWithWhatTheUserSet() {
+        // siamese keeps no average: sentences then publish f_q instead of refusing to start
+        Settings siamese = load(Map.of("sentence.method", "siamese")).forKind("sentence");
+        assertThat(siamese.get(Settings.METHOD)).isEqualTo("siamese");
+        assertThat(siamese.get(Settings.SNAPSHOT_ENCODER)).isEqualTo("query");
+        assertThat(siamese.get(Settings.LEARNING_RATE_TABLE_FACTOR)).as("the other own defaults stay").isEqualTo(3f);
+        assertThat(siamese.get(Settings.REPLAY_UPDATES)).isEqualTo(15);
+        // a value the user set never gives way
+        assertThatThrownBy(() -> load(Map.of("sentence.method", "siamese", "sentence.snapshot.encoder", "momentum")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("for kind sentence: snapshot.encoder=momentum is for methods moco and simclr");
+    }
+
+    @Test
     void shouldGiveEveryKindTheSharedValueWhenItHasNoneOfItsOwn() {
         Settings s = load(Map.of("learning.rate", "0.002"));
         assertThat(s.forKind("image").get(Settings.LEARNING_RATE)).isEqualTo(0.002f);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import io.streamcl.schema.serde.ChunkedBytes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -224,7 +225,7 @@ class ContrastiveTrainerTest {
             views.add(featureIds(8, text, random));
         }
         byte[] average;
-        byte[] checkpoint;
+        ChunkedBytes checkpoint;
         byte[] query;
         // one after the other: two trainers stepping in turn would take turns at the generator's dropout masks
         try (ContrastiveTrainer a = new ContrastiveTrainer(text, averaging, Device.cpu(), null, 0)) {
@@ -252,7 +253,7 @@ class ContrastiveTrainerTest {
     }
 
     /** Rows of hashed feature ids in [1, vocab), as a text encoder reads them. */
-    private static List<float[]> featureIds(int n, TextEncoderSpec spec, Random random) {
+    static List<float[]> featureIds(int n, TextEncoderSpec spec, Random random) {
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] row = new float[spec.inputSize()];
@@ -304,7 +305,7 @@ class ContrastiveTrainerTest {
         for (int i = 0; i < 10; i++) {
             batches.add(views(6, random));
         }
-        byte[] checkpoint;
+        ChunkedBytes checkpoint;
         byte[] continued;
         float[] continuedLosses = new float[2];
         try (ContrastiveTrainer original = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
@@ -352,7 +353,8 @@ class ContrastiveTrainerTest {
     void shouldRefuseBytesThatAreNotACheckpoint() {
         TrainerConfig config = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
                 0.01f, 1);
-        assertThatThrownBy(() -> ContrastiveTrainer.fromCheckpoint(TINY, config, Device.cpu(), new byte[] {1, 2, 3, 4}))
+        assertThatThrownBy(() -> ContrastiveTrainer.fromCheckpoint(TINY, config, Device.cpu(),
+                ChunkedBytes.of(List.of(new byte[] {1, 2, 3, 4}))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a readable TrainerCheckpoint");
     }
 
@@ -360,7 +362,7 @@ class ContrastiveTrainerTest {
     void shouldRefuseTheCheckpointOfAnotherMethodOrBankSize() {
         TrainerConfig moco = new TrainerConfig(TrainerConfig.Method.MOCO, Similarity.COSINE, 0.2f, 1f, 0.9f, 12,
                 0.01f, 1);
-        byte[] checkpoint;
+        ChunkedBytes checkpoint;
         try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, moco, Device.cpu(), null, 0)) {
             checkpoint = trainer.checkpoint();
         }
@@ -421,12 +423,12 @@ class ContrastiveTrainerTest {
         Random random = new Random(11);
         try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
             trainer.step(views(8, random), views(8, random), ids(8, 1));
-            byte[] before = trainer.checkpoint();
+            byte[] before = trainer.checkpoint().toArray();
             StepResult r = trainer.step(poisoned(views(8, random)), views(8, random), ids(8, 2));
             assertThat(r.outcome()).isEqualTo(StepResult.Outcome.DISCARDED);
             assertThat(r.step()).isEqualTo(1);
             assertThat(trainer.parametersFinite()).isTrue();
-            assertThat(trainer.checkpoint()).as("parameters, optimizer and bank as before").isEqualTo(before);
+            assertThat(trainer.checkpoint().toArray()).as("parameters, optimizer and bank as before").isEqualTo(before);
             assertThat(trainer.step(views(8, random), views(8, random), ids(8, 3)).applied()).isTrue();
         }
     }
@@ -438,7 +440,7 @@ class ContrastiveTrainerTest {
         Random random = new Random(12);
         try (ContrastiveTrainer trainer = new ContrastiveTrainer(TINY, config, Device.cpu(), null, 0)) {
             trainer.step(views(8, random), views(8, random), ids(8, 1));
-            byte[] checkpoint = trainer.checkpoint();
+            byte[] checkpoint = trainer.checkpoint().toArray();
             trainer.step(views(8, random), views(8, random), ids(8, 2)); // moves on past the checkpoint
             List<StepResult.Outcome> outcomes = new ArrayList<>();
             for (int i = 0; i < ContrastiveTrainer.MAX_DISCARDED_IN_A_ROW; i++) {
@@ -447,7 +449,7 @@ class ContrastiveTrainerTest {
             assertThat(outcomes).containsExactly(StepResult.Outcome.DISCARDED, StepResult.Outcome.DISCARDED,
                     StepResult.Outcome.RESTORED);
             assertThat(trainer.steps()).isEqualTo(1);
-            assertThat(trainer.checkpoint()).isEqualTo(checkpoint);
+            assertThat(trainer.checkpoint().toArray()).isEqualTo(checkpoint);
             StepResult next = trainer.step(views(8, random), views(8, random), ids(8, 4));
             assertThat(next.applied()).isTrue();
             assertThat(next.loss()).isFinite();

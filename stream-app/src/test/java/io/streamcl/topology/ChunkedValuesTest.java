@@ -3,6 +3,7 @@ package io.streamcl.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamcl.schema.serde.ChunkedBytes;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -40,6 +41,20 @@ class ChunkedValuesTest {
         byte[] b = new byte[length];
         new Random(seed).nextBytes(b);
         return b;
+    }
+
+    @Test
+    void chunksAreStoredInPartsAndReadBackAsTheStoredParts() throws Exception {
+        byte[] value = bytes(2 * ChunkedValues.PART_BYTES + 9, 5);
+        ChunkedBytes chunks = ChunkedBytes.written(out -> out.write(value));
+        ChunkedValues.put(store, "sentence/trainer", chunks);
+        ChunkedBytes read = ChunkedValues.read(store, "sentence/trainer");
+        assertThat(read.length()).isEqualTo(value.length);
+        assertThat(read.toArray()).isEqualTo(value);
+        assertThat(read(store, "sentence/trainer")).isEqualTo(value);
+        assertThat(ChunkedValues.read(store, "image/trainer")).isNull();
+        ChunkedValues.put(store, "small", ChunkedBytes.of(java.util.List.of(new byte[] {1, 2}, new byte[] {3})));
+        assertThat(ChunkedValues.read(store, "small").toArray()).containsExactly(1, 2, 3);
     }
 
     @Test

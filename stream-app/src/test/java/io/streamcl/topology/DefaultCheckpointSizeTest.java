@@ -28,7 +28,7 @@ class DefaultCheckpointSizeTest {
                 trainer.step(views(kind, 1), views(kind, 2), new long[] {1, 2, 3, 4}); // Adam's moments appear at the first step
                 assertThat(trainer.steps()).isEqualTo(1);
                 int parameters = trainer.saveParameters().length;
-                int checkpoint = trainer.checkpoint().length;
+                long checkpoint = trainer.checkpoint().length();
                 System.out.printf("[DefaultCheckpointSizeTest] %s: parameters %,d bytes, checkpoint %,d bytes%n",
                         kind.name(), parameters, checkpoint);
                 assertThat(parameters).as(kind.name() + " parameter bytes")

@@ -101,6 +101,11 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
     }
 
+    /** The record's bytes in chunks ({@link ChunkedBytes}): for a record of 100 MB or more, never one array. */
+    public ChunkedBytes encodeChunked(T record) {
+        return ChunkedBytes.written(out -> encode(record, out));
+    }
+
     /** Writes the record to a stream, for a record too large to be held twice. */
     public void encode(T record, OutputStream out) {
         try {

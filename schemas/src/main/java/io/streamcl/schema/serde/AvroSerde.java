@@ -17,9 +17,15 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final AvroCodec<T> codec;
+    private final boolean large;
 
     public AvroSerde(Class<T> type, SchemaStore otherWriterSchemas) {
+        this(type, otherWriterSchemas, false);
+    }
+
+    private AvroSerde(Class<T> type, SchemaStore otherWriterSchemas, boolean large) {
         this.codec = new AvroCodec<>(type, otherWriterSchemas);
+        this.large = large;
     }
 
     /** A Serde that also reads every writer schema shipped under {@code avro/history}. */
@@ -27,8 +33,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return new AvroSerde<>(type, WriterSchemas.shipped());
     }
 
+    /**
+     * As {@link #of}, for records of tens of MB (a model's parameters): each is written straight into an array of
+     * its size ({@link AvroCodec#encodeLarge}), at the cost of encoding it twice, rather than through a buffer
+     * that doubles as it fills and is copied at the end, three times its size on the heap at once.
+     */
+    public static <T extends SpecificRecord> AvroSerde<T> ofLarge(Class<T> type) {
+        return new AvroSerde<>(type, WriterSchemas.shipped(), true);
+    }
+
     public byte[] encode(T record) {
-        return codec.encode(record);
+        return large ? codec.encodeLarge(record) : codec.encode(record);
     }
 
     /** @throws SerializationException when the bytes are not a record this Serde can read */
