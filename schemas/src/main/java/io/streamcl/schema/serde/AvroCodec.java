@@ -7,6 +7,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -39,7 +42,7 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     public byte[] encode(T record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        encode(record, out);
+        encodeTo(record, out);
         return out.toByteArray();
     }
 
@@ -49,12 +52,13 @@ public final class AvroCodec<T extends SpecificRecord> {
      */
     public byte[] encodeLarge(T record) {
         CountingSink counted = new CountingSink();
-        encode(record, counted);
+        encodeTo(record, counted);
         if (counted.count > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("a " + typeName + " of " + counted.count + " bytes is over 2 GiB");
         }
         ExactArray out = new ExactArray((int) counted.count);
-        encode(record, out);
+        encodeTo(record, out);
+        releaseThreadLocals();
         return out.array();
     }
 
@@ -108,8 +112,47 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     /** Writes the record to a stream, for a record too large to be held twice. */
     public void encode(T record, OutputStream out) {
+        encodeTo(record, out);
+        releaseThreadLocals();
+    }
+
+    private void encodeTo(T record, OutputStream out) {
         try {
             encoder.encode(record, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An empty record: what a thread's Avro encoder and decoder hold on to once a large one is done. */
+    private static final Schema RELEASED = SchemaBuilder.record("Released").namespace("io.streamcl.schema.serde")
+            .fields().endRecord();
+    private static final BinaryMessageEncoder<GenericRecord> RELEASED_ENCODER =
+            new BinaryMessageEncoder<>(GenericData.get(), RELEASED);
+    private static final BinaryMessageDecoder<GenericRecord> RELEASED_DECODER =
+            new BinaryMessageDecoder<>(GenericData.get(), RELEASED);
+    private static final byte[] RELEASED_BYTES = releasedBytes();
+    /** Arrays from this size on are let go once decoded (see {@link #releaseThreadLocals}). */
+    private static final int LARGE = 1 << 20;
+
+    private static byte[] releasedBytes() {
+        try {
+            return RELEASED_ENCODER.encode(new GenericData.Record(RELEASED)).array();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Avro's message encoder and decoder are kept per thread, and keep the stream they last wrote to or read from:
+     * after a record of tens of MB, a thread that seldom encodes or decodes again (a trainer after its checkpoint,
+     * the thread that reads the models topic) would keep its bytes on the heap until it does. An empty record takes
+     * their place.
+     */
+    private static void releaseThreadLocals() {
+        try {
+            RELEASED_ENCODER.encode(new GenericData.Record(RELEASED), OutputStream.nullOutputStream());
+            RELEASED_DECODER.decode(RELEASED_BYTES);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -121,7 +164,11 @@ public final class AvroCodec<T extends SpecificRecord> {
      */
     public T decode(byte[] bytes) {
         try {
-            return decoder.decode(bytes);
+            T record = decoder.decode(bytes);
+            if (bytes.length >= LARGE) {
+                releaseThreadLocals();
+            }
+            return record;
         } catch (IOException | RuntimeException e) { // BadHeaderException, MissingSchemaException, EOF...
             throw new IllegalArgumentException("not a readable " + typeName + ": " + e.getMessage(), e);
         }
@@ -134,7 +181,9 @@ public final class AvroCodec<T extends SpecificRecord> {
      */
     public T decode(InputStream in) {
         try {
-            return decoder.decode(in);
+            T record = decoder.decode(in);
+            releaseThreadLocals();
+            return record;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a readable " + typeName + ": " + e.getMessage(), e);
         }
