@@ -331,7 +331,7 @@ public final class ContrastiveTrainer implements AutoCloseable {
      * and bank). Several times the size of {@link #saveParameters()}.
      */
     public ChunkedBytes checkpoint() {
-        // a large table's state is 100 MB or more: the old one is let go first, so that the heap never holds both
+        // a large table's state is 100 MB or more: the old one is let go first, so that memory never holds both
         // (should the new one fail to be written, the trainer cannot go on anyway)
         lastGood = null;
         lastGood = writeCheckpoint();

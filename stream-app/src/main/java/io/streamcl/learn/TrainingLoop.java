@@ -364,7 +364,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
                 waiting == null ? Long.MAX_VALUE : waiting.seq());
         ChunkedBytes checkpoint = null;
         if (withCheckpoint || caughtUp) { // one that catches up always does: it owes nothing to any item offered
-            synchronized (snapshots) { // before the new one is written, so that the heap never holds both
+            synchronized (snapshots) { // before the new one is written, so that memory never holds both
                 dropCheckpointsNotTaken();
             }
             checkpoint = learner.trainer().checkpoint();

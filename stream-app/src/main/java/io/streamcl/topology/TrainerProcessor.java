@@ -386,7 +386,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
             // the trainer's state in parts of its own beside the record: 100 MB or more never held in one array
             ChunkedValues.put(checkpoints, trainerKey(), snapshot.checkpoint());
             StoredCheckpoint c = new StoredCheckpoint(version, kind.encoderSpec().config(), ByteBuffer.allocate(0));
-            ChunkedValues.put(checkpoints, kind.name(), out -> CHECKPOINTS.encode(c, out));
+            ChunkedValues.put(checkpoints, kind.name(), CHECKPOINTS.encode(c)); // a few bytes now
             pending.forgetBefore(snapshot.firstPending());
         }
     }
