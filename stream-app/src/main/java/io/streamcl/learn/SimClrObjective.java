@@ -12,7 +12,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>With {@link TrainerConfig.Published#MOMENTUM} it also keeps an average of f_q, {@code θ_a ← m·θ_a + (1 - m)·θ_q}
  * after every applied step ({@link AveragedEncoder}; Polyak averaging, as BYOL and DINO evaluate their EMA encoder),
- * and publishes that: its embeddings carry less of the last batches' noise. The average is its only state, and goes into the checkpoint.
+ * and publishes that: its embeddings carry less of the last batches' noise. The average is its only state, and goes
+ * into the checkpoint.
  */
 final class SimClrObjective implements ContrastiveObjective {
     private static final AvroCodec<SimClrState> STATE = AvroCodec.of(SimClrState.class);
