@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +73,11 @@ public final class TrainingLoop<I> implements AutoCloseable {
     public record Health(boolean parametersFinite, ProbeFigures figures, ProbeFigures served, long servedVersion,
             boolean probeFull, byte[] newlyFullProbe) {}
 
-    /** The version the gate compares against, as the feeder last told the loop. */
-    private record Served(long version, byte[] parameters) {}
+    /**
+     * The version the gate compares against, as the feeder last told the loop; its parameters are decoded only
+     * when measured, so that the loop keeps no copy of them.
+     */
+    private record Served(long version, Supplier<byte[]> parameters) {}
 
     private record Offered<I>(String id, I item, long seq) {}
 
@@ -103,6 +107,8 @@ public final class TrainingLoop<I> implements AutoCloseable {
     private ProbeFigures servedFigures;
     private boolean probeSaved;
     private long lastSnapshotStep;
+    /** A step at a multiple of snapshotEvery passed while the feeder had not taken the last snapshot. */
+    private boolean snapshotOwed;
     /** Whether the last snapshot had nothing left to learn; an item offered since makes it false. */
     private volatile boolean lastSnapshotCaughtUp = true;
     private long lastCheckpointAt;
@@ -230,8 +236,12 @@ public final class TrainingLoop<I> implements AutoCloseable {
         lastSnapshotCaughtUp = false;
     }
 
-    /** The version now served, which the next snapshots are measured beside; null parameters: none. */
-    public void served(long version, byte[] parameters) {
+    /**
+     * The version now served, which the next snapshots are measured beside; null parameters: none.
+     *
+     * @param parameters called on the loop's thread, once, when the loop measures the version
+     */
+    public void served(long version, Supplier<byte[]> parameters) {
         served = parameters == null ? null : new Served(version, parameters);
     }
 
@@ -350,7 +360,25 @@ public final class TrainingLoop<I> implements AutoCloseable {
         learnerPendingUses = learner.pendingUses();
         onStep.accept(r);
         if (r.applied() && r.step() % snapshotEvery == 0) {
+            snapshotOwed = true;
+        }
+        if (snapshotOwed && !feederBehind()) {
             snapshot(clock.getAsLong() - lastCheckpointAt >= checkpointNanos);
+        }
+    }
+
+    /**
+     * Whether a loop on its own thread still holds a snapshot its feeder has not taken: it then makes the next one
+     * only after the feeder took it, at the first step after. A snapshot holds the parameters (34 MB for a
+     * 131,072-row table), and a feeder slower than the steps (a busy producer) would otherwise find a queue of them
+     * and publish them all. A loop run by its caller makes every one: its caller takes them after each turn.
+     */
+    private boolean feederBehind() {
+        if (thread == null) {
+            return false;
+        }
+        synchronized (snapshots) {
+            return !snapshots.isEmpty();
         }
     }
 
@@ -378,6 +406,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
         }
         lastSnapshotStep = step;
         lastSnapshotCaughtUp = caughtUp;
+        snapshotOwed = false;
     }
 
     /**
@@ -416,7 +445,7 @@ public final class TrainingLoop<I> implements AutoCloseable {
     /** The served version's figures; null (nothing to compare with) when its parameters cannot be used. */
     private ProbeFigures measureServed(ProbeSet probe, Served now) {
         try {
-            return measure(probe, now.parameters());
+            return measure(probe, now.parameters().get());
         } catch (IllegalArgumentException e) {
             LOG.warn("{}: the served v{} cannot be measured ({}); snapshots are judged on their own figures",
                     name, now.version(), e.getMessage());

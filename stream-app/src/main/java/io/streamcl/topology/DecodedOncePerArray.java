@@ -1,12 +1,9 @@
 package io.streamcl.topology;
 
 import java.lang.ref.SoftReference;
-import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -42,7 +39,8 @@ final class DecodedOncePerArray<T extends SpecificRecord> implements Serde<T> {
     @Override
     public Deserializer<T> deserializer() {
         Deserializer<T> d = inner.deserializer();
-        return (topic, bytes) -> bytes == null ? null : sharingValues(decodedOnce(bytes, b -> d.deserialize(topic, b)));
+        return (topic, bytes) -> bytes == null ? null
+                : RecordCopies.sharingValues(decodedOnce(bytes, b -> d.deserialize(topic, b)));
     }
 
     private T decodedOnce(byte[] bytes, java.util.function.Function<byte[], T> decode) {
@@ -55,16 +53,5 @@ final class DecodedOncePerArray<T extends SpecificRecord> implements Serde<T> {
             }
             return record;
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends SpecificRecord> T sharingValues(T record) {
-        Schema schema = record.getSchema();
-        T copy = (T) SpecificData.get().newRecord(null, schema);
-        for (int i = 0; i < schema.getFields().size(); i++) {
-            Object v = record.get(i);
-            copy.put(i, v instanceof ByteBuffer b ? b.duplicate() : v);
-        }
-        return copy;
     }
 }

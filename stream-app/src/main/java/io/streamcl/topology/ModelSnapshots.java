@@ -25,12 +25,15 @@ public final class ModelSnapshots {
         return key.indexOf('@') < 0;
     }
 
-    /** A copy of a snapshot marked as promoted: what goes under {@link #servedKey} or {@link #pinnedKey}. */
+    /**
+     * A copy of a snapshot marked as promoted: what goes under {@link #servedKey} or {@link #pinnedKey}. It shares
+     * the snapshot's parameters rather than copy them.
+     */
     public static ModelSnapshot promoted(ModelSnapshot s, String mode, String reason, java.time.Instant time) {
-        return ModelSnapshot.newBuilder(s)
-                .setPromotion(io.streamcl.schema.Promotion.newBuilder().setMode(mode).setTime(time)
-                        .setReason(reason).build())
-                .build();
+        ModelSnapshot p = RecordCopies.sharingValues(s);
+        p.setPromotion(io.streamcl.schema.Promotion.newBuilder().setMode(mode).setTime(time).setReason(reason)
+                .build());
+        return p;
     }
 
     public static ModelSnapshot of(String kind, String name, long version, long step, Map<String, String> config,

@@ -296,7 +296,7 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     private void tellLoopServed() {
         ModelSnapshot s = promotions.served();
         if (s != null && s.getVersion() != servedToLoop) {
-            loop.served(s.getVersion(), ModelSnapshots.parameters(s));
+            loop.served(s.getVersion(), () -> ModelSnapshots.parameters(s)); // decoded only when measured
             servedToLoop = s.getVersion();
             metrics.modelServed(kind.name(), s.getVersion());
         }
@@ -360,9 +360,9 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         m.put("caught_up", snapshot.caughtUp() ? 1.0 : 0.0);
         m.put("items_offered", (double) snapshot.itemsOffered());
         PromotionGate.Verdict verdict = judge(snapshot, m);
-        ModelSnapshot s = ModelSnapshot.newBuilder(ModelSnapshots.of(kind.name(), plan.modelName(), version,
-                snapshot.step(), kind.encoderSpec().config(), snapshot.parameters(), m))
-                .setGate(verdict.toString()).build();
+        ModelSnapshot s = ModelSnapshots.of(kind.name(), plan.modelName(), version, snapshot.step(),
+                kind.encoderSpec().config(), snapshot.parameters(), m);
+        s.setGate(verdict.toString()); // set in place: a builder's copy would copy the parameters too
         context.forward(new Record<>(kind.name(), s, System.currentTimeMillis()));
         lastPublished = s;
         storeCheckpoint(snapshot); // in the same transaction as the snapshot
@@ -406,7 +406,8 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         m.put("pending_uses", 0.0);
         m.put("caught_up", 1.0);
         m.put("items_offered", (double) snapshot.itemsOffered());
-        lastPublished = ModelSnapshot.newBuilder(lastPublished).setMetrics(m).build();
+        lastPublished = RecordCopies.sharingValues(lastPublished);
+        lastPublished.setMetrics(m);
         context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
         storeCheckpoint(snapshot);
         promotions.confirmedIdle(lastPublished);

@@ -92,6 +92,41 @@ class TrainingLoopTest {
     }
 
     @Test
+    void shouldMakeNoNewSnapshotOnItsThreadWhileTheFeederHasNotTakenTheLast() throws Exception {
+        // a snapshot due every step, and a feeder that takes none until training is over: a queue of one per step
+        // (each holds the parameters, 34 MB for a large table) would wait for it; the loop holds back instead
+        SentenceKind kind = kind();
+        AtomicLong steps = new AtomicLong();
+        try (TrainingLoop<List<String>> loop = new TrainingLoop<>("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 8, USES, 1)), 1_000, 1, LINGER,
+                Duration.ofHours(1), r -> steps.incrementAndGet())) {
+            for (int i = 0; i < 40; i++) {
+                loop.offer("s" + i, SentenceText.words("sentence number " + i + " of the stream"));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && (loop.pendingUses() > 0 || steps.get() < 10)) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(3 * LINGER.toMillis()); // the caught-up snapshot
+            List<TrainingLoop.Snapshot> waiting = loop.takeSnapshots();
+            assertThat(steps.get()).as("steps, each due a snapshot").isGreaterThanOrEqualTo(10);
+            assertThat(waiting).as("the first step's, and the caught-up one").hasSize(2);
+            assertThat(waiting.get(1).caughtUp()).isTrue();
+
+            for (int i = 0; i < BATCH; i++) {
+                loop.offer("late" + i, SentenceText.words("one more sentence " + i + " after the feeder took them"));
+            }
+            List<TrainingLoop.Snapshot> after = new ArrayList<>();
+            while (System.nanoTime() < deadline && (after.isEmpty() || !after.get(after.size() - 1).caughtUp())) {
+                Thread.sleep(20);
+                after.addAll(loop.takeSnapshots());
+            }
+            assertThat(after).as("taken: it snapshots again").isNotEmpty();
+            assertThat(after.get(after.size() - 1).itemsSeen()).isEqualTo(40 + BATCH);
+        }
+    }
+
+    @Test
     void shouldSampleWhenMoreItemsWaitThanTheBacklogAllows() {
         Run run = runInCaller(200, 0);
         // no backlog: all 200 go into the replay buffer of 8 at once, so 192 of them give up both their uses
