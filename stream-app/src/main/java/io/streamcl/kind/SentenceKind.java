@@ -35,11 +35,11 @@ import java.util.Map;
 public final class SentenceKind implements StandaloneKind<List<String>> {
     public static final String NAME = "sentence";
 
-    // 131,072 buckets: with the defaults below, 0.283 on average over nine training seeds on Brown (bare loop) and
-    // 0.279-0.287 on the feed, but a learner in a 1 GiB heap then spends its time in full collections: each version's
-    // 34 MB of parameters is held several times over (in the producer until the broker acks it, as the candidate and
-    // as the served version, in the models store). BENCHMARKS.md, Sentences, 2026-12-07, night
-    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 32_768, 16, 1 << 24,
+    // 131,072 buckets: with the defaults below, on Brown (bare loop) 0.287 on average over five training seeds against
+    // 0.280 at 32,768, level on a second split, and 0.279-0.287 on the feed. A learner in a 1 GiB heap holds
+    // it once a version's parameters are not copied for its gate, metrics and promotion, nor queued behind a slow
+    // producer (BENCHMARKS.md, Sentences, 2026-12-07, day)
+    public static final Setting<Integer> SENTENCE_VOCAB = intSetting("sentence.vocab-size", 131_072, 16, 1 << 24,
             "hashed feature buckets (word unigrams, bigrams, character n-grams); the model has vocab x token-dim weights; a"
                     + " step updates the rows its batch holds");
     public static final Setting<Integer> SENTENCE_CHAR_MIN = intSetting("sentence.char-ngram.min", 3, 1,

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sentence learner, whose checkpoints are tens of MB, killed hard (SIGKILL) a few times just as a
+ * The sentence learner, whose checkpoints are over 100 MB, killed hard (SIGKILL) a few times just as a
  * checkpoint reaches the broker, before or while its transaction commits, and started again on the same state
  * directory each time: every restart resumes its trainer (from the last committed checkpoint or, if that could
  * not be used, from the newest snapshot) instead of crash-looping or starting over, and after the last one
@@ -37,7 +37,10 @@ class CheckpointKillIT {
     private static final Pattern RESUMED = Pattern.compile("sentence trainer (resumes from its checkpoint of v(\\d+)"
             + "|cannot resume from its checkpoint|resumes the parameters of)");
     private static final String CHECKPOINT_CHANGELOG = "streamcl-trainer-checkpoints-sentence-changelog";
-    /** A checkpoint of the default sentence encoder is about 35 MB; the other records of the store are bytes. */
+    /**
+     * A checkpoint of the default sentence encoder is over 100 MB (its table, the table's two moments and its average,
+     * 34 MB each); the other records of the store are bytes.
+     */
     private static final long CHECKPOINT_GROWTH = 1 << 20;
     /** After a checkpoint reaches the broker: at once (before its commit), or a little later (at the commit). */
     private static final long[] KILL_DELAYS_MS = {0, 200};
@@ -54,7 +57,7 @@ class CheckpointKillIT {
         try (JarProcesses procs = new JarProcesses(jar, tmp)) {
             try {
                 String bootstrap = procs.startBroker();
-                // the sentence encoder at its default size, for checkpoints of tens of MB
+                // the sentence encoder at its default size, for checkpoints of over 100 MB
                 String[] run = SmallLearner.run(bootstrap, "state.dir=" + tmp.resolve("state"), "kinds=sentence",
                         "batch.size=32", "replay.capacity=128", "replay.updates-per-item=4", "snapshot.every-steps=5",
                         "checkpoint.interval.ms=1000", "bank.size=256", "batch.linger.ms=300", "topic.partitions=2",
