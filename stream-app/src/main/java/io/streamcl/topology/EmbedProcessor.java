@@ -61,8 +61,9 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
      * behind them (measured by bench's backfill section).
      */
     private static final double BACKFILL_DUTY = 0.2;
-    /** When this stream thread may backfill again (its tasks share it: the duty is the thread's). */
-    private static final ThreadLocal<long[]> NEXT_BACKFILL = ThreadLocal.withInitial(() -> new long[1]);
+    /** Whose turn it is to backfill on this stream thread, and when (its tasks share it: the duty is the thread's). */
+    private static final ThreadLocal<BackfillTurns> TURNS = ThreadLocal.withInitial(() -> new BackfillTurns(
+            BACKFILL_DUTY));
     private static final long PROGRESS_LOG_NANOS = Duration.ofSeconds(5).toNanos();
 
     /** A loaded served version: the frozen encoder and what to stamp on its embeddings. */
@@ -320,9 +321,14 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
      * catalogue is done, publishes its completion marker.
      */
     private void backfill() {
+        BackfillTurns turns = TURNS.get();
+        if (!hasBackfill()) {
+            turns.done(this); // takes no turn, and starts no rest
+            return;
+        }
         long start = System.nanoTime();
-        if (start < NEXT_BACKFILL.get()[0]) {
-            return; // resting: see BACKFILL_DUTY
+        if (!turns.mayGo(this, start)) {
+            return; // resting, or another task's turn: see BackfillTurns
         }
         if (plan.backfillPerSecond() > 0) { // at most a second's worth saved up
             backfillAllowance = Math.min(plan.backfillPerSecond(),
@@ -348,8 +354,18 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
         if (logNow) {
             lastProgressLog = start;
         }
-        long end = System.nanoTime();
-        NEXT_BACKFILL.get()[0] = end + (long) ((end - start) * (1 / BACKFILL_DUTY - 1));
+        turns.went(this, start, System.nanoTime());
+    }
+
+    /** Whether a kind's catalogue is not all on its served version yet. */
+    private boolean hasBackfill() {
+        for (ItemKind<?> kind : kinds) {
+            BackfillProgress p = progress.get(kind.name());
+            if (models.containsKey(kind.name()) && p != null && !p.getComplete()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void backfillSlice(ItemKind<?> kind, Loaded model, BackfillProgress p, long start) {
@@ -505,6 +521,7 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
 
     @Override
     public void close() {
+        TURNS.get().done(this);
         models.values().forEach(m -> m.embedder().close());
         models.clear();
     }
