@@ -337,12 +337,11 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
         lastBackfillNanos = start;
         boolean logNow = start - lastProgressLog >= PROGRESS_LOG_NANOS;
         for (ItemKind<?> kind : kinds) {
-            Loaded model = models.get(kind.name());
-            BackfillProgress p = progress.get(kind.name());
-            if (model == null || p == null || p.getComplete()) {
+            if (!backfilling(kind)) {
                 continue;
             }
-            backfillSlice(kind, model, p, start);
+            BackfillProgress p = progress.get(kind.name());
+            backfillSlice(kind, models.get(kind.name()), p, start);
             backfills.put(kind.name(), p);
             metrics.backfill(taskKey(kind), p.getVersion(), p.getDone(), catalogue.count(kind.name()));
             if (!p.getComplete() && logNow) {
@@ -359,13 +358,13 @@ final class EmbedProcessor implements Processor<String, DecodedItem<?>, String, 
 
     /** Whether a kind's catalogue is not all on its served version yet. */
     private boolean hasBackfill() {
-        for (ItemKind<?> kind : kinds) {
-            BackfillProgress p = progress.get(kind.name());
-            if (models.containsKey(kind.name()) && p != null && !p.getComplete()) {
-                return true;
-            }
-        }
-        return false;
+        return kinds.stream().anyMatch(this::backfilling);
+    }
+
+    /** Whether the kind has a served version and its catalogue is not all on it yet. */
+    private boolean backfilling(ItemKind<?> kind) {
+        BackfillProgress p = progress.get(kind.name());
+        return models.containsKey(kind.name()) && p != null && !p.getComplete();
     }
 
     private void backfillSlice(ItemKind<?> kind, Loaded model, BackfillProgress p, long start) {
