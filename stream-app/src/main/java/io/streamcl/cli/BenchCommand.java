@@ -157,10 +157,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "BENCHMARKS.md", paramLabel = "FILE")
     Path out;
 
-    @Option(names = "--csv", defaultValue = "benchmarks.csv", paramLabel = "FILE")
+    // the CSV and the plots default to beside --out, which the report links them from by name: a run written
+    // elsewhere must not overwrite the repository's own
+    @Option(names = "--csv", paramLabel = "FILE", description = "every figure (default: benchmarks.csv beside --out)")
     Path csv;
 
-    @Option(names = "--plot", defaultValue = "benchmarks-sweep.png", paramLabel = "FILE")
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "the sweep's plot, its trade-off plot beside it (default: benchmarks-sweep.png beside --out)")
     Path plot;
 
     @Option(names = "--seed", defaultValue = "42")
@@ -182,6 +185,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Settings settings;
     private List<Sweep.Variation> variations;
+
+    /** The file given, else one of that name in the report's folder, where the report links it from. */
+    static Path orBesideOut(Path given, Path out, String name) {
+        return given != null ? given : out.resolveSibling(name);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -219,6 +227,8 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         List<SectionReport> reports = new ArrayList<>();
+        Path csv = orBesideOut(this.csv, out, "benchmarks.csv");
+        Path plot = orBesideOut(this.plot, out, "benchmarks-sweep.png");
         reports.add(BenchHeader.report(settings, commandLineTail(), csv.getFileName().toString()));
         if (!EnumSet.of(Section.memory, Section.neighbours).containsAll(sections)) {
             // the memory run times nothing, and its learner is another JVM; neighbours time no pipeline
