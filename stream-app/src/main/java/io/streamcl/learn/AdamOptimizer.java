@@ -94,19 +94,23 @@ final class AdamOptimizer {
             if (!w.hasGradient()) {
                 continue;
             }
+            String id = p.getValue().getId();
+            NDArray[] mv = moments.computeIfAbsent(id, i -> new NDArray[] {
+                manager.zeros(w.getShape(), w.getDataType()), manager.zeros(w.getShape(), w.getDataType())});
+            if (rowSparse.contains(id) && touches != null) {
+                // the table's own gradient is not read: libtorch never filled it, and asking for it makes a
+                // zero array of the table's size (34 MB at 131,072 x 64) at every step
+                if (touches.tables().contains(id)) {
+                    try (NDManager scratch = w.getManager().newSubManager()) {
+                        RowTouches.Rows read = touches.rows(id, scratch);
+                        updateRows(w, read.ids(), read.gradient(), mv, rate * tableRateFactor,
+                                corrected * tableRateFactor, scratch);
+                    }
+                } // else no row was read, and none moves
+                continue;
+            }
             try (NDArray g = w.getGradient()) {
-                NDArray[] mv = moments.computeIfAbsent(p.getValue().getId(), id -> new NDArray[] {
-                    manager.zeros(w.getShape(), w.getDataType()), manager.zeros(w.getShape(), w.getDataType())});
-                String id = p.getValue().getId();
-                if (rowSparse.contains(id) && touches != null) {
-                    if (touches.tables().contains(id)) {
-                        try (NDManager scratch = w.getManager().newSubManager()) {
-                            RowTouches.Rows read = touches.rows(id, scratch);
-                            updateRows(w, read.ids(), read.gradient(), mv, rate * tableRateFactor,
-                                    corrected * tableRateFactor, scratch);
-                        }
-                    } // else no row was read, and none moves
-                } else if (rowSparse.contains(id)) {
+                if (rowSparse.contains(id)) {
                     updateRows(w, g, mv, rate * tableRateFactor, corrected * tableRateFactor);
                 } else {
                     w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w), rate,
