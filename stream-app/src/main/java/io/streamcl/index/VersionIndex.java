@@ -157,6 +157,11 @@ public final class VersionIndex implements AutoCloseable {
         }
     }
 
+    /** How many segments a search reads: each is a graph of its own. */
+    int segments() {
+        return withSearcher(s -> s.getIndexReader().leaves().size());
+    }
+
     /** How many ids a search sees. */
     public int size() {
         return withSearcher(s -> s.getIndexReader().numDocs());

@@ -92,9 +92,17 @@ public final class VersionedIndexes implements AutoCloseable {
         return Optional.ofNullable(complete);
     }
 
-    /** Makes the writes so far visible to searches, in every index. */
+    /**
+     * Makes the writes so far visible to searches. Only the complete index is searched: one being filled is made
+     * visible when it completes. Each refresh of an index being filled would write its latest vectors out as a
+     * small segment, and Lucene then merges those segments, rebuilding their graphs, while the backfill of a
+     * catalogue is under way.
+     */
     public synchronized void refresh() {
-        all().forEach(VersionIndex::refresh);
+        VersionIndex current = complete;
+        if (current != null) {
+            current.refresh();
+        }
     }
 
     /** The versions being filled, oldest first. */

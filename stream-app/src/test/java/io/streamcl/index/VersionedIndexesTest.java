@@ -50,6 +50,22 @@ class VersionedIndexesTest {
     }
 
     @Test
+    void shouldWriteAVersionFilledBetweenRefreshesAsOneSegment() {
+        try (VersionedIndexes indexes = new VersionedIndexes()) {
+            indexes.put("a", 0, "m", 1, new float[] {1, 0});
+            indexes.completed(1);
+            for (int i = 0; i < 5; i++) { // a backfill under version 2, while the feed refreshes what is searched
+                indexes.put("x" + i, 0, "m", 2, new float[] {1, i});
+                indexes.refresh();
+            }
+            indexes.completed(2);
+            VersionIndex searched = indexes.complete().orElseThrow();
+            assertThat(searched.size()).isEqualTo(5);
+            assertThat(searched.segments()).isEqualTo(1); // no small segments for Lucene to merge
+        }
+    }
+
+    @Test
     void shouldDropFilledVersionsThatAreOlderThanTheCompletedOne() {
         try (VersionedIndexes indexes = new VersionedIndexes()) {
             indexes.put("a", 0, "m", 2, new float[] {1, 0});
