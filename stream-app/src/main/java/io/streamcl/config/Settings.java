@@ -104,7 +104,8 @@ public final class Settings {
                     + " the items it learned from the most give up their remaining uses");
     public static final Setting<Integer> CHECKPOINT_INTERVAL_MS = intSetting("checkpoint.interval.ms", 60_000, 1_000,
             Integer.MAX_VALUE, "how often a trainer also saves its whole state (both encoders, optimizer, bank) to its"
-                    + " changelogged store, and whenever it has caught up; a restarted trainer goes on from there");
+                    + " changelogged store, an idle one too when it has learned since; a restarted trainer goes on"
+                    + " from there, offered again the items it had not learned from by then");
     public static final Setting<Integer> SNAPSHOT_EVERY = intSetting("snapshot.every-steps", 50, 1, MAX,
             "publish a ModelSnapshot every N steps");
     public static final Setting<Integer> EMBEDDING_DIM = intSetting("embedding.dim", 256, 2, 8192,

@@ -112,6 +112,9 @@ public final class TrainingLoop<I> implements AutoCloseable {
     /** Whether the last snapshot had nothing left to learn; an item offered since makes it false. */
     private volatile boolean lastSnapshotCaughtUp = true;
     private long lastCheckpointAt;
+    /** The step and the count of items offered that the last checkpoint (or the state the loop began from) holds. */
+    private long checkpointStep;
+    private long checkpointOffered;
     private long lastItemAt;
     private float lastLoss = Float.NaN;
 
@@ -122,7 +125,8 @@ public final class TrainingLoop<I> implements AutoCloseable {
      * @param maxBacklog items that may wait for room in the learner before it starts dropping uses
      * @param snapshotEvery a snapshot every this many steps, and when the loop has caught up
      * @param linger how long without items before it trains on what it holds
-     * @param checkpointEvery how often a snapshot also carries a checkpoint; one that catches up always does
+     * @param checkpointEvery how often a snapshot also carries a checkpoint; an idle loop whose state has moved
+     *     since its last one makes one, at the same step, once this long has passed
      * @param onStep told of every step, on the loop's thread
      */
     public TrainingLoop(String name, ItemLearner<I> learner, int maxBacklog, int snapshotEvery, Duration linger,
@@ -181,6 +185,8 @@ public final class TrainingLoop<I> implements AutoCloseable {
         this.probeSaved = learner.probe().isFull(); // restored with the checkpoint, which already holds it
         this.lastCheckpointAt = clock.getAsLong();
         this.lastItemAt = lastCheckpointAt;
+        this.checkpointStep = lastSnapshotStep;
+        this.checkpointOffered = offeredBefore;
         if (ownThread) {
             this.thread = new Thread(this::run, name);
             this.thread.setDaemon(true);
@@ -308,7 +314,9 @@ public final class TrainingLoop<I> implements AutoCloseable {
             return GO_ON;
         }
         if (learner.trainer().steps() > lastSnapshotStep || !lastSnapshotCaughtUp) {
-            snapshot(true); // caught up: publish the last steps, marked as all there is
+            snapshot(checkpointDue()); // caught up: publish the last steps, marked as all there is
+        } else if (checkpointDue() && movedSinceCheckpoint()) {
+            snapshot(true); // still idle: its state, which owes nothing to any item offered, is kept now
         }
         learnerPendingUses = learner.pendingUses();
         return lingerNanos;
@@ -363,8 +371,25 @@ public final class TrainingLoop<I> implements AutoCloseable {
             snapshotOwed = true;
         }
         if (snapshotOwed && !feederBehind()) {
-            snapshot(clock.getAsLong() - lastCheckpointAt >= checkpointNanos);
+            snapshot(checkpointDue());
         }
+    }
+
+    /**
+     * Whether the next snapshot should carry a checkpoint. Catching up does not make one due: a checkpoint is the
+     * trainer's whole state (over 100 MB for a 131,072-row table and its moments), written by the stream thread
+     * that also feeds this loop and embeds, and a bulk load that pauses for a second (a busy producer, the first
+     * version's own write) would otherwise have it written again each time, stalling that thread for seconds
+     * while the items wait (BENCHMARKS.md, Sentences, 2026-12-07). An idle loop makes the one it owes once the
+     * interval has passed.
+     */
+    private boolean checkpointDue() {
+        return clock.getAsLong() - lastCheckpointAt >= checkpointNanos;
+    }
+
+    /** Whether the trainer stepped, or was offered an item, since its last checkpoint. */
+    private boolean movedSinceCheckpoint() {
+        return learner.trainer().steps() != checkpointStep || offered.get() != checkpointOffered;
     }
 
     /**
@@ -391,12 +416,14 @@ public final class TrainingLoop<I> implements AutoCloseable {
         long firstPending = Math.min(Math.min(offeredNow, learner.oldestHeld()),
                 waiting == null ? Long.MAX_VALUE : waiting.seq());
         ChunkedBytes checkpoint = null;
-        if (withCheckpoint || caughtUp) { // one that catches up always does: it owes nothing to any item offered
+        if (withCheckpoint) {
             synchronized (snapshots) { // before the new one is written, so that memory never holds both
                 dropCheckpointsNotTaken();
             }
             checkpoint = learner.trainer().checkpoint();
             lastCheckpointAt = clock.getAsLong();
+            checkpointStep = step;
+            checkpointOffered = offeredNow;
         }
         byte[] parameters = learner.trainer().saveParameters();
         Snapshot made = new Snapshot(step, parameters, lastLoss, learner.itemsSeen(), pending,

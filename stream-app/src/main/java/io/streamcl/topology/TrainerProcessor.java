@@ -392,11 +392,13 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
     }
 
     /**
-     * The trainer caught up without a step since its last snapshot (the last use left over was dropped):
-     * the same version, republished as all there is to learn, rather than a new version with the same
-     * parameters (which would make every embedder re-embed its catalogue for nothing).
+     * The trainer caught up without a step since its last snapshot (the last use left over was dropped), or,
+     * idle since, made the checkpoint it owed: the same version, republished as all there is to learn when it
+     * had not said so yet, rather than a new version with the same parameters (which would make every embedder
+     * re-embed its catalogue for nothing).
      */
     private void confirmCaughtUp(TrainingLoop.Snapshot snapshot) {
+        storeCheckpoint(snapshot);
         Map<String, Double> was = lastPublished.getMetrics();
         if (was.getOrDefault("caught_up", 0.0) == 1.0
                 && was.getOrDefault("items_offered", 0.0) == snapshot.itemsOffered()) {
@@ -409,7 +411,6 @@ final class TrainerProcessor<I> implements Processor<String, RawItem, String, Mo
         lastPublished = RecordCopies.sharingValues(lastPublished);
         lastPublished.setMetrics(m);
         context.forward(new Record<>(kind.name(), lastPublished, System.currentTimeMillis()));
-        storeCheckpoint(snapshot);
         promotions.confirmedIdle(lastPublished);
     }
 

@@ -33,8 +33,46 @@ class TrainingLoopTest {
         assertThat(run.pairs).isEqualTo(40L * USES - 1);
         assertThat(run.last.step()).isEqualTo(20);
         assertThat(run.last.itemsSeen()).isEqualTo(40);
-        assertThat(run.last.checkpoint()).as("a caught-up snapshot carries the whole trainer").isNotNull();
+        assertThat(run.last.checkpoint()).as("catching up within the checkpoint interval makes none").isNull();
         assertThat(run.snapshots).as("one snapshot, once the stream went quiet for the linger").hasSize(1);
+    }
+
+    @Test
+    void shouldCheckpointAnIdleLoopOnceTheIntervalHasPassedSinceItsLastCheckpoint() {
+        SentenceKind kind = kind();
+        AtomicLong clock = new AtomicLong();
+        Duration interval = Duration.ofSeconds(10);
+        try (TrainingLoop<List<String>> loop = TrainingLoop.inCaller("test-trainer",
+                kind.learner(trainer(kind), new ReplayPlan(BATCH, 8, USES, 1)), 1_000, 1_000, LINGER, interval,
+                r -> { }, 0, clock::get)) {
+            for (int i = 0; i < 40; i++) {
+                loop.offer("s" + i, SentenceText.words("sentence number " + i + " of the stream"));
+            }
+            loop.runDue();
+            clock.addAndGet(LINGER.toNanos());
+            loop.runDue();
+            List<TrainingLoop.Snapshot> caughtUp = loop.takeSnapshots();
+            assertThat(caughtUp).hasSize(1);
+            assertThat(caughtUp.get(0).caughtUp()).isTrue();
+            assertThat(caughtUp.get(0).checkpoint()).isNull();
+
+            clock.addAndGet(interval.toNanos() - LINGER.toNanos() - 1);
+            loop.runDue();
+            assertThat(loop.takeSnapshots()).as("the interval not yet over").isEmpty();
+
+            clock.addAndGet(1);
+            loop.runDue();
+            List<TrainingLoop.Snapshot> idle = loop.takeSnapshots();
+            assertThat(idle).as("the checkpoint it owed, at the step it caught up at").hasSize(1);
+            assertThat(idle.get(0).step()).isEqualTo(caughtUp.get(0).step());
+            assertThat(idle.get(0).caughtUp()).isTrue();
+            assertThat(idle.get(0).checkpoint()).isNotNull();
+            assertThat(idle.get(0).firstPending()).as("it owes nothing to any item offered").isEqualTo(40);
+
+            clock.addAndGet(3 * interval.toNanos());
+            loop.runDue();
+            assertThat(loop.takeSnapshots()).as("nothing learned since: nothing more to keep").isEmpty();
+        }
     }
 
     @Test
@@ -44,7 +82,7 @@ class TrainingLoopTest {
         assertThat(run.pairs).isBetween(40L * USES - USES, 40L * USES);
         assertThat(run.last.step()).isBetween(40L * USES / BATCH, 40L * USES / BATCH + 2);
         assertThat(run.last.itemsSeen()).isEqualTo(40);
-        assertThat(run.last.checkpoint()).as("a caught-up snapshot carries the whole trainer").isNotNull();
+        assertThat(run.last.checkpoint()).as("catching up within the checkpoint interval makes none").isNull();
     }
 
     @Test

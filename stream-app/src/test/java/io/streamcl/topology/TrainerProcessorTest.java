@@ -33,6 +33,8 @@ class TrainerProcessorTest {
     private static final long T0 = 1_700_000_000_000L;
     /** batch.linger.ms of {@link LearnerTopologyTest#SMALL}. */
     private static final long LINGER_MS = 200;
+    /** checkpoint.interval.ms, its default: catching up alone makes no checkpoint before it has passed. */
+    private static final long CHECKPOINT_MS = 60_000;
 
     private final Settings settings = KindRegistry.standard().defaultSettings().with(LearnerTopologyTest.SMALL);
     private final ItemKind<?> image = ItemKinds.fromSettings(settings).byName("image").orElseThrow();
@@ -130,7 +132,10 @@ class TrainerProcessorTest {
     void shouldLearnAfterARestartFromTheItemsItsCheckpointHadNotLearnedFrom() {
         start();
         pipeImages(0, 24, new Random(3));
-        tick(LINGER_MS); // caught up at step 12: a checkpoint that owes nothing to the first 24
+        tick(LINGER_MS); // caught up at step 12
+        assertThat(new PendingItems(checkpoints, image.name()).all()).as("kept until a checkpoint has learned them")
+                .hasSize(24);
+        tick(CHECKPOINT_MS); // idle since: a checkpoint that owes nothing to the first 24
         pipeImages(24, 8, new Random(4));
         trainer.close(); // killed with 8 items committed as offered and held in the replay buffer alone
         context.resetForwards();
@@ -145,6 +150,7 @@ class TrainerProcessorTest {
         ModelSnapshot last = snapshots().get(snapshots().size() - 1);
         assertThat(last.getStep()).as("from the checkpoint's step 12, 8 items x 2 uses / batch 4 more").isEqualTo(16);
         assertThat(last.getMetrics()).containsEntry("items_offered", 32.0).containsEntry("caught_up", 1.0);
+        tick(CHECKPOINT_MS);
         assertThat(new PendingItems(checkpoints, image.name()).all()).as("all learned and checkpointed").isEmpty();
     }
 
@@ -175,7 +181,8 @@ class TrainerProcessorTest {
         // what the topic held when the learner died: v0 served, v5 passed and waiting for v0's backfill, and the
         // newest, v6, refused; the models store keeps only v6, so v5 is known from the trainer's own store alone
         String served = ModelSnapshots.servedKey(image.name());
-        models.put(served, ModelSnapshots.promoted(before.get(0), "auto", "first version", Instant.ofEpochMilli(T0)));
+        models.put(served, ModelSnapshots.promoted(before.get(0), "auto", "first version",
+                Instant.ofEpochMilli(context.currentSystemTimeMs())));
         models.put(image.name(), ModelSnapshot.newBuilder(v6).setGate("refused: a test's verdict").build());
         new WaitingCandidate(checkpoints, image.name()).keep(v5);
 
@@ -195,12 +202,18 @@ class TrainerProcessorTest {
                 .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build());
     }
 
-    /** 24 images learned to the end (v0 to v6, the last caught up), then the trainer stopped: what it published. */
+    /**
+     * 24 images learned to the end (v0 to v6, the last caught up) and, idle, checkpointed once the interval
+     * passed; then the trainer stopped: what it published.
+     */
     private List<ModelSnapshot> firstRunThenStop() {
         start();
         pipeImages(0, 24, new Random(3));
         tick(LINGER_MS);
         List<ModelSnapshot> published = snapshots();
+        tick(CHECKPOINT_MS);
+        assertThat(snapshots()).as("the checkpoint goes with no new record: v6 already said it was caught up")
+                .hasSize(published.size());
         trainer.close();
         context.resetForwards();
         return published;
